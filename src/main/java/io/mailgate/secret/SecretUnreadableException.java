@@ -1,0 +1,9 @@
+package io.mailgate.secret;
+
+/** A stored secret cannot be decrypted: the master key changed or the value was tampered with. */
+public class SecretUnreadableException extends RuntimeException {
+
+    public SecretUnreadableException(String message) {
+        super(message);
+    }
+}
