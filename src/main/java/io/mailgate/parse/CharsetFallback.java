@@ -45,7 +45,9 @@ final class CharsetFallback {
             name = name.substring(0, language);
         }
         name = name.replace("\"", "").replace("'", "");
-        for (String candidate : new String[] {MimeUtility.javaCharset(name), name}) {
+        // Java's own names first: MimeUtility maps some MIME names to wider charsets (us-ascii to
+        // ISO-8859-1), which would accept wrong bytes instead of letting us fall back to UTF-8.
+        for (String candidate : new String[] {name, MimeUtility.javaCharset(name)}) {
             try {
                 if (candidate != null && Charset.isSupported(candidate)) {
                     return Charset.forName(candidate);

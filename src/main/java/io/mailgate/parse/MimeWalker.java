@@ -56,8 +56,8 @@ final class MimeWalker {
             }
             List<Node> children = split(node, counter);
             if (children == null) {
-                // A multipart we cannot split (no boundary line at all): show its content as text
-                // rather than lose the message.
+                // A multipart we cannot split (no boundary line at all, or a broken Content-Type):
+                // show its content as text rather than lose the message.
                 PartInfo asText = new PartInfo("text/plain", info.charset(), null, null, null, info.encoding());
                 leaves.add(new Leaf(Kind.TEXT_BODY, node.part(), asText));
                 continue;
@@ -75,6 +75,9 @@ final class MimeWalker {
             LimitedMultipart multipart = new LimitedMultipart(
                     new MimePartDataSource(node.part()), counter, limits.maxHeaderBytes());
             int count = multipart.getCount();
+            if (count == 0) {
+                return null; // no boundary line found: Jakarta calls that empty, we show the text
+            }
             List<Node> children = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 BodyPart child = multipart.getBodyPart(i);
