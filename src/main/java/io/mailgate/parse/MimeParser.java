@@ -199,6 +199,9 @@ public final class MimeParser {
         try (InputStream in = Files.newInputStream(rawFile)) {
             headers = HeaderBlockReader.readMessage(in, limits.maxHeaderBytes());
         }
+        try (InputStream in = Files.newInputStream(rawFile)) {
+            new StructureScanner(limits).scan(in);
+        }
         SharedFileInputStream stream = new SharedFileInputStream(rawFile.toFile());
         try {
             return new Opened(stream, new MimeMessage(session, stream), headers);

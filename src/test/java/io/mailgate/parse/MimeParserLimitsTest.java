@@ -133,6 +133,34 @@ class MimeParserLimitsTest {
     }
 
     @Test
+    void theWalkEnforcesDepthAndPartsEvenWithoutThePreScan() throws Exception {
+        ParseLimits limits = new ParseLimits(5, 10, 64 * 1024, 1_000, 1_000_000);
+        assertThat(walk(nested(6), limits))
+                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
+        assertThat(walk(nested(5), limits)).isNull();
+
+        limits = new ParseLimits(5, 3, 64 * 1024, 1_000, 1_000_000);
+
+        Path file = dir.resolve("four.eml");
+        Files.writeString(file, headers("multipart/mixed; boundary=b") + "--b\r\n\r\n1\r\n--b\r\n\r\n2\r\n"
+                + "--b\r\n\r\n3\r\n--b\r\n\r\n4\r\n--b--\r\n");
+        assertThat(walk(file, limits))
+                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS));
+    }
+
+    /** Runs only the MIME walk (no StructureScanner) and returns what it threw, or null. */
+    private static Throwable walk(Path file, ParseLimits limits) throws Exception {
+        HeaderBlock headers;
+        try (var in = Files.newInputStream(file)) {
+            headers = HeaderBlockReader.readMessage(in, limits.maxHeaderBytes());
+        }
+        try (var stream = new jakarta.mail.util.SharedFileInputStream(file.toFile())) {
+            var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()), stream);
+            return org.assertj.core.api.Assertions.catchThrowable(() -> new MimeWalker(limits).walk(message, headers));
+        }
+    }
+
+    @Test
     void limitsMustBePositive() {
         assertThatThrownBy(() -> new ParseLimits(0, 1, 1, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxDepth must be positive, was 0");
