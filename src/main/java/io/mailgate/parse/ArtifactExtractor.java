@@ -1,0 +1,234 @@
+package io.mailgate.parse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Collects artifacts (URLs, domains, IP addresses, email addresses, file names and hashes) from the
+ * parts of a message, deduplicated by type and value, in the order they are first found.
+ *
+ * <p>Plain regular expressions over decoded text, which also covers HTML once entities are decoded:
+ * an href value sits between quotes or ends at {@code >}, both of which end a URL match. Every pattern
+ * starts only at a token boundary and consumes possessively, so matching stays linear in the text
+ * length even on hostile input. Defanged forms (hxxp, [.]) are not recognised yet.
+ */
+final class ArtifactExtractor {
+
+    /** More than this is noise for an analyst and a cost for the SOAR; the rest is dropped. */
+    static final int MAX_ARTIFACTS = 10_000;
+
+    private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|ftps?)://[^\\s<>\"'`{}|\\\\^]++");
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@(?:[A-Za-z0-9-]++\\.)+[A-Za-z]{2,}+(?![A-Za-z0-9-])");
+    private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+    private static final Pattern IPV4 = Pattern.compile(
+            "(?<![0-9.])" + OCTET + "(?:\\." + OCTET + "){3}(?![0-9]|\\.[0-9])");
+    private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:.]{2,45}+(?![\\w:])");
+    private static final Pattern DOMAIN = Pattern.compile("(?:[\\p{L}\\p{N}-]+\\.)+[\\p{L}\\p{N}-]{2,}");
+    private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);");
+
+    private final Map<String, Artifact> found = new LinkedHashMap<>();
+    private boolean capped;
+
+    void addresses(String headerName, List<EmailAddress> addresses) {
+        for (EmailAddress address : addresses) {
+            add(ArtifactType.EMAIL_ADDRESS, address.address(), "header:" + headerName);
+        }
+    }
+
+    void text(String foundIn, String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        Matcher url = URL.matcher(text);
+        while (url.find()) {
+            String value = trimTrailingPunctuation(url.group());
+            if (add(ArtifactType.URL, value, foundIn)) {
+                String host = host(value);
+                if (host != null) {
+                    if (IPV4.matcher(host).matches() || isIpv6(host)) {
+                        add(ArtifactType.IP_ADDRESS, host, foundIn);
+                    } else if (DOMAIN.matcher(host).matches()) {
+                        add(ArtifactType.DOMAIN, host, foundIn);
+                    }
+                }
+            }
+        }
+        Matcher ipv4 = IPV4.matcher(text);
+        while (ipv4.find()) {
+            add(ArtifactType.IP_ADDRESS, ipv4.group(), foundIn);
+        }
+        Matcher ipv6 = IPV6_CANDIDATE.matcher(text);
+        while (ipv6.find()) {
+            String candidate = ipv6.group();
+            if (isIpv6(candidate)) {
+                add(ArtifactType.IP_ADDRESS, candidate.toLowerCase(Locale.ROOT), foundIn);
+            }
+        }
+        Matcher email = EMAIL.matcher(text);
+        while (email.find()) {
+            add(ArtifactType.EMAIL_ADDRESS, EnvelopeFields.normaliseAddress(email.group()), foundIn);
+        }
+    }
+
+    void html(String foundIn, String html) {
+        if (html != null) {
+            text(foundIn, decodeEntities(html));
+        }
+    }
+
+    void attachment(Attachment attachment, boolean nameFromMessage) {
+        String foundIn = "attachment:" + attachment.name();
+        if (nameFromMessage) {
+            add(ArtifactType.FILE_NAME, attachment.name(), foundIn);
+        }
+        add(ArtifactType.FILE_HASH_SHA256, attachment.sha256(), foundIn);
+    }
+
+    List<Artifact> artifacts() {
+        return new ArrayList<>(found.values());
+    }
+
+    boolean capped() {
+        return capped;
+    }
+
+    private boolean add(ArtifactType type, String value, String foundIn) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        String key = type + "\u0000" + value;
+        if (found.containsKey(key)) {
+            return true;
+        }
+        if (found.size() >= MAX_ARTIFACTS) {
+            capped = true;
+            return false;
+        }
+        found.put(key, new Artifact(type, value, foundIn));
+        return true;
+    }
+
+    /** Sentence punctuation after a URL, and a closing bracket that has no opening one inside it. */
+    static String trimTrailingPunctuation(String url) {
+        String s = url;
+        while (!s.isEmpty()) {
+            char last = s.charAt(s.length() - 1);
+            if (".,;:!?*".indexOf(last) >= 0) {
+                s = s.substring(0, s.length() - 1);
+            } else if (last == ')' && count(s, '(') < count(s, ')')) {
+                s = s.substring(0, s.length() - 1);
+            } else if (last == ']' && count(s, '[') < count(s, ']')) {
+                s = s.substring(0, s.length() - 1);
+            } else {
+                break;
+            }
+        }
+        return s;
+    }
+
+    private static int count(String s, char c) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Lower-case host of a URL, without user info, port or IPv6 brackets; null if there is none. */
+    static String host(String url) {
+        int start = url.indexOf("://") + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        String host;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            host = close > 0 ? authority.substring(1, close) : authority.substring(1);
+        } else {
+            int colon = authority.indexOf(':');
+            host = colon >= 0 ? authority.substring(0, colon) : authority;
+        }
+        while (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.isEmpty() ? null : host.toLowerCase(Locale.ROOT);
+    }
+
+    /** Textual IPv6 address check (RFC 4291 2.2), without touching the resolver. */
+    static boolean isIpv6(String s) {
+        if (s.equals("::") || s.indexOf(':') < 0) {
+            return false;
+        }
+        int gap = s.indexOf("::");
+        if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {
+            return false; // two gaps, or ":::"
+        }
+        if (gap < 0) {
+            return groups(s, true) == 8;
+        }
+        String left = s.substring(0, gap);
+        String right = s.substring(gap + 2);
+        int leftGroups = left.isEmpty() ? 0 : groups(left, false);
+        int rightGroups = right.isEmpty() ? 0 : groups(right, true);
+        return leftGroups >= 0 && rightGroups >= 0 && leftGroups + rightGroups <= 7;
+    }
+
+    /** Number of 16-bit groups in a colon-separated run, an IPv4 tail counting two; -1 if malformed. */
+    private static int groups(String run, boolean mayEndInIpv4) {
+        String[] parts = run.split(":", -1);
+        int groups = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (i == parts.length - 1 && mayEndInIpv4 && part.indexOf('.') >= 0) {
+                if (!IPV4.matcher(part).matches()) {
+                    return -1;
+                }
+                groups += 2;
+            } else if (part.length() >= 1 && part.length() <= 4 && part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                groups++;
+            } else {
+                return -1;
+            }
+        }
+        return groups;
+    }
+
+    static String decodeEntities(String html) {
+        if (html.indexOf('&') < 0) {
+            return html;
+        }
+        Matcher m = ENTITY.matcher(html);
+        StringBuilder out = new StringBuilder(html.length());
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(entity(m.group(1))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String entity(String name) {
+        switch (name) {
+            case "amp": return "&";
+            case "lt": return "<";
+            case "gt": return ">";
+            case "quot": return "\"";
+            case "apos": return "'";
+            default:
+                int codePoint = name.charAt(1) == 'x' || name.charAt(1) == 'X'
+                        ? Integer.parseInt(name.substring(2), 16)
+                        : Integer.parseInt(name.substring(1));
+                return Character.isValidCodePoint(codePoint) && codePoint != 0 ? new String(Character.toChars(codePoint)) : " ";
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.mailgate.parse;
+
+import io.mailgate.parse.MalformedEmailException.Reason;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.ParseException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One cheap pass over the raw message that follows only the multipart structure (Content-Type headers
+ * and boundary lines) to enforce {@link ParseLimits#maxDepth()} and {@link ParseLimits#maxParts()}
+ * before Jakarta Mail splits anything.
+ *
+ * <p>Why: Jakarta Mail searches for boundaries through the whole remaining message once per nesting
+ * level, and that search is slow; a 10,000-level bomb of under 1 MB would take most of a second to
+ * reach the depth limit that way. Here it fails after reading the first few kilobytes. The walk still
+ * enforces the same limits itself ({@link LimitedMultipart}), so this scan may be approximate at the
+ * margins without letting anything through.
+ *
+ * <p>Mirrors what the walk does: message/rfc822 parts are not entered, a multipart without a boundary
+ * parameter takes the first "--" line of its body as its boundary, and a missing close delimiter is
+ * implied by the enclosing one.
+ */
+final class StructureScanner {
+
+    /** Boundaries are at most 70 characters (RFC 2046); longer lines can never be a delimiter. */
+    private static final int MAX_DELIMITER_LINE = 200;
+
+    private final ParseLimits limits;
+
+    StructureScanner(ParseLimits limits) {
+        this.limits = limits;
+    }
+
+    /** A multipart being scanned; {@code boundary} is null until guessed when the header gave none. */
+    private static final class Frame {
+        String boundary;
+
+        Frame(String boundary) {
+            this.boundary = boundary;
+        }
+    }
+
+    void scan(InputStream raw) throws IOException, MalformedEmailException {
+        LineReader lines = new LineReader(new BufferedInputStream(raw, 64 * 1024));
+        List<Frame> open = new ArrayList<>(); // innermost last
+        ByteArrayOutputStream line = new ByteArrayOutputStream(MAX_DELIMITER_LINE);
+        StringBuilder contentType = null;     // unfolded Content-Type of the header block being read
+        boolean inHeaders = true;             // the message starts with its header block
+        boolean inContentType = false;
+        long headerBytes = 0;
+        int parts = 0;
+        while (true) {
+            lines.read(line, inHeaders ? limits.maxHeaderBytes() + 1 : MAX_DELIMITER_LINE);
+            if (lines.endOfStream && lines.length == 0) {
+                return;
+            }
+            if (inHeaders) {
+                headerBytes += lines.length;
+                if (headerBytes > limits.maxHeaderBytes()) {
+                    throw new MalformedEmailException(Reason.HEADER_TOO_LARGE,
+                            "header block larger than " + limits.maxHeaderBytes() + " bytes");
+                }
+                String text = line.toString(StandardCharsets.ISO_8859_1);
+                if (text.isEmpty()) {
+                    inHeaders = false;
+                    String boundary = multipartBoundary(contentType);
+                    if (boundary != null) {
+                        if (open.size() + 1 > limits.maxDepth()) {
+                            throw new MalformedEmailException(Reason.TOO_DEEP,
+                                    "MIME nesting deeper than " + limits.maxDepth() + " levels");
+                        }
+                        open.add(new Frame(boundary.isEmpty() ? null : boundary));
+                    }
+                } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
+                    if (inContentType) {
+                        contentType.append(text);
+                    }
+                } else {
+                    inContentType = text.regionMatches(true, 0, "content-type:", 0, 13);
+                    if (inContentType && contentType == null) {
+                        contentType = new StringBuilder(text.substring(13));
+                    } else if (inContentType) {
+                        inContentType = false; // Jakarta uses the first Content-Type; so do we
+                    }
+                }
+            } else if (!open.isEmpty() && line.size() >= 2 && line.size() <= MAX_DELIMITER_LINE) {
+                String text = line.toString(StandardCharsets.ISO_8859_1).stripTrailing();
+                if (text.startsWith("--")) {
+                    Frame innermost = open.get(open.size() - 1);
+                    if (innermost.boundary == null) {
+                        innermost.boundary = text.substring(2);
+                    }
+                    for (int level = open.size() - 1; level >= 0; level--) {
+                        String delimiter = "--" + open.get(level).boundary;
+                        if (text.equals(delimiter)) {
+                            close(open, level + 1); // inner multiparts left open end here
+                            if (++parts > limits.maxParts()) {
+                                throw new MalformedEmailException(Reason.TOO_MANY_PARTS,
+                                        "more than " + limits.maxParts() + " MIME parts");
+                            }
+                            inHeaders = true;
+                            contentType = null;
+                            inContentType = false;
+                            headerBytes = 0;
+                            break;
+                        }
+                        if (text.equals(delimiter + "--")) {
+                            close(open, level);
+                            break;
+                        }
+                    }
+                }
+            }
+            if (lines.endOfStream) {
+                return;
+            }
+        }
+    }
+
+    private static void close(List<Frame> open, int fromLevel) {
+        while (open.size() > fromLevel) {
+            open.remove(open.size() - 1);
+        }
+    }
+
+    /** The boundary of a multipart Content-Type; "" for a multipart without one; null if not multipart. */
+    private static String multipartBoundary(StringBuilder contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        try {
+            ContentType type = new ContentType(contentType.toString());
+            if (!type.getPrimaryType().toLowerCase(Locale.ROOT).equals("multipart")) {
+                return null;
+            }
+            String boundary = type.getParameter("boundary");
+            return boundary == null ? "" : boundary;
+        } catch (ParseException | RuntimeException unparseable) {
+            return null; // the walk will show such a part as text, so there is nothing to nest
+        }
+    }
+
+    /** Reads lines ending at LF, CRLF or a bare CR, keeping only as much of each as asked for. */
+    private static final class LineReader {
+        private final InputStream in;
+        boolean endOfStream;
+        long length; // bytes the last line took in the stream, terminator included
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** Reads one line into {@code line} (cleared first); bytes past {@code keep} are consumed, not kept. */
+        void read(ByteArrayOutputStream line, int keep) throws IOException {
+            line.reset();
+            length = 0;
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    endOfStream = true;
+                    return;
+                }
+                length++;
+                if (b == '\n') {
+                    return;
+                }
+                if (b == '\r') {
+                    in.mark(1);
+                    int next = in.read();
+                    if (next == '\n') {
+                        length++;
+                    } else if (next >= 0) {
+                        in.reset();
+                    }
+                    return;
+                }
+                if (line.size() < keep) {
+                    line.write(b);
+                }
+            }
+        }
+    }
+}
