@@ -1,0 +1,52 @@
+package io.mailgate.system;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The servlet container's error page ({@code /error}) as a problem detail, for failures outside
+ * Spring MVC's reach (an exception in a filter, a {@code sendError} from a library). Replaces Spring
+ * Boot's {@code BasicErrorController}, whose JSON has another shape. Never shows the exception.
+ */
+@RestController
+class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
+        HttpStatus status = status(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.value());
+        body.put("detail", status.is5xxServerError()
+                ? "An unexpected error occurred. It has been logged."
+                : status.getReasonPhrase());
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (uri != null) {
+            body.put("instance", uri.toString());
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+
+    private static HttpStatus status(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code instanceof Integer value) {
+            HttpStatus status = HttpStatus.resolve(value);
+            if (status != null) {
+                return status;
+            }
+        }
+        // reached directly, not as the container's error page
+        return HttpStatus.NOT_FOUND;
+    }
+}

@@ -1,0 +1,110 @@
+package io.mailgate.system;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Two filter chains: the API (stateless; HTTP Basic or an API key; 401 as problem+json) and
+ * everything else (public docs and health, admin-only actuator, users by HTTP Basic for now; a
+ * form-login web UI will take this chain over later).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    /** Reachable without signing in. */
+    private static final String[] PUBLIC_PATHS = {
+            "/actuator/health", "/actuator/health/**",
+            "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
+            "/email-oauth",
+            "/error",
+    };
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiFilterChain(HttpSecurity http, AccountUserDetailsService users, PasswordEncoder passwords,
+            ApiKeyRepository keys, AuthenticationEventPublisher events,
+            ProblemAuthenticationEntryPoint entryPoint, ProblemAccessDeniedHandler accessDenied) throws Exception {
+        ProviderManager authentication = new ProviderManager(
+                userPasswords(users, passwords), new ApiKeyAuthenticationProvider(keys));
+        authentication.setAuthenticationEventPublisher(events);
+
+        AuthenticationFilter apiKeys = new AuthenticationFilter(authentication, new BearerApiKeyConverter());
+        // Success: carry on down the chain (the default handler would redirect like a login form).
+        apiKeys.setSuccessHandler((request, response, auth) -> { });
+        apiKeys.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
+
+        return http
+                .securityMatcher(path("/api/**"))
+                .authenticationManager(authentication)
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                .addFilterBefore(apiKeys, BasicAuthenticationFilter.class)
+                .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
+                // Scripts and SOARs send credentials on every call: no session, so no CSRF exposure.
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(accessDenied))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain defaultFilterChain(HttpSecurity http, AccountUserDetailsService users, PasswordEncoder passwords,
+            AuthenticationEventPublisher events,
+            ProblemAuthenticationEntryPoint entryPoint, ProblemAccessDeniedHandler accessDenied) throws Exception {
+        ProviderManager authentication = new ProviderManager(userPasswords(users, passwords));
+        authentication.setAuthenticationEventPublisher(events);
+        return http
+                .authenticationManager(authentication)
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers(paths(PUBLIC_PATHS)).permitAll()
+                        // metrics, Camel, Hawtio/Jolokia: whole-system views, so system admins only
+                        .requestMatchers(path("/actuator/**")).hasAuthority(UserPrincipal.SYSTEM_ADMIN_AUTHORITY)
+                        .anyRequest().authenticated())
+                .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(accessDenied))
+                .build();
+    }
+
+    private static DaoAuthenticationProvider userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {
+        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(passwords);
+        return provider;
+    }
+
+    private static RequestMatcher path(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(pattern);
+    }
+
+    private static RequestMatcher[] paths(String... patterns) {
+        RequestMatcher[] matchers = new RequestMatcher[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            matchers[i] = path(patterns[i]);
+        }
+        return matchers;
+    }
+}

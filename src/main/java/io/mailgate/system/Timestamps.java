@@ -1,0 +1,15 @@
+package io.mailgate.system;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Times as stored: millisecond precision, so what a create returns equals what a later read returns. */
+final class Timestamps {
+
+    private Timestamps() {
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
