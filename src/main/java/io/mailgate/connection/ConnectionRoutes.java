@@ -1,0 +1,151 @@
+package io.mailgate.connection;
+
+import io.mailgate.imap.CredentialAuthenticator;
+import io.mailgate.imap.ImapSessions;
+import io.mailgate.tls.TrustMaterial;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Keeps one Camel route per enabled connection, made from the protocol's route template. A change to a
+ * connection replaces its route as soon as the change commits; no restart. Everything a route needs that is
+ * secret or not a string (session, trust, authenticator) is a registry bean made for that generation of the
+ * route, so an old endpoint can never be reused with new settings.
+ */
+@Component
+class ConnectionRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRoutes.class);
+
+    private final CamelContext camel;
+    private final ConnectionRepository connections;
+    private final ConnectionService service;
+    private final ConnectionStates states;
+    private final RouteSettings settings;
+    private final AtomicLong generations = new AtomicLong();
+    /** Route id → the registry bean names bound for its current generation. */
+    private final Map<String, List<String>> beansOfRoute = new ConcurrentHashMap<>();
+
+    ConnectionRoutes(CamelContext camel, ConnectionRepository connections, ConnectionService service,
+                     ConnectionStates states, RouteSettings settings) {
+        this.camel = camel;
+        this.connections = connections;
+        this.service = service;
+        this.states = states;
+        this.settings = settings;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startAll() {
+        connections.findAll().forEach(this::apply);
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void changed(ConnectionEvents.Changed event) {
+        connections.findById(event.connectionId()).ifPresent(this::apply);
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void removed(ConnectionEvents.Removed event) {
+        remove(event.routeId());
+        if (connections.findById(event.connectionId()).isEmpty()) {
+            states.forget(event.connectionId());
+        }
+    }
+
+    synchronized void apply(ConnectionEntity connection) {
+        String routeId = connection.routeId();
+        remove(routeId);
+        if (!connection.isEnabled()) {
+            states.stopped(connection.getId(), "The connection is disabled.");
+            return;
+        }
+        try {
+            switch (connection.getProtocol()) {
+                case IMAP -> addImapRoute(connection);
+                case EXCHANGE, OAUTH -> states.stopped(connection.getId(), connection.getProtocol()
+                        + " connections are stored, but this version of mailgate does not run them yet.");
+            }
+        } catch (Exception e) {
+            // One bad connection must not stop the others, nor the request that changed it.
+            log.error("Cannot start the route of connection {}", connection, e);
+            FailureCodes.Failure failure = FailureCodes.classify(e);
+            states.stopped(connection.getId(), "The route could not be started: " + failure.message());
+        }
+    }
+
+    private void addImapRoute(ConnectionEntity connection) throws Exception {
+        var imap = connection.getSettings().imap();
+        String routeId = connection.routeId();
+        String tag = routeId + "-g" + generations.incrementAndGet();
+        String sessionBean = "mailgate-session-" + tag;
+        String authenticatorBean = "mailgate-authenticator-" + tag;
+        camel.getRegistry().bind(sessionBean, ImapSessions.create(imap.encryption(),
+                TrustMaterial.sslContext(service.trustedCertificates(connection.getId())), settings.timeout()));
+        camel.getRegistry().bind(authenticatorBean, new CredentialAuthenticator(imap.emailAddress(),
+                () -> service.secret(connection, SecretName.IMAP_PASSWORD).orElse("")));
+        beansOfRoute.put(routeId, List.of(sessionBean, authenticatorBean));
+        states.bind(routeId, connection.getId());
+        TemplatedRouteBuilder.builder(camel, "mailgate-imap-source")
+                .routeId(routeId)
+                .prefixId(routeId + "-")
+                .parameter("connectionId", connection.getId())
+                .parameter("scheme", imap.encryption().protocol())
+                .parameter("host", imap.host())
+                .parameter("port", imap.port())
+                .parameter("folder", imap.sourceFolder())
+                .parameter("delay", connection.getSettings().polling().intervalSeconds() * 1000L)
+                .parameter("session", sessionBean)
+                .parameter("authenticator", authenticatorBean)
+                .parameter("maxMessagesPerPoll", settings.maxMessagesPerPoll())
+                .parameter("backoffErrorThreshold", settings.backoffErrorThreshold())
+                .parameter("backoffMultiplier", settings.backoffMultiplier())
+                .add();
+        log.info("Started route {} for {}", routeId, connection);
+    }
+
+    synchronized void remove(String routeId) {
+        try {
+            if (camel.getRoute(routeId) != null) {
+                camel.getRouteController().stopRoute(routeId, 30, TimeUnit.SECONDS);
+                camel.removeRoute(routeId);
+                log.info("Removed route {}", routeId);
+            }
+        } catch (Exception e) {
+            log.error("Cannot remove route {}", routeId, e);
+        }
+        List<String> beans = beansOfRoute.remove(routeId);
+        if (beans != null) {
+            for (Endpoint endpoint : List.copyOf(camel.getEndpoints())) {
+                if (beans.stream().anyMatch(endpoint.getEndpointUri()::contains)) {
+                    try {
+                        camel.removeEndpoint(endpoint);
+                    } catch (Exception e) {
+                        log.debug("Cannot remove endpoint of route {}", routeId, e);
+                    }
+                }
+            }
+            beans.forEach(camel.getRegistry()::unbind);
+        }
+        states.unbind(routeId);
+    }
+
+    /** Whether the route exists and is started, for the status endpoint. */
+    String routeStatus(String routeId) {
+        var status = camel.getRouteController().getRouteStatus(routeId);
+        return status == null ? null : status.name();
+    }
+}

@@ -1,0 +1,86 @@
+package io.mailgate.connection;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** What each connection's route has lately done: polls, failures, why it is stopped. Held in memory. */
+@Component
+public class ConnectionStates {
+
+    private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
+
+    /** The live facts of one connection. */
+    public record Snapshot(Instant lastPollAt, Instant lastSuccessAt, Instant lastFailureAt, String lastErrorCode,
+                           String lastError, String stoppedReason) {
+
+        static final Snapshot EMPTY = new Snapshot(null, null, null, null, null, null);
+
+        boolean failing() {
+            return lastFailureAt != null && (lastSuccessAt == null || lastFailureAt.isAfter(lastSuccessAt));
+        }
+    }
+
+    private final Map<Long, Snapshot> byConnection = new ConcurrentHashMap<>();
+    private final Map<String, Long> connectionOfRoute = new ConcurrentHashMap<>();
+    private final Clock clock = Clock.systemUTC();
+
+    void bind(String routeId, long connectionId) {
+        connectionOfRoute.put(routeId, connectionId);
+        byConnection.compute(connectionId, (id, s) -> s == null ? Snapshot.EMPTY
+                : new Snapshot(s.lastPollAt(), s.lastSuccessAt(), s.lastFailureAt(), s.lastErrorCode(), s.lastError(),
+                        null));
+    }
+
+    void unbind(String routeId) {
+        connectionOfRoute.remove(routeId);
+    }
+
+    void forget(long connectionId) {
+        byConnection.remove(connectionId);
+        connectionOfRoute.values().removeIf(id -> id == connectionId);
+    }
+
+    void stopped(long connectionId, String reason) {
+        byConnection.compute(connectionId, (id, s) -> {
+            Snapshot base = s == null ? Snapshot.EMPTY : s;
+            return new Snapshot(base.lastPollAt(), base.lastSuccessAt(), base.lastFailureAt(), base.lastErrorCode(),
+                    base.lastError(), reason);
+        });
+    }
+
+    void pollSucceeded(String routeId) {
+        Long id = connectionOfRoute.get(routeId);
+        if (id == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Snapshot before = byConnection.getOrDefault(id, Snapshot.EMPTY);
+        if (before.failing()) {
+            emailLog.info("connection={} recovered: poll succeeded", routeId);
+        }
+        byConnection.put(id, new Snapshot(now, now, before.lastFailureAt(), before.lastErrorCode(), before.lastError(),
+                null));
+    }
+
+    void pollFailed(String routeId, String code, String message) {
+        Long id = connectionOfRoute.get(routeId);
+        if (id == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Snapshot before = byConnection.getOrDefault(id, Snapshot.EMPTY);
+        if (!before.failing() || !code.equals(before.lastErrorCode())) {
+            emailLog.warn("connection={} poll failed: {} {}", routeId, code, message);
+        }
+        byConnection.put(id, new Snapshot(now, before.lastSuccessAt(), now, code, message, null));
+    }
+
+    public Snapshot snapshot(long connectionId) {
+        return byConnection.getOrDefault(connectionId, Snapshot.EMPTY);
+    }
+}

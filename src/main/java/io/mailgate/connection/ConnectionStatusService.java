@@ -1,0 +1,49 @@
+package io.mailgate.connection;
+
+import io.mailgate.incident.IngestCounts;
+import io.mailgate.quarantine.QuarantineService;
+import org.springframework.stereotype.Service;
+
+/** Puts together what a connection's route is doing with what it has stored. */
+@Service
+class ConnectionStatusService {
+
+    private final ConnectionStates states;
+    private final ConnectionRoutes routes;
+    private final IngestCounts counts;
+    private final QuarantineService quarantine;
+
+    ConnectionStatusService(ConnectionStates states, ConnectionRoutes routes, IngestCounts counts,
+                            QuarantineService quarantine) {
+        this.states = states;
+        this.routes = routes;
+        this.counts = counts;
+        this.quarantine = quarantine;
+    }
+
+    ConnectionStatusView status(ConnectionEntity connection) {
+        ConnectionStates.Snapshot s = states.snapshot(connection.getId());
+        String routeStatus = routes.routeStatus(connection.routeId());
+        ConnectionState state;
+        String reason = null;
+        if (!connection.isEnabled()) {
+            state = ConnectionState.STOPPED;
+            reason = "The connection is disabled.";
+        } else if (s.stoppedReason() != null) {
+            state = ConnectionState.STOPPED;
+            reason = s.stoppedReason();
+        } else if (routeStatus == null || !"Started".equals(routeStatus)) {
+            state = ConnectionState.STOPPED;
+            reason = routeStatus == null ? "The connection has no route." : "The route is " + routeStatus + ".";
+        } else if (s.failing()) {
+            state = ConnectionState.FAILING;
+            reason = s.lastError();
+        } else {
+            state = ConnectionState.RUNNING;
+        }
+        return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
+                s.failing() ? s.lastError() : null, s.failing() ? s.lastErrorCode() : null,
+                counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
+                connection.routeId(), routeStatus);
+    }
+}

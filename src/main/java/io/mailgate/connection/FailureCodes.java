@@ -1,0 +1,58 @@
+package io.mailgate.connection;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FolderNotFoundException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import javax.net.ssl.SSLException;
+
+/** Maps a failure of a running route to the codes of API.md, so status and test speak the same language. */
+final class FailureCodes {
+
+    record Failure(String code, String message) {
+    }
+
+    private FailureCodes() {
+    }
+
+    static Failure classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationFailedException) {
+                return new Failure("AUTH_FAILED", "The server refused the email address or password.");
+            }
+            if (t instanceof FolderNotFoundException) {
+                return new Failure("FOLDER_NOT_FOUND", "The source folder does not exist.");
+            }
+            if (t instanceof UnknownHostException) {
+                return new Failure("UNKNOWN_HOST", "The host name cannot be resolved: " + t.getMessage());
+            }
+            if (t instanceof SocketTimeoutException) {
+                return new Failure("TIMEOUT", "The server did not answer in time.");
+            }
+            if (t instanceof ConnectException) {
+                return new Failure("CONNECTION_REFUSED", "The server refused the connection.");
+            }
+            if (t instanceof CertificateExpiredException) {
+                return new Failure("CERTIFICATE_EXPIRED", "The server's certificate has expired.");
+            }
+            if (t instanceof CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException) {
+                return new Failure("UNTRUSTED_CERTIFICATE", "The server's certificate is not trusted; test the "
+                        + "connection to see it and trust it.");
+            }
+            if (t instanceof SSLException) {
+                String m = String.valueOf(t.getMessage());
+                if (m.contains("No subject alternative") || m.contains("doesn't match") || m.contains("Server identity")) {
+                    return new Failure("HOSTNAME_MISMATCH", "The server's certificate is for another host name.");
+                }
+            }
+            if (t.getMessage() != null && t.getMessage().contains("STARTTLS is required")) {
+                return new Failure("TLS_NOT_OFFERED", "The server does not offer STARTTLS; credentials were not sent.");
+            }
+        }
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return new Failure("ERROR", message.length() > 300 ? message.substring(0, 300) : message);
+    }
+}

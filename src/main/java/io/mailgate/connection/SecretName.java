@@ -1,0 +1,22 @@
+package io.mailgate.connection;
+
+/** The secrets a connection may hold; each is stored encrypted under its own name. */
+public enum SecretName {
+    IMAP_PASSWORD("imap.password"),
+    EXCHANGE_PASSWORD("exchange.password"),
+    OAUTH_CLIENT_SECRET("oauth.clientSecret"),
+    OAUTH_REFRESH_TOKEN("oauth.refreshToken"),
+    PROXY_PASSWORD("proxy.password"),
+    DECRYPTION_KEY("decryption.key"),
+    DECRYPTION_KEY_PASSWORD("decryption.keyPassword");
+
+    private final String key;
+
+    SecretName(String key) {
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+}
