@@ -1,0 +1,96 @@
+package io.mailgate.incident;
+
+import io.mailgate.connection.IncidentPolicy;
+import io.mailgate.ingest.RejectedMessageException;
+import io.mailgate.parse.ParsedEmail;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Component;
+
+/**
+ * The incident policy: which incident a message joins, and why. Only incidents of the message's own
+ * organization are ever candidates, so a subject cannot reach into another organization's incidents.
+ */
+@Component
+class IncidentLinker {
+
+    /** Subjects longer than this are cut before matching, which bounds the cost of an admin's pattern. */
+    private static final int MAX_SUBJECT_CHARS = 2000;
+    private static final int MAX_THREAD_IDS = 100;
+
+    record Decision(Long incidentId, LinkReason reason) {
+    }
+
+    private final IncidentRepository incidents;
+    private final EmailMessageRepository messages;
+    private final ConcurrentHashMap<String, Pattern> patterns = new ConcurrentHashMap<>();
+
+    IncidentLinker(IncidentRepository incidents, EmailMessageRepository messages) {
+        this.incidents = incidents;
+        this.messages = messages;
+    }
+
+    Decision decide(long orgId, IncidentPolicy policy, ParsedEmail email) throws RejectedMessageException {
+        if (policy.mode() == IncidentPolicy.Mode.CREATE) {
+            return new Decision(null, LinkReason.NEW);
+        }
+        Optional<Long> referenced = referencedIncident(orgId, policy.referencePattern(), email.subject());
+        if (referenced.isPresent()) {
+            return new Decision(referenced.get(), LinkReason.REFERENCE_IN_SUBJECT);
+        }
+        if (policy.threading()) {
+            Optional<Long> thread = threadIncident(orgId, email);
+            if (thread.isPresent()) {
+                return new Decision(thread.get(), LinkReason.THREAD);
+            }
+        }
+        if (policy.mode() == IncidentPolicy.Mode.APPEND) {
+            throw new RejectedMessageException("UNMATCHED", "The connection only appends to existing incidents, and "
+                    + "this message neither references one in its subject nor replies to a message of one.");
+        }
+        return new Decision(null, LinkReason.NEW);
+    }
+
+    private Optional<Long> referencedIncident(long orgId, String regex, String subject) {
+        if (subject == null || regex == null) {
+            return Optional.empty();
+        }
+        Pattern pattern = patterns.computeIfAbsent(regex, Pattern::compile);
+        Matcher matcher = pattern.matcher(subject.length() > MAX_SUBJECT_CHARS
+                ? subject.substring(0, MAX_SUBJECT_CHARS) : subject);
+        while (matcher.find()) {
+            String id = matcher.groupCount() >= 1 ? matcher.group(1) : null;
+            if (id != null && id.matches("\\d{1,18}")) {
+                Optional<Long> found = incidents.findByIdAndOrgId(Long.parseLong(id), orgId).map(IncidentEntity::getId);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Long> threadIncident(long orgId, ParsedEmail email) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        if (email.inReplyTo() != null) {
+            ids.add(email.inReplyTo());
+        }
+        if (email.references() != null) {
+            // The most recent references are last; prefer them.
+            List<String> refs = new ArrayList<>(email.references());
+            java.util.Collections.reverse(refs);
+            ids.addAll(refs);
+        }
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> bounded = ids.stream().limit(MAX_THREAD_IDS).toList();
+        return messages.incidentsOfMessageIds(orgId, bounded, Limit.of(1)).stream().findFirst();
+    }
+}

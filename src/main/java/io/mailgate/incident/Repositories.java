@@ -1,0 +1,45 @@
+package io.mailgate.incident;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface IncidentRepository extends JpaRepository<IncidentEntity, Long> {
+
+    Optional<IncidentEntity> findByIdAndOrgId(long id, long orgId);
+
+    List<IncidentEntity> findByOrgIdAndChangeSeqGreaterThanOrderByChangeSeq(long orgId, long after, Limit limit);
+}
+
+interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long> {
+
+    boolean existsByDedupKey(String dedupKey);
+
+    boolean existsByConnectionIdAndSourcePosition(Long connectionId, String sourcePosition);
+
+    boolean existsByOrgIdAndConnectionIdAndMessageId(long orgId, Long connectionId, String messageId);
+
+    Optional<EmailMessageEntity> findByIdAndOrgId(long id, long orgId);
+
+    List<EmailMessageEntity> findByIncidentIdOrderById(long incidentId);
+
+    long countByConnectionId(Long connectionId);
+
+    /** Incidents in this org holding a message with one of these Message-IDs: the thread a reply belongs to. */
+    @Query("select m.incidentId from EmailMessageEntity m where m.orgId = ?1 and m.messageId in ?2 order by m.id desc")
+    List<Long> incidentsOfMessageIds(long orgId, Collection<String> messageIds, Limit limit);
+
+    @Query("select m from EmailMessageEntity m where m.orgId = ?1 and m.id > ?2"
+            + " and (?3 is null or m.connectionApiName = ?3) and (?4 is null or m.incidentId = ?4) order by m.id")
+    List<EmailMessageEntity> page(long orgId, long after, String connection, Long incidentId, Limit limit);
+}
+
+interface ArtifactRepository extends JpaRepository<ArtifactEntity, Long> {
+
+    List<ArtifactEntity> findByIncidentIdOrderById(long incidentId);
+
+    boolean existsByIncidentIdAndTypeAndValue(long incidentId, String type, String value);
+}

@@ -1,0 +1,21 @@
+package io.mailgate.ingest;
+
+/** Names of the exchange properties the pipeline steps share. Properties, unlike headers, never come from mail. */
+public final class IngestProperties {
+
+    /** The connection's database id (Long), set by every source route. */
+    public static final String CONNECTION_ID = "mailgateConnectionId";
+    /** The file the parser reads: the raw message, or its decrypted form. */
+    public static final String PARSE_FILE = "mailgateParseFile";
+    /** What decryption did ({@code io.mailgate.decrypt.DecryptOutcome}), absent when the step did nothing. */
+    public static final String DECRYPTION = "mailgateDecryption";
+    /** The {@code io.mailgate.parse.ParsedEmail}. */
+    public static final String PARSED = "mailgateParsed";
+    /** The {@code IngestResult} of the store step. */
+    public static final String RESULT = "mailgateResult";
+    /** Set when the exchange retries a quarantined message (its quarantine id, Long). */
+    public static final String QUARANTINE_ID = "mailgateQuarantineId";
+
+    private IngestProperties() {
+    }
+}

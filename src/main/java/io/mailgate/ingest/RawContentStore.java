@@ -1,0 +1,83 @@
+package io.mailgate.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.sql.Blob;
+import java.sql.PreparedStatement;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Raw messages in the database, streamed in and out through JDBC's Blob API (an H2 BLOB, a PostgreSQL large
+ * object), so a message is never held whole in memory. Writes join the caller's transaction: the raw bytes
+ * commit together with the message or quarantine entry that refers to them.
+ */
+@Component
+public class RawContentStore {
+
+    @FunctionalInterface
+    public interface StreamConsumer {
+        void accept(InputStream in) throws IOException;
+    }
+
+    private final JdbcTemplate jdbc;
+
+    RawContentStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public long save(RawEmail raw) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.update(connection -> {
+            PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO raw_content (size, sha256, content) VALUES (?, ?, ?)", new String[] {"id"});
+            insert.setLong(1, raw.size());
+            insert.setString(2, raw.sha256());
+            try {
+                // The driver reads the stream while executing; closed by the driver or with the statement.
+                insert.setBlob(3, Files.newInputStream(raw.file()), raw.size());
+            } catch (IOException e) {
+                throw new java.sql.SQLException("Cannot read the spooled message " + raw.file(), e);
+            }
+            return insert;
+        }, keys);
+        return keys.getKeyAs(Long.class) != null ? keys.getKeyAs(Long.class)
+                : ((Number) keys.getKeys().get("id")).longValue();
+    }
+
+    /** Streams the raw bytes to the consumer inside a (read-only) transaction, as large objects require. */
+    @Transactional(readOnly = true)
+    public void read(long id, StreamConsumer consumer) {
+        try {
+            jdbc.query("SELECT content FROM raw_content WHERE id = ?", rs -> {
+                Blob blob = rs.getBlob(1);
+                try (InputStream in = blob.getBinaryStream()) {
+                    consumer.accept(in);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    blob.free();
+                }
+            }, id);
+        } catch (EmptyResultDataAccessException e) {
+            throw new IllegalStateException("Raw content " + id + " is missing");
+        }
+    }
+
+    public void copyTo(long id, OutputStream out) {
+        read(id, in -> in.transferTo(out));
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void delete(long id) {
+        jdbc.update("DELETE FROM raw_content WHERE id = ?", id);
+    }
+
+}

@@ -1,0 +1,14 @@
+package io.mailgate.quarantine;
+
+import java.time.Instant;
+
+/** A quarantined message as the API lists it. */
+record QuarantineView(long id, String connection, String reasonCode, String reason, String messageId, String subject,
+                      long size, String sha256, String status, Instant receivedAt, int retryCount,
+                      Instant lastRetryAt, Long emailMessageId) {
+
+    static QuarantineView of(QuarantineEntity q) {
+        return new QuarantineView(q.id, q.connectionApiName, q.reasonCode, q.reason, q.messageId, q.subject, q.size,
+                q.sha256, q.status.name(), q.receivedAt, q.retryCount, q.lastRetryAt, q.releasedMessageId);
+    }
+}
