@@ -1,0 +1,246 @@
+package io.mailgate.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgate.MailgateApplication;
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Measures mailgate end to end over real IMAP: latency from a message landing in the mailbox to its
+ * incident (1-second poll), throughput ingesting 1,000 small messages, and the peak heap while ingesting
+ * one 100 MB message. Prints figures; asserts nothing.
+ *
+ * <pre>
+ * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -Xmx256m -cp target/test-classes:target/classes:$(cat target/cp.txt) io.mailgate.bench.IngestBenchmark
+ * </pre>
+ * Args (optional): latencySamples (20), smallMessages (1000), bigMessageMb (100).
+ */
+public final class IngestBenchmark {
+
+    private static final String PASSWORD = "bench-password";
+    private static final String USER = "soc@bench.test";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private IngestBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int latencySamples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int smallMessages = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int bigMb = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        int imapPort = freePort();
+        int smtpPort = freePort();
+        Process mailServer = startMailServer(imapPort, smtpPort);
+        Path work = Files.createTempDirectory("mailgate-bench");
+        int httpPort = freePort();
+        ConfigurableApplicationContext app = SpringApplication.run(MailgateApplication.class,
+                "--server.port=" + httpPort,
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("db") + ";AUTO_SERVER=FALSE",
+                "--mailgate.admin-password=" + PASSWORD,
+                "--mailgate.master-key-file=" + work.resolve("master.key"),
+                "--mailgate.ingest.spool-directory=" + work.resolve("spool"),
+                "--mailgate.log-directory=" + work.resolve("logs"),
+                "--logging.level.root=WARN");
+        try {
+            String base = "http://127.0.0.1:" + httpPort + "/api/v1/orgs/default";
+            call("POST", base + "/connections", """
+                    {"apiName":"bench","name":"Benchmark","protocol":"IMAP","polling":{"intervalSeconds":1},
+                     "imap":{"host":"127.0.0.1","port":%d,"emailAddress":"%s","password":"%s","encryption":"NONE"}}
+                    """.formatted(imapPort, USER, PASSWORD));
+            Session smtp = smtpSession(smtpPort);
+            System.out.printf("mailgate benchmark: %d cores, max heap %d MB%n",
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+
+            // 1. Latency: one message at a time, from SMTP delivery to the message being in the API.
+            List<Long> latencies = new ArrayList<>();
+            int stored = 0;
+            for (int i = 0; i < latencySamples; i++) {
+                long start = System.nanoTime();
+                send(smtp, "Latency " + i, "probe " + i);
+                stored++;
+                waitForMessages(base, stored, 60_000);
+                latencies.add((System.nanoTime() - start) / 1_000_000);
+            }
+            Collections.sort(latencies);
+            System.out.printf("latency mailbox->incident (1 s poll, %d samples): p50 %d ms, p90 %d ms, max %d ms%n",
+                    latencies.size(), latencies.get(latencies.size() / 2),
+                    latencies.get((int) (latencies.size() * 0.9)), latencies.get(latencies.size() - 1));
+
+            // 2. Throughput: 1,000 small messages in the mailbox, ingested in one run.
+            call("PUT", base + "/connections/bench", """
+                    {"name":"Benchmark","protocol":"IMAP","enabled":false,"polling":{"intervalSeconds":1},
+                     "imap":{"host":"127.0.0.1","port":%d,"emailAddress":"%s","encryption":"NONE"}}
+                    """.formatted(imapPort, USER));
+            for (int i = 0; i < smallMessages; i++) {
+                send(smtp, "Bulk " + i, "Report http://bad" + (i % 50) + ".example/path " + i);
+            }
+            long start = System.nanoTime();
+            call("PUT", base + "/connections/bench", """
+                    {"name":"Benchmark","protocol":"IMAP","enabled":true,"polling":{"intervalSeconds":1},
+                     "imap":{"host":"127.0.0.1","port":%d,"emailAddress":"%s","encryption":"NONE"}}
+                    """.formatted(imapPort, USER));
+            stored += smallMessages;
+            waitForMessages(base, stored, 600_000);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("throughput: %d small messages in %.1f s = %.1f messages/s%n", smallMessages, seconds,
+                    smallMessages / seconds);
+
+            // 3. Peak heap while one large message goes through fetch, parse, hashing and storage.
+            Path big = bigMessageAttachment(work, bigMb);
+            System.gc();
+            resetPeaks();
+            long before = heapPeakBytes();
+            start = System.nanoTime();
+            sendWithAttachment(smtp, "Big " + bigMb + " MB", big);
+            stored++;
+            waitForMessages(base, stored, 600_000);
+            System.out.printf("large message: %d MB attachment (%.0f MB raw) ingested in %.1f s; heap peak %d MB "
+                            + "(after GC before it: %d MB; -Xmx %d MB)%n", bigMb, Files.size(big) * 4 / 3.0 / (1 << 20),
+                    (System.nanoTime() - start) / 1e9, heapPeakBytes() >> 20, before >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20);
+        } finally {
+            app.close();
+            mailServer.destroy();
+        }
+    }
+
+    private static Process startMailServer(int imapPort, int smtpPort) throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), MailServerMain.class.getName(),
+                Integer.toString(imapPort), Integer.toString(smtpPort), USER, PASSWORD)
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.contains("READY")) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                drain.setDaemon(true);
+                drain.start();
+                return process;
+            }
+        }
+        throw new IllegalStateException("mail server did not start");
+    }
+
+    private static Session smtpSession(int port) {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", Integer.toString(port));
+        return Session.getInstance(props);
+    }
+
+    private static void send(Session smtp, String subject, String body) throws Exception {
+        MimeMessage message = new MimeMessage(smtp);
+        message.setFrom(new InternetAddress("reporter@example.org"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(USER));
+        message.setSubject(subject);
+        message.setText(body);
+        message.setHeader("Message-ID", "<" + UUID.randomUUID() + "@bench>");
+        Transport.send(message);
+    }
+
+    private static void sendWithAttachment(Session smtp, String subject, Path file) throws Exception {
+        MimeMessage message = new MimeMessage(smtp);
+        message.setFrom(new InternetAddress("reporter@example.org"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(USER));
+        message.setSubject(subject);
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("large sample attached");
+        MimeBodyPart attachment = new MimeBodyPart();
+        attachment.setDataHandler(new DataHandler(new FileDataSource(file.toFile())));
+        attachment.setFileName("sample.bin");
+        attachment.setHeader("Content-Transfer-Encoding", "base64");
+        message.setContent(new MimeMultipart(text, attachment));
+        Transport.send(message);
+    }
+
+    private static Path bigMessageAttachment(Path dir, int mb) throws Exception {
+        Path file = dir.resolve("big.bin");
+        Random random = new Random(1);
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mb * 3 / 4; i++) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        return file;
+    }
+
+    private static void waitForMessages(String base, int count, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode status = JSON.readTree(get(base + "/connections/bench/status"));
+            if (status.get("messagesIngested").asLong() >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("timed out waiting for " + count + " messages");
+    }
+
+    private static void resetPeaks() {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    }
+
+    private static long heapPeakBytes() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    }
+
+    private static String get(String url) throws Exception {
+        return HTTP.send(request(url).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void call(String method, String url, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(request(url).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " -> " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.mailgate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.store.MailFolder;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Flags;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The real application on a random port with an in-memory H2 database, and one real IMAP server (GreenMail)
+ * for the whole test JVM. Each test uses its own mailbox and connection, so tests share nothing but the
+ * servers. H2's lock timeout is short so that a test can make storing fail by holding a lock.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:mailgate-ingest;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=2000",
+        "mailgate.admin-password=" + IngestTestSupport.ADMIN_PASSWORD,
+        "MAILGATE_MASTER_KEY=" + IngestTestSupport.MASTER_KEY,
+        "mailgate.ingest.spool-directory=target/test-spool",
+        "mailgate.routes.timeout=5s",
+})
+abstract class IngestTestSupport {
+
+    static final String ADMIN_PASSWORD = "Ingest-admin-password-1";
+    static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static final GreenMail MAIL = startMailServer();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Autowired
+    ObjectMapper json;
+
+    private static GreenMail startMailServer() {
+        GreenMail mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
+        mail.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(mail::stop));
+        return mail;
+    }
+
+    record Reply(int status, String body, JsonNode json) {
+    }
+
+    /** A fresh name: connection api names and mailbox users differ per test. */
+    static String unique(String prefix) {
+        return prefix + "_" + NAMES.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    static String admin() {
+        return basic("admin", ADMIN_PASSWORD);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    Reply call(HttpMethod method, String path, String authorization, Object body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, authorization);
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setAccept(List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON));
+        String payload;
+        try {
+            payload = body == null ? null : body instanceof String s ? s : json.writeValueAsString(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        ResponseEntity<String> response = http.exchange(path, method, new HttpEntity<>(payload, headers), String.class);
+        JsonNode node = null;
+        try {
+            node = response.getBody() == null || response.getBody().isBlank() ? null : json.readTree(response.getBody());
+        } catch (Exception notJson) {
+            // raw downloads
+        }
+        return new Reply(response.getStatusCode().value(), response.getBody(), node);
+    }
+
+    Reply get(String path) {
+        return call(HttpMethod.GET, path, admin(), null);
+    }
+
+    byte[] download(String path) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, admin());
+        ResponseEntity<byte[]> response = http.exchange(path, HttpMethod.GET, new HttpEntity<>(headers), byte[].class);
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        return response.getBody();
+    }
+
+    /** A mailbox on the IMAP server, with its own user. */
+    record Mailbox(String address, String password, GreenMailUser user) {
+    }
+
+    static Mailbox mailbox() {
+        String name = unique("soc");
+        String address = name + "@example.test";
+        String password = "pw-" + UUID.randomUUID();
+        return new Mailbox(address, password, MAIL.setUser(address, address, password));
+    }
+
+    /** An IMAP connection request for the mailbox, polling every second. */
+    Map<String, Object> imapConnection(String apiName, Mailbox mailbox, String password) {
+        Map<String, Object> imap = new java.util.LinkedHashMap<>();
+        imap.put("host", "127.0.0.1");
+        imap.put("port", MAIL.getImap().getPort());
+        imap.put("emailAddress", mailbox.address());
+        imap.put("password", password);
+        imap.put("encryption", "NONE");
+        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("apiName", apiName);
+        request.put("name", "Test " + apiName);
+        request.put("protocol", "IMAP");
+        request.put("imap", imap);
+        request.put("polling", Map.of("intervalSeconds", 1));
+        return request;
+    }
+
+    String createConnection(Map<String, Object> request) {
+        Reply reply = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), request);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        return (String) request.get("apiName");
+    }
+
+    String createImapConnection(Mailbox mailbox) {
+        return createConnection(imapConnection(unique("conn"), mailbox, mailbox.password()));
+    }
+
+    static void deliver(Mailbox mailbox, String raw) {
+        try {
+            MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
+                    new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+            mailbox.user().deliver(message);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<StoredMessage> inbox(Mailbox mailbox) {
+        try {
+            MailFolder inbox = MAIL.getManagers().getImapHostManager().getInbox(mailbox.user());
+            return new ArrayList<>(inbox.getMessages());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long seen(Mailbox mailbox) {
+        return inbox(mailbox).stream().filter(m -> m.getFlags().contains(Flags.Flag.SEEN)).count();
+    }
+
+    /** The messages ingested through a connection, waiting until there are {@code count}. */
+    List<JsonNode> awaitMessages(String connection, int count) {
+        List<JsonNode> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            found.clear();
+            found.addAll(messages(connection));
+            assertThat(found).hasSize(count);
+        });
+        return found;
+    }
+
+    List<JsonNode> messages(String connection) {
+        List<JsonNode> all = new ArrayList<>();
+        String after = "0";
+        while (true) {
+            Reply page = get("/api/v1/orgs/default/email-messages?limit=500&connection=" + connection + "&after=" + after);
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            page.json().get("items").forEach(all::add);
+            if (page.json().get("items").isEmpty()) {
+                return all;
+            }
+            after = page.json().get("nextCursor").asText();
+        }
+    }
+
+    JsonNode status(String connection) {
+        return get("/api/v1/orgs/default/connections/" + connection + "/status").json();
+    }
+
+    static String message(String messageId, String subject, String body, String... extraHeaders) {
+        StringBuilder raw = new StringBuilder();
+        raw.append("From: Reporter <reporter@example.org>\r\n");
+        raw.append("To: soc@example.test\r\n");
+        raw.append("Subject: ").append(subject).append("\r\n");
+        if (messageId != null) {
+            raw.append("Message-ID: ").append(messageId).append("\r\n");
+        }
+        raw.append("Date: Fri, 27 Nov 2026 10:15:30 +0000\r\n");
+        for (String header : extraHeaders) {
+            raw.append(header).append("\r\n");
+        }
+        raw.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n");
+        raw.append(body).append("\r\n");
+        return raw.toString();
+    }
+
+    /** MIME nested 200 levels deep: more than the parser's depth limit. */
+    static String nestingBomb() {
+        StringBuilder bomb = new StringBuilder("From: a@example.org\r\nSubject: nesting bomb\r\nMIME-Version: 1.0\r\n");
+        for (int i = 0; i < 200; i++) {
+            bomb.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\r\n\r\n--b").append(i)
+                    .append("\r\n");
+        }
+        return bomb.append("Content-Type: text/plain\r\n\r\nhi\r\n").toString();
+    }
+
+    static String newMessageId() {
+        return "<" + UUID.randomUUID() + "@example.org>";
+    }
+}

@@ -1,0 +1,98 @@
+package io.mailgate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The same pipeline on PostgreSQL: Flyway's migrations (including large-object storage of raw messages),
+ * the repositories, and the change feed. CI starts PostgreSQL and sets MAILGATE_TEST_POSTGRES_URL; a
+ * developer without PostgreSQL skips this class, CI never does.
+ */
+class PostgresIngestTest extends IngestTestSupport {
+
+    static final String URL = System.getenv("MAILGATE_TEST_POSTGRES_URL");
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void requirePostgres() {
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(URL).as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)").isNotBlank();
+        }
+        assumeThat(URL).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> URL);
+        registry.add("spring.datasource.username", () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"));
+        registry.add("spring.datasource.password", () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""));
+    }
+
+    @Test
+    void runsOnPostgresql() {
+        assertThat(jdbc.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
+        assertThat(jdbc.queryForObject("SELECT data_type FROM information_schema.columns "
+                + "WHERE table_name = 'raw_content' AND column_name = 'content'", String.class)).isEqualTo("oid");
+    }
+
+    @Test
+    void aLargeMessageIsStoredAsALargeObjectAndComesBackByteForByte() throws Exception {
+        Mailbox mailbox = mailbox();
+        byte[] payload = new byte[6 * 1024 * 1024];
+        new Random(42).nextBytes(payload);
+        String raw = "From: reporter@example.org\r\nTo: soc@example.test\r\nSubject: Big sample\r\n"
+                + "Message-ID: " + newMessageId() + "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\n"
+                + "see attachment\r\n--b1\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Disposition: attachment; filename=\"sample.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(payload) + "\r\n--b1--\r\n";
+        deliver(mailbox, raw);
+        String connection = createImapConnection(mailbox);
+
+        JsonNode message = awaitMessages(connection, 1).get(0);
+        byte[] downloaded = download("/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/raw");
+        assertThat(sha256(downloaded)).isEqualTo(message.get("sha256").asText());
+        assertThat(new String(downloaded, StandardCharsets.US_ASCII)).contains("Subject: Big sample");
+        JsonNode attachment = message.get("attachments").get(0);
+        assertThat(attachment.get("sha256").asText()).isEqualTo(sha256(payload));
+        byte[] file = download("/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/attachments/"
+                + attachment.get("index").asInt());
+        assertThat(file).isEqualTo(payload);
+    }
+
+    @Test
+    void threadingAndQuarantineWorkOnPostgresql() {
+        Mailbox mailbox = mailbox();
+        String connection = createImapConnection(mailbox);
+        String original = newMessageId();
+        deliver(mailbox, message(original, "Original on PG", "x"));
+        long incident = awaitMessages(connection, 1).get(0).get("incidentId").asLong();
+        deliver(mailbox, message(newMessageId(), "Re: Original on PG", "y", "In-Reply-To: " + original));
+        assertThat(awaitMessages(connection, 2).get(1).get("incidentId").asLong()).isEqualTo(incident);
+
+        deliver(mailbox, nestingBomb());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(3));
+        assertThat(status(connection).get("messagesQuarantined").asLong()).isEqualTo(1);
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
