@@ -64,7 +64,7 @@ final class PgpKeyReader {
             throw publicRings > 0
                     ? new DecryptionKeyException(NO_PRIVATE_KEY, "The file holds only an OpenPGP public key; export"
                             + " the secret key with \"gpg --armor --export-secret-keys <id>\".")
-                    : new DecryptionKeyException(NOT_PGP_KEY, "The file holds no OpenPGP key.");
+                    : new DecryptionKeyException(NOT_PGP_KEY, "The file is not an OpenPGP secret key: it holds no OpenPGP data.");
         }
         if (secretRings.size() > 1) {
             throw new DecryptionKeyException(MULTIPLE_PRIVATE_KEYS, "The file holds " + secretRings.size()

@@ -45,16 +45,31 @@ final class Fixtures {
         }
     }
 
-    static ValidatedKey rsaKey() throws Exception {
-        return new DecryptionKeyValidator().validatePkcs12(bytes("keys/recipient-rsa.p12"), PASSWORD);
+    // Unlocking is slow on purpose (PBKDF2, OpenPGP S2K: seconds for GnuPG's default count), so each
+    // fixture key is validated once per test run.
+    private static ValidatedKey rsaKey;
+    private static ValidatedKey ecKey;
+    private static ValidatedKey pgpKey;
+
+    static synchronized ValidatedKey rsaKey() throws Exception {
+        if (rsaKey == null) {
+            rsaKey = new DecryptionKeyValidator().validatePkcs12(bytes("keys/recipient-rsa.p12"), PASSWORD);
+        }
+        return rsaKey;
     }
 
-    static ValidatedKey ecKey() throws Exception {
-        return new DecryptionKeyValidator().validatePkcs12(bytes("keys/recipient-ec.p12"), PASSWORD);
+    static synchronized ValidatedKey ecKey() throws Exception {
+        if (ecKey == null) {
+            ecKey = new DecryptionKeyValidator().validatePkcs12(bytes("keys/recipient-ec.p12"), PASSWORD);
+        }
+        return ecKey;
     }
 
-    static ValidatedKey pgpKey() throws Exception {
-        return new DecryptionKeyValidator().validatePgp(bytes("keys/pgp-secret.asc"), PASSWORD);
+    static synchronized ValidatedKey pgpKey() throws Exception {
+        if (pgpKey == null) {
+            pgpKey = new DecryptionKeyValidator().validatePgp(bytes("keys/pgp-secret.asc"), PASSWORD);
+        }
+        return pgpKey;
     }
 
     /** Our keys, trusting the test root CA for signatures. */
