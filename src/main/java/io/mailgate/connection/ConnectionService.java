@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
@@ -153,9 +154,48 @@ public class ConnectionService {
         events.publishEvent(new ConnectionEvents.Changed(connection.getId()));
     }
 
+    /**
+     * Installs a validated decryption key: its material as secrets, what admins may see in the settings.
+     * A key of the same kind replaces the previous one; the route restarts with it.
+     */
+    @Transactional
+    public ConnectionEntity installDecryptionKey(OrgRef org, String apiName, ConnectionSettings.DecryptionKeyInfo info,
+                                                 Map<SecretName, String> material) {
+        ConnectionEntity entity = get(org, apiName);
+        material.forEach((name, value) -> putSecret(entity, name, value));
+        ConnectionSettings.Decryption before = entity.getSettings().decryption();
+        List<ConnectionSettings.DecryptionKeyInfo> keys = new java.util.ArrayList<>(before == null ? List.of()
+                : before.keys().stream().filter(k -> !k.kind().equals(info.kind())).toList());
+        keys.add(info);
+        entity.configure(entity.getProtocol(), entity.getSettings().withDecryption(
+                new ConnectionSettings.Decryption(true, keys)), clock.instant());
+        events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
+        return entity;
+    }
+
+    @Transactional
+    public ConnectionEntity removeDecryptionKeys(OrgRef org, String apiName) {
+        ConnectionEntity entity = get(org, apiName);
+        for (SecretName name : List.of(SecretName.DECRYPTION_KEY, SecretName.DECRYPTION_KEY_PASSWORD,
+                SecretName.PGP_KEY, SecretName.PGP_PASSPHRASE)) {
+            entity.secrets().remove(name.key());
+        }
+        ConnectionSettings.Decryption before = entity.getSettings().decryption();
+        entity.configure(entity.getProtocol(), entity.getSettings().withDecryption(
+                new ConnectionSettings.Decryption(before != null && before.enabled(), List.of())), clock.instant());
+        events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
+        return entity;
+    }
+
     private void apply(ConnectionEntity entity, ConnectionRequest r) {
         entity.describe(r.name().trim(), r.description(), r.enabled() == null || r.enabled());
-        entity.configure(r.protocol(), settings(r), clock.instant());
+        ConnectionSettings settings = settings(r);
+        if (entity.getSettings() != null && entity.getSettings().decryption() != null) {
+            // Keys are installed through their own endpoint; a PUT of the connection keeps them.
+            settings = settings.withDecryption(new ConnectionSettings.Decryption(settings.decryption().enabled(),
+                    entity.getSettings().decryption().keys()));
+        }
+        entity.configure(r.protocol(), settings, clock.instant());
         keepOnlySecretsOf(entity, r);
         switch (r.protocol()) {
             case IMAP -> putSecret(entity, SecretName.IMAP_PASSWORD, r.imap().password());
@@ -169,7 +209,8 @@ public class ConnectionService {
 
     /** Secrets of a protocol or proxy the connection no longer uses are dropped, not kept around. */
     private void keepOnlySecretsOf(ConnectionEntity entity, ConnectionRequest r) {
-        Set<SecretName> kept = EnumSet.of(SecretName.DECRYPTION_KEY, SecretName.DECRYPTION_KEY_PASSWORD);
+        Set<SecretName> kept = EnumSet.of(SecretName.DECRYPTION_KEY, SecretName.DECRYPTION_KEY_PASSWORD,
+                SecretName.PGP_KEY, SecretName.PGP_PASSPHRASE);
         switch (r.protocol()) {
             case IMAP -> kept.add(SecretName.IMAP_PASSWORD);
             case EXCHANGE -> kept.add(SecretName.EXCHANGE_PASSWORD);
@@ -226,8 +267,8 @@ public class ConnectionService {
                 r.polling().intervalSeconds() == null ? pollingDefaults.intervalSeconds() : r.polling().intervalSeconds(),
                 r.polling().push() == null ? pollingDefaults.push() : r.polling().push());
         boolean decrypt = r.decryption() != null && Boolean.TRUE.equals(r.decryption().enabled());
-        return new ConnectionSettings(imap, exchange, oauth, proxy, new ConnectionSettings.Decryption(decrypt), policy,
-                polling);
+        return new ConnectionSettings(imap, exchange, oauth, proxy, new ConnectionSettings.Decryption(decrypt, null),
+                policy, polling);
     }
 
     private static void rejectInvalid(List<FieldError> errors) {

@@ -22,7 +22,22 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
     public record Proxy(ProxyProtocol protocol, String host, int port, String username) {
     }
 
-    public record Decryption(boolean enabled) {
+    /**
+     * @param keys what is known about the installed decryption keys (the key material itself is a secret)
+     */
+    public record Decryption(boolean enabled, java.util.List<DecryptionKeyInfo> keys) {
+        public Decryption {
+            keys = keys == null ? java.util.List.of() : java.util.List.copyOf(keys);
+        }
+    }
+
+    /** An installed decryption key as admins see it: never the key. */
+    public record DecryptionKeyInfo(String kind, String subject, String issuer, java.time.Instant notAfter,
+                                    String sha256, java.util.List<String> warnings, java.time.Instant installedAt) {
+    }
+
+    public ConnectionSettings withDecryption(Decryption decryption) {
+        return new ConnectionSettings(imap, exchange, oauth, proxy, decryption, incidentPolicy, polling);
     }
 
     public enum OAuthApiType { MS_GRAPH, EWS }

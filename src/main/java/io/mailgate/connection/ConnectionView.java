@@ -30,7 +30,9 @@ public record ConnectionView(String apiName, String name, String description, bo
     public record Proxy(ProxyProtocol protocol, String host, int port, String username, boolean passwordSet) {
     }
 
-    public record Decryption(boolean enabled, boolean keyInstalled) {
+    /** subject and notAfter are those of the S/MIME key, else of the PGP key (API.md's shape). */
+    public record Decryption(boolean enabled, boolean keyInstalled, String subject, Instant notAfter,
+                             java.util.List<ConnectionSettings.DecryptionKeyInfo> keys) {
     }
 
     static ConnectionView of(ConnectionEntity c) {
@@ -45,8 +47,13 @@ public record ConnectionView(String apiName, String name, String description, bo
                 new Account(c.hasSecret(SecretName.OAUTH_REFRESH_TOKEN)));
         Proxy proxy = s.proxy() == null ? null : new Proxy(s.proxy().protocol(), s.proxy().host(), s.proxy().port(),
                 s.proxy().username(), c.hasSecret(SecretName.PROXY_PASSWORD));
-        Decryption decryption = new Decryption(s.decryption() != null && s.decryption().enabled(),
-                c.hasSecret(SecretName.DECRYPTION_KEY));
+        var keys = s.decryption() == null ? java.util.List.<ConnectionSettings.DecryptionKeyInfo>of()
+                : s.decryption().keys();
+        var shown = keys.stream().filter(k -> "PKCS12".equals(k.kind())).findFirst()
+                .or(() -> keys.stream().findFirst());
+        Decryption decryption = new Decryption(s.decryption() != null && s.decryption().enabled(), !keys.isEmpty(),
+                shown.map(ConnectionSettings.DecryptionKeyInfo::subject).orElse(null),
+                shown.map(ConnectionSettings.DecryptionKeyInfo::notAfter).orElse(null), keys);
         return new ConnectionView(c.getApiName(), c.getName(), c.getDescription(), c.isEnabled(), c.getProtocol(),
                 imap, exchange, oauth, proxy, decryption, s.incidentPolicy(), s.polling(), c.routeId(),
                 c.getCreatedAt(), c.getUpdatedAt());

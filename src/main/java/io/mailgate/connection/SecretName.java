@@ -7,8 +7,12 @@ public enum SecretName {
     OAUTH_CLIENT_SECRET("oauth.clientSecret"),
     OAUTH_REFRESH_TOKEN("oauth.refreshToken"),
     PROXY_PASSWORD("proxy.password"),
+    /** The uploaded PKCS#12 file, base64. */
     DECRYPTION_KEY("decryption.key"),
-    DECRYPTION_KEY_PASSWORD("decryption.keyPassword");
+    DECRYPTION_KEY_PASSWORD("decryption.keyPassword"),
+    /** An armored OpenPGP secret key for PGP/MIME. */
+    PGP_KEY("decryption.pgpKey"),
+    PGP_PASSPHRASE("decryption.pgpPassphrase");
 
     private final String key;
 

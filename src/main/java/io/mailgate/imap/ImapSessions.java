@@ -1,5 +1,6 @@
 package io.mailgate.imap;
 
+import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import java.time.Duration;
 import java.util.Properties;
@@ -49,6 +50,11 @@ public final class ImapSessions {
             // Without this Jakarta Mail silently continues in clear text when the server offers no STARTTLS.
             props.put(p + "starttls.required", "true");
         }
-        return Session.getInstance(props);
+        Session session = Session.getInstance(props);
+        // mail.<protocol>.class only selects among registered providers, so the store must be registered too;
+        // otherwise Jakarta Mail silently falls back to its own store, whose close(true) expunges.
+        session.addProvider(new Provider(Provider.Type.STORE, encryption.protocol(),
+                props.getProperty(p + "class"), "mailgate", "1"));
+        return session;
     }
 }

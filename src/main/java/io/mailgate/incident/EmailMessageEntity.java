@@ -64,6 +64,14 @@ class EmailMessageEntity {
     boolean decrypted;
     @Column(nullable = false)
     String signature;
+    @Column(name = "encryption_format", nullable = false)
+    String encryptionFormat;
+    @Column(name = "decrypted_with", length = 2000)
+    String decryptedWith;
+    @Column(length = 998)
+    String signer;
+    @Column(name = "signer_certificate", length = 2000)
+    String signerCertificate;
     @Column(name = "link_reason", nullable = false)
     String linkReason;
     @Column(name = "headers_json", nullable = false, columnDefinition = "TEXT")

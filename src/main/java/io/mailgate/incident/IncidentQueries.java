@@ -86,7 +86,8 @@ class IncidentQueries {
                 read(m.referencesJson, new TypeReference<List<String>>() { }), m.subject, m.fromAddress, m.fromName,
                 read(m.toJson, new TypeReference<List<String>>() { }),
                 read(m.ccJson, new TypeReference<List<String>>() { }), m.sentAt, m.receivedAt, m.size, m.sha256,
-                m.encrypted, m.decrypted, m.signature, attachments(m), m.linkReason);
+                m.encrypted, m.decrypted, m.encryptionFormat, m.decryptedWith, m.signature, m.signer,
+                m.signerCertificate, attachments(m), m.linkReason);
     }
 
     private <T> T read(String value, TypeReference<T> type) {

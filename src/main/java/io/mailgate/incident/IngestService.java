@@ -97,6 +97,10 @@ public class IngestService {
         m.encrypted = decryption.encrypted();
         m.decrypted = decryption.decrypted();
         m.signature = decryption.signature();
+        m.encryptionFormat = decryption.format();
+        m.decryptedWith = truncate(decryption.decryptedWith(), 2000);
+        m.signer = truncate(decryption.signer(), 998);
+        m.signerCertificate = truncate(decryption.signerCertificate(), 2000);
         m.linkReason = link.reason().name();
         m.headersJson = toJson(email.headers() == null ? List.of() : email.headers());
         m.attachmentsJson = toJson(email.attachments() == null ? List.of() : email.attachments());

@@ -25,7 +25,8 @@ final class Views {
     record MessageView(long id, Long incidentId, String connection, String messageId, boolean messageIdReused,
                        String inReplyTo, List<String> references, String subject, String from, String fromName,
                        List<String> to, List<String> cc, Instant date, Instant receivedAt, long size, String sha256,
-                       boolean encrypted, boolean decrypted, String signature, List<Attachment> attachments,
+                       boolean encrypted, boolean decrypted, String encryptionFormat, String decryptedWith,
+                       String signature, String signer, String signerCertificate, List<Attachment> attachments,
                        String linkReason) {
     }
 

@@ -54,7 +54,7 @@ class ConnectionLifecycleTest extends IngestTestSupport {
         JsonNode status = status(connection);
         assertThat(status.get("state").asText()).isEqualTo("STOPPED");
         assertThat(status.get("reason").asText()).contains("disabled");
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(18))
                 .untilAsserted(() -> assertThat(seen(mailbox)).isZero());
 
         request.put("enabled", true);
@@ -79,7 +79,7 @@ class ConnectionLifecycleTest extends IngestTestSupport {
         assertThat(deleted.status()).isEqualTo(204);
         assertThat(get("/api/v1/orgs/default/connections/" + connection).status()).isEqualTo(404);
         deliver(mailbox, message(newMessageId(), "After delete", "x"));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(18))
                 .untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(1));
     }
 

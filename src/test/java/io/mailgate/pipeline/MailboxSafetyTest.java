@@ -122,7 +122,7 @@ class MailboxSafetyTest extends IngestTestSupport {
                 lock.executeUpdate("UPDATE change_sequence SET last_value = last_value WHERE id = 1");
             }
             deliver(mailbox, message(newMessageId(), "Stored only later", "x"));
-            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).untilAsserted(() -> {
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(21)).untilAsserted(() -> {
                 assertThat(seen(mailbox)).isZero();
                 assertThat(messages(connection)).isEmpty();
             });
@@ -130,7 +130,7 @@ class MailboxSafetyTest extends IngestTestSupport {
         }
         awaitMessages(connection, 1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(1));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(18))
                 .untilAsserted(() -> assertThat(messages(connection)).hasSize(1));
     }
 
