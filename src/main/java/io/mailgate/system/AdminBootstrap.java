@@ -89,8 +89,8 @@ class AdminBootstrap implements ApplicationRunner {
             log.warn("*");
             log.warn("*     {}", password);
             log.warn("*");
-            log.warn("* It is shown only this once. Sign in and change it, or set");
-            log.warn("* MAILGATE_ADMIN_PASSWORD before the first start next time.");
+            log.warn("* It is shown only this once. Change it with PUT /api/v1/me/password,");
+            log.warn("* or set MAILGATE_ADMIN_PASSWORD before the first start next time.");
             log.warn("****************************************************************************");
         } else {
             log.info("Created user '{}' (system administrator) with the password from MAILGATE_ADMIN_PASSWORD",

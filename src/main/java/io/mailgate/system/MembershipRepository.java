@@ -10,4 +10,6 @@ interface MembershipRepository extends JpaRepository<Membership, Long> {
     Optional<Membership> findByUserIdAndOrgId(long userId, long orgId);
 
     List<Membership> findAllByOrgId(long orgId);
+
+    List<Membership> findAllByUserId(long userId);
 }

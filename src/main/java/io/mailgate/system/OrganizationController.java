@@ -9,12 +9,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -56,6 +58,7 @@ class OrganizationController {
 
     /** System admins only. */
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED) // for the OpenAPI description; the entity sets it too
     ResponseEntity<OrganizationView> create(@Valid @RequestBody CreateOrganization request) {
         if (!(access.currentPrincipal() instanceof UserPrincipal user && user.systemAdmin())) {
             throw ApiProblem.forbidden("Only a system administrator can create organizations");

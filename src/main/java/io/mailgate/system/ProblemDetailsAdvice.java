@@ -63,9 +63,13 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * naming JSON fields, and the handlers below it cover our {@link ApiProblem}, persistence and
  * anything unexpected. Being a {@link ResponseEntityExceptionHandler}, it replaces Spring Boot's
  * default one that {@code spring.mvc.problemdetails.enabled} would register.
+ * <p>
+ * Lowest precedence on purpose: its catch-all {@code Exception} handler would otherwise shadow the
+ * specific handlers of any other advice (Spring picks the first advice that has a matching handler).
+ * Prefer throwing {@link ApiProblem} to writing another advice.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.LOWEST_PRECEDENCE)
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     static final String VALIDATION_DETAIL = "The request has invalid fields; see errors.";

@@ -3,6 +3,7 @@ package io.mailgate.system;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Spring MVC's reach (an exception in a filter, a {@code sendError} from a library). Replaces Spring
  * Boot's {@code BasicErrorController}, whose JSON has another shape. Never shows the exception.
  */
+@Hidden // not part of the API description
 @RestController
 class ProblemErrorController implements ErrorController {
 

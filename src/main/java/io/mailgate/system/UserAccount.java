@@ -56,6 +56,10 @@ class UserAccount {
         return passwordHash;
     }
 
+    void setPasswordHash(String passwordHash) {
+        this.passwordHash = passwordHash;
+    }
+
     boolean isSystemAdmin() {
         return systemAdmin;
     }

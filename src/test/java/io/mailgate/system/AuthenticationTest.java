@@ -70,7 +70,10 @@ class AuthenticationTest extends SystemApiTestSupport {
     @Test
     void publicPathsNeedNoCredentials() {
         assertThat(get("/actuator/health", null).status()).isEqualTo(200);
-        assertThat(get("/v3/api-docs", null).status()).isEqualTo(200);
+        Reply apiDocs = get("/v3/api-docs", null);
+        assertThat(apiDocs.status()).isEqualTo(200);
+        assertThat(apiDocs.json().get("paths").has("/api/v1/orgs/{org}/api-keys")).isTrue();
+        assertThat(apiDocs.json().get("paths").has("/error")).isFalse();
     }
 
     @Test

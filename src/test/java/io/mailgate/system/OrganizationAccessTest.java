@@ -88,13 +88,14 @@ class OrganizationAccessTest extends SystemApiTestSupport {
 
     @Test
     void createdOrganizationHasLocationAndDuplicatesConflict() {
-        Reply created = post("/api/v1/orgs", ADMIN, Map.of("handle", "acme-soc", "name", "ACME SOC"));
+        String handle = "acme_soc-" + System.nanoTime();
+        Reply created = post("/api/v1/orgs", ADMIN, Map.of("handle", handle, "name", "ACME SOC"));
 
         assertThat(created.status()).isEqualTo(201);
-        assertThat(created.headers().getLocation()).hasPath("/api/v1/orgs/acme-soc");
-        assertThat(created.json().get("handle").asText()).isEqualTo("acme-soc");
-        assertThat(get("/api/v1/orgs/acme-soc", ADMIN).json().get("name").asText()).isEqualTo("ACME SOC");
-        assertProblem(post("/api/v1/orgs", ADMIN, Map.of("handle", "acme-soc", "name", "Again")), 409);
+        assertThat(created.headers().getLocation()).hasPath("/api/v1/orgs/" + handle);
+        assertThat(created.json().get("handle").asText()).isEqualTo(handle);
+        assertThat(get("/api/v1/orgs/" + handle, ADMIN).json().get("name").asText()).isEqualTo("ACME SOC");
+        assertProblem(post("/api/v1/orgs", ADMIN, Map.of("handle", handle, "name", "Again")), 409);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mailgate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,6 +143,22 @@ class ProblemDetailsTest extends SystemApiTestSupport {
         });
 
         assertProblem(send(HttpMethod.POST, PROBE + "/upload", new HttpEntity<>(parts, headers)), 413);
+    }
+
+    @Test
+    void problemsAreJsonWhateverTheClientAccepts() {
+        for (MediaType accept : new MediaType[] {MediaType.TEXT_HTML, MediaType.APPLICATION_XML, MediaType.ALL}) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.AUTHORIZATION, ADMIN);
+            headers.setAccept(List.of(accept));
+            assertProblem(send(HttpMethod.GET, "/api/v1/orgs/nowhere-at-all", new HttpEntity<>(headers)), 404);
+            assertProblem(send(HttpMethod.GET, PROBE + "/param?limit=0", new HttpEntity<>(headers)), 400);
+        }
+    }
+
+    @Test
+    void theErrorPageItselfIsAProblem() {
+        assertProblem(get("/error", null), 404);
     }
 
     @Test

@@ -23,12 +23,16 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * One Spring context for all system tests: the real application on a random port, an in-memory H2
- * database migrated by Flyway, and a known admin password. Tests create what they need under
+ * One Spring context for all system tests: the real application on a random port, a database
+ * migrated by Flyway (in-memory H2, or the PostgreSQL of MAILGATE_TEST_POSTGRES_URL), and a known
+ * admin password. Tests create what they need under
  * unique names, so they do not depend on each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:mailgate-system;DB_CLOSE_DELAY=-1",
+        // H2 in memory; PostgreSQL when MAILGATE_TEST_POSTGRES_URL is set (CI), with the same tests
+        "spring.datasource.url=${MAILGATE_TEST_POSTGRES_URL:jdbc:h2:mem:mailgate-system;DB_CLOSE_DELAY=-1}",
+        "spring.datasource.username=${MAILGATE_TEST_POSTGRES_USER:sa}",
+        "spring.datasource.password=${MAILGATE_TEST_POSTGRES_PASSWORD:}",
         "mailgate.admin-password=" + SystemApiTestSupport.ADMIN_PASSWORD,
         "spring.servlet.multipart.max-file-size=1KB",
 })
