@@ -1,0 +1,146 @@
+package io.mailgate.connectiontest;
+
+import io.mailgate.imap.ImapEncryption;
+import io.mailgate.imap.ImapSessions;
+import io.mailgate.tls.CapturingTrustManager;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One run of an IMAP connection test; lives on the {@link Deadline}'s thread. */
+final class ImapAttempt {
+
+    private static final int MAX_LISTED_FOLDERS = 200;
+
+    private final ImapProbe probe;
+    private final CapturingTrustManager capture;
+    private final Duration timeout;
+    private final Endpoint endpoint;
+    private volatile TestStage progress = TestStage.DNS;
+    private volatile Store store;
+
+    ImapAttempt(ImapProbe probe, List<X509Certificate> trusted, Duration timeout) {
+        this.probe = probe;
+        this.capture = CapturingTrustManager.forConnection(trusted);
+        this.timeout = timeout;
+        this.endpoint = Endpoint.server(probe.host(), probe.port());
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The stage the attempt is in; what TLS the capture saw tells how far a single store.connect() got. */
+    TestStage progress() {
+        if (progress == TestStage.CONNECT && !capture.presentedChain().isEmpty()) {
+            return capture.refused() ? TestStage.TLS : TestStage.AUTH;
+        }
+        return progress;
+    }
+
+    TestResult run() {
+        try {
+            InetAddress.getAllByName(probe.host());
+        } catch (UnknownHostException e) {
+            return Failures.unknownHost(endpoint);
+        }
+        progress = TestStage.CONNECT;
+        try {
+            store = ImapSessions.create(probe.encryption(), capture.sslContext(), timeout).getStore();
+            store.connect(probe.host(), probe.port(), probe.username(), probe.password());
+        } catch (AuthenticationFailedException e) {
+            return authFailed(e);
+        } catch (MessagingException e) {
+            return connectFailed(e);
+        } finally {
+            if (store != null && !store.isConnected()) {
+                abort();
+            }
+        }
+        try {
+            progress = TestStage.FOLDER;
+            return openFolder();
+        } catch (MessagingException e) {
+            return Failures.classify(e, endpoint, capture, progress(), timeout);
+        } finally {
+            abort();
+        }
+    }
+
+    private TestResult connectFailed(MessagingException e) {
+        if (Failures.causes(e).stream().anyMatch(ImapAttempt::isStartTlsMissing)) {
+            return TestResult.failure(TestStage.TLS, TestCodes.TLS_NOT_OFFERED, endpoint.describe()
+                    + " does not offer STARTTLS, so the test stopped before sending any credentials."
+                    + " Choose SSL/TLS (usually port 993) or ask the mail administrator to enable STARTTLS.");
+        }
+        return Failures.classify(e, endpoint, capture, progress(), timeout);
+    }
+
+    private static boolean isStartTlsMissing(Throwable t) {
+        // Jakarta Mail's words when mail.imap.starttls.required meets a server without STARTTLS.
+        return t.getMessage() != null && t.getMessage().contains("STARTTLS required but not supported");
+    }
+
+    private TestResult authFailed(AuthenticationFailedException e) {
+        String said = e.getMessage() == null || e.getMessage().isBlank() ? "" : " The server said: " + Failures.detail(e);
+        String tls = probe.encryption() == ImapEncryption.NONE ? "" : " TLS with the server works.";
+        return TestResult.failure(TestStage.AUTH, TestCodes.AUTH_FAILED, endpoint.describe()
+                + " refused the login of " + probe.username() + ". Check the email address and the password."
+                + said + tls);
+    }
+
+    private TestResult openFolder() throws MessagingException {
+        Folder folder = store.getFolder(probe.folder());
+        if (!folder.exists()) {
+            List<String> available = folderNames();
+            String close = available.stream().filter(name -> name.equalsIgnoreCase(probe.folder()))
+                    .findFirst().map(name -> " Did you mean " + name + "?").orElse("");
+            return TestResult.failure(TestStage.FOLDER, TestCodes.FOLDER_NOT_FOUND,
+                    "The folder " + probe.folder() + " does not exist in the mailbox of " + probe.username() + "."
+                            + close).withAvailableFolders(available);
+        }
+        // READ_ONLY sends EXAMINE: the test proves the folder can be opened without changing any flag.
+        folder.open(Folder.READ_ONLY);
+        try {
+            return TestResult.success(folder.getFullName(), folder.getUnreadMessageCount());
+        } finally {
+            folder.close(false);
+        }
+    }
+
+    private List<String> folderNames() throws MessagingException {
+        List<String> names = new ArrayList<>();
+        for (Folder f : store.getDefaultFolder().list("*")) {
+            if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                names.add(f.getFullName());
+            }
+        }
+        names.sort(String.CASE_INSENSITIVE_ORDER);
+        return names.size() > MAX_LISTED_FOLDERS ? names.subList(0, MAX_LISTED_FOLDERS) : names;
+    }
+
+    /** Closes the connection, if any; called when done and, from another thread, when the deadline passes. */
+    void abort() {
+        Store s = store;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (MessagingException | RuntimeException ignored) {
+                // The connection is being discarded; a failure to say goodbye changes nothing.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ImapAttempt[" + probe + ", stage=" + progress + "]";
+    }
+
+}
