@@ -83,7 +83,7 @@ final class Failures {
                     where + " closed the connection during the " + progress.name() + " stage.");
         }
         return TestResult.failure(progress, TestCodes.SERVER_ERROR,
-                where + " answered unexpectedly during the " + progress.name() + " stage: " + detail(failure) + ".");
+                where + " answered unexpectedly during the " + progress.name() + " stage: " + sentence(detail(failure)));
     }
 
     private static Optional<TestResult> certificateProblem(List<Throwable> causes, Endpoint endpoint,
@@ -145,7 +145,7 @@ final class Failures {
                     + (endpoint.isProxy() ? " of the proxy (HTTP or HTTPS)." : " (SSL/TLS is usually port 993, STARTTLS 143)."));
         }
         return failure(endpoint, TestCodes.TLS_HANDSHAKE_FAILED,
-                "The TLS handshake with " + endpoint.describe() + " failed: " + detail(ssl) + ".");
+                "The TLS handshake with " + endpoint.describe() + " failed: " + sentence(detail(ssl)));
     }
 
     private static boolean isIssuer(X509Certificate c, Endpoint endpoint) {
@@ -190,6 +190,11 @@ final class Failures {
         }
         String line = message.lines().findFirst().orElse("").trim();
         return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "…" : line;
+    }
+
+    /** Ends someone else's words with a full stop, so the next sentence of ours reads as one. */
+    static String sentence(String words) {
+        return words.endsWith(".") || words.endsWith("!") || words.endsWith("?") ? words : words + ".";
     }
 
     static List<Throwable> causes(Throwable failure) {

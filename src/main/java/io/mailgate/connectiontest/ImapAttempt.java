@@ -89,7 +89,8 @@ final class ImapAttempt {
     }
 
     private TestResult authFailed(AuthenticationFailedException e) {
-        String said = e.getMessage() == null || e.getMessage().isBlank() ? "" : " The server said: " + Failures.detail(e);
+        String said = e.getMessage() == null || e.getMessage().isBlank() ? ""
+                : " The server said: " + Failures.sentence(Failures.detail(e));
         String tls = probe.encryption() == ImapEncryption.NONE ? "" : " TLS with the server works.";
         return TestResult.failure(TestStage.AUTH, TestCodes.AUTH_FAILED, endpoint.describe()
                 + " refused the login of " + probe.username() + ". Check the email address and the password."
@@ -99,12 +100,9 @@ final class ImapAttempt {
     private TestResult openFolder() throws MessagingException {
         Folder folder = store.getFolder(probe.folder());
         if (!folder.exists()) {
-            List<String> available = folderNames();
-            String close = available.stream().filter(name -> name.equalsIgnoreCase(probe.folder()))
-                    .findFirst().map(name -> " Did you mean " + name + "?").orElse("");
             return TestResult.failure(TestStage.FOLDER, TestCodes.FOLDER_NOT_FOUND,
-                    "The folder " + probe.folder() + " does not exist in the mailbox of " + probe.username() + "."
-                            + close).withAvailableFolders(available);
+                    "The folder " + probe.folder() + " does not exist in the mailbox of " + probe.username() + ".")
+                    .withAvailableFolders(folderNames());
         }
         // READ_ONLY sends EXAMINE: the test proves the folder can be opened without changing any flag.
         folder.open(Folder.READ_ONLY);
