@@ -23,7 +23,7 @@ final class Deadline {
     }
 
     static TestResult run(String name, Callable<TestResult> attempt, Runnable abort, Duration bound,
-                          Supplier<TestResult> onTimeout) {
+                          Supplier<TestStage> progress, Supplier<TestResult> onTimeout) {
         FutureTask<TestResult> task = new FutureTask<>(attempt);
         Thread thread = new Thread(task, "connection-test-" + name);
         thread.setDaemon(true);
@@ -39,7 +39,7 @@ final class Deadline {
             return onTimeout.get();
         } catch (ExecutionException e) {
             log.warn("Connection test {} failed unexpectedly", name, e.getCause());
-            return TestResult.failure(TestStage.CONNECT, TestCodes.UNEXPECTED_ERROR,
+            return TestResult.failure(progress.get(), TestCodes.UNEXPECTED_ERROR,
                     "The test failed unexpectedly (" + e.getCause().getClass().getSimpleName()
                             + "); the application log has the details.");
         } catch (InterruptedException e) {

@@ -23,4 +23,10 @@ record Endpoint(String host, int port, TestStage tlsStage) {
         String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         return isProxy() ? "the proxy " + address : address;
     }
+
+    /** {@link #describe()} at the start of a sentence. */
+    String atStart() {
+        String d = describe();
+        return isProxy() ? "T" + d.substring(1) : d;
+    }
 }

@@ -40,7 +40,7 @@ final class Failures {
     static TestResult timeout(Endpoint endpoint, TestStage stage, Duration bound) {
         String what = stage == TestStage.CONNECT || stage == TestStage.DNS
                 ? "No answer from " + endpoint.describe()
-                : endpoint.describe() + " stopped answering during the " + stage.name() + " stage";
+                : endpoint.atStart() + " stopped answering during the " + stage.name() + " stage";
         return TestResult.failure(stage, TestCodes.TIMEOUT,
                 what + " within " + seconds(bound) + ". Check the host, the port and any firewall in between.");
     }
@@ -59,6 +59,7 @@ final class Failures {
             return certificate.get();
         }
         String where = endpoint.describe();
+        String whereAtStart = endpoint.atStart();
         if (find(causes, UnknownHostException.class) != null) {
             return unknownHost(endpoint);
         }
@@ -72,7 +73,7 @@ final class Failures {
         }
         if (find(causes, NoRouteToHostException.class) != null) {
             return TestResult.failure(TestStage.CONNECT, TestCodes.HOST_UNREACHABLE,
-                    where + " cannot be reached from mailgate (no route to host).");
+                    whereAtStart + " cannot be reached from mailgate (no route to host).");
         }
         SSLException ssl = find(causes, SSLException.class);
         if (ssl != null) {
@@ -80,10 +81,10 @@ final class Failures {
         }
         if (find(causes, EOFException.class) != null || find(causes, SocketException.class) != null) {
             return TestResult.failure(progress, TestCodes.CONNECTION_CLOSED,
-                    where + " closed the connection during the " + progress.name() + " stage.");
+                    whereAtStart + " closed the connection during the " + progress.name() + " stage.");
         }
         return TestResult.failure(progress, TestCodes.SERVER_ERROR,
-                where + " answered unexpectedly during the " + progress.name() + " stage: " + sentence(detail(failure)));
+                whereAtStart + " answered unexpectedly during the " + progress.name() + " stage: " + sentence(detail(failure)));
     }
 
     private static Optional<TestResult> certificateProblem(List<Throwable> causes, Endpoint endpoint,
@@ -140,7 +141,7 @@ final class Failures {
     private static TestResult handshakeFailed(Endpoint endpoint, SSLException ssl) {
         String m = ssl.getMessage() == null ? "" : ssl.getMessage();
         if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
-            return failure(endpoint, TestCodes.TLS_HANDSHAKE_FAILED, endpoint.describe()
+            return failure(endpoint, TestCodes.TLS_HANDSHAKE_FAILED, endpoint.atStart()
                     + " does not answer with TLS. Check the port and the encryption method"
                     + (endpoint.isProxy() ? " of the proxy (HTTP or HTTPS)." : " (SSL/TLS is usually port 993, STARTTLS 143)."));
         }

@@ -38,7 +38,7 @@ public final class ImapConnectionTester {
     public TestResult test(ImapProbe probe, Collection<X509Certificate> trustedForConnection) {
         Objects.requireNonNull(probe, "probe");
         ImapAttempt attempt = new ImapAttempt(probe, List.copyOf(trustedForConnection), timeout);
-        TestResult result = Deadline.run(probe.host() + ":" + probe.port(), attempt::run, attempt::abort, timeout,
+        TestResult result = Deadline.run(probe.host() + ":" + probe.port(), attempt::run, attempt::abort, timeout, attempt::progress,
                 () -> Failures.timeout(attempt.endpoint(), attempt.progress(), timeout));
         return result.redacting(probe.password());
     }

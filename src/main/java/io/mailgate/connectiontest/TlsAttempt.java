@@ -132,11 +132,11 @@ final class TlsAttempt {
         if (status == 407) {
             boolean gaveCredentials = proxy.username() != null && !proxy.username().isEmpty();
             return TestResult.failure(TestStage.PROXY, TestCodes.PROXY_AUTH_FAILED, gaveCredentials
-                    ? proxyEndpoint.describe() + " refused the user name or password of " + proxy.username() + "."
-                    : proxyEndpoint.describe() + " requires a user name and password.");
+                    ? proxyEndpoint.atStart() + " refused the user name or password of " + proxy.username() + "."
+                    : proxyEndpoint.atStart() + " requires a user name and password.");
         }
         String said = statusLine.length() > 200 ? statusLine.substring(0, 200) + "…" : statusLine;
-        return TestResult.failure(TestStage.PROXY, TestCodes.PROXY_CONNECT_FAILED, proxyEndpoint.describe()
+        return TestResult.failure(TestStage.PROXY, TestCodes.PROXY_CONNECT_FAILED, proxyEndpoint.atStart()
                 + " did not open a tunnel to " + target + (said.isBlank() ? "." : "; it answered: " + said + "."));
     }
 

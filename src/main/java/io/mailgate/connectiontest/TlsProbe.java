@@ -41,7 +41,7 @@ public final class TlsProbe {
         }
         TlsAttempt attempt = new TlsAttempt(host.trim(), port, proxyOrNull, List.copyOf(trusted),
                 trustedForProxy == null ? List.of() : List.copyOf(trustedForProxy), timeout);
-        TestResult result = Deadline.run(host + ":" + port, attempt::run, attempt::abort, timeout,
+        TestResult result = Deadline.run(host + ":" + port, attempt::run, attempt::abort, timeout, attempt::progress,
                 () -> Failures.timeout(attempt.currentEndpoint(), attempt.progress(), timeout));
         return proxyOrNull == null ? result : result.redacting(proxyOrNull.password());
     }

@@ -326,7 +326,6 @@ class ImapConnectionTesterTest {
 
     private TestResult test(ImapProbe probe, List<X509Certificate> trusted) {
         TestResult result = tester.test(probe, trusted);
-        System.out.println("RESULT " + result.stage() + " " + result.code() + " | " + result.message());
         assertClean(result);
         return result;
     }
