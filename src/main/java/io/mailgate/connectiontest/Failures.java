@@ -80,8 +80,9 @@ final class Failures {
             return handshakeFailed(endpoint, ssl);
         }
         if (find(causes, EOFException.class) != null || find(causes, SocketException.class) != null) {
+            String hint = endpoint.isProxy() ? " Check the protocol of the proxy (HTTP or HTTPS) and its port." : "";
             return TestResult.failure(progress, TestCodes.CONNECTION_CLOSED,
-                    whereAtStart + " closed the connection during the " + progress.name() + " stage.");
+                    whereAtStart + " closed the connection during the " + progress.name() + " stage." + hint);
         }
         return TestResult.failure(progress, TestCodes.SERVER_ERROR,
                 whereAtStart + " answered unexpectedly during the " + progress.name() + " stage: " + sentence(detail(failure)));

@@ -5,6 +5,7 @@ import io.mailgate.imap.ImapSessions;
 import io.mailgate.tls.CapturingTrustManager;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
+import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
 import java.net.InetAddress;
@@ -100,17 +101,28 @@ final class ImapAttempt {
     private TestResult openFolder() throws MessagingException {
         Folder folder = store.getFolder(probe.folder());
         if (!folder.exists()) {
-            return TestResult.failure(TestStage.FOLDER, TestCodes.FOLDER_NOT_FOUND,
-                    "The folder " + probe.folder() + " does not exist in the mailbox of " + probe.username() + ".")
-                    .withAvailableFolders(folderNames());
+            return folderNotFound(" does not exist in the mailbox of " + probe.username() + ".");
         }
-        // READ_ONLY sends EXAMINE: the test proves the folder can be opened without changing any flag.
-        folder.open(Folder.READ_ONLY);
+        if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
+            return folderNotFound(" only holds other folders, no messages.");
+        }
+        try {
+            // READ_ONLY sends EXAMINE: the test proves the folder can be opened without changing any flag.
+            folder.open(Folder.READ_ONLY);
+        } catch (FolderNotFoundException e) {
+            // Deleted between the check and the opening; the same answer as if it had never been there.
+            return folderNotFound(" does not exist in the mailbox of " + probe.username() + ".");
+        }
         try {
             return TestResult.success(folder.getFullName(), folder.getUnreadMessageCount());
         } finally {
             folder.close(false);
         }
+    }
+
+    private TestResult folderNotFound(String why) throws MessagingException {
+        return TestResult.failure(TestStage.FOLDER, TestCodes.FOLDER_NOT_FOUND, "The folder " + probe.folder() + why)
+                .withAvailableFolders(folderNames());
     }
 
     private List<String> folderNames() throws MessagingException {

@@ -2,7 +2,11 @@ package io.mailgate.connectiontest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mailgate.tls.CertificateInfo;
+import io.mailgate.tls.Certificates;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The answer to "does this connection work?", the same for every protocol. On failure {@code stage} is where
@@ -42,6 +46,21 @@ public record TestResult(boolean ok, TestStage stage, String code, String messag
 
     public TestResult withAvailableFolders(List<String> folders) {
         return new TestResult(ok, stage, code, message, folder, unreadMessages, folders, serverCertificates);
+    }
+
+    /**
+     * A certificate of this (failed) test's chain, by its SHA-256 fingerprint in any usual notation: how an
+     * admin trusts "the certificate from the last failed test" without uploading it.
+     */
+    public Optional<X509Certificate> presentedCertificate(String sha256) {
+        if (serverCertificates == null || sha256 == null) {
+            return Optional.empty();
+        }
+        String wanted = Certificates.normalizeFingerprint(sha256);
+        return serverCertificates.stream()
+                .filter(info -> info.sha256().equals(wanted))
+                .findFirst()
+                .map(info -> Certificates.parseOne(info.pem().getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** Replaces every occurrence of {@code secret} in the message: a last guard, messages are built without secrets. */

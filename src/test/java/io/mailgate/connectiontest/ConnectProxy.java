@@ -55,7 +55,15 @@ final class ConnectProxy implements AutoCloseable {
         try {
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
-            String requestLine = Relay.line(in);
+            int first = in.read();
+            if (first == 0x16) {
+                // A TLS handshake record where an HTTP request belongs: answer as a real proxy does.
+                out.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                client.close();
+                return;
+            }
+            String requestLine = (char) first + Relay.line(in);
             String authorization = null;
             for (String header; (header = Relay.line(in)) != null && !header.isEmpty(); ) {
                 if (header.regionMatches(true, 0, "Proxy-Authorization:", 0, 20)) {
@@ -71,7 +79,16 @@ final class ConnectProxy implements AutoCloseable {
             }
             String target = requestLine.split(" ")[1];
             int colon = target.lastIndexOf(':');
-            Socket backend = new Socket(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+            Socket backend;
+            try {
+                backend = new Socket(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+            } catch (IOException e) {
+                out.write("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                client.close();
+                return;
+            }
             sockets.add(backend);
             out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();

@@ -103,6 +103,9 @@ class ImapConnectionTesterTest {
 
         // The admin trusts the certificate shown by the failed test, as the API would from its PEM.
         X509Certificate fromTheAnswer = Certificates.parseOne(presented.pem().getBytes(StandardCharsets.US_ASCII));
+        assertThat(refused.presentedCertificate(presented.sha256().replace(":", "").toLowerCase()))
+                .contains(fromTheAnswer);
+        assertThat(refused.presentedCertificate(Certificates.sha256(OTHER_HOST.certificate()))).isEmpty();
         TestResult trusted = test(probe, List.of(fromTheAnswer));
         assertThat(trusted.ok()).isTrue();
         assertThat(trusted.unreadMessages()).isEqualTo(2);

@@ -153,6 +153,47 @@ class TlsProbeTest {
     }
 
     @Test
+    void proxyThatCannotReachTheServer() throws Exception {
+        ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+
+        TestResult result = probe("localhost", closed, httpProxy(proxy, PROXY_PASSWORD), List.of(), List.of());
+
+        assertThat(result.stage()).isEqualTo(TestStage.PROXY);
+        assertThat(result.code()).isEqualTo(TestCodes.PROXY_CONNECT_FAILED);
+        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " did not open a tunnel to"
+                + " localhost:" + closed + "; it answered: HTTP/1.1 502 Bad Gateway.");
+    }
+
+    @Test
+    void plainHttpToAnHttpsProxySaysToCheckTheProtocol() throws Exception {
+        ConnectProxy proxy = start(ConnectProxy.https(PROXY, PROXY_USER, PROXY_PASSWORD));
+
+        TestResult result = probe("localhost", serverPort, httpProxy(proxy, PROXY_PASSWORD), List.of(), List.of());
+
+        assertThat(result.stage()).isEqualTo(TestStage.PROXY);
+        assertThat(result.code()).isEqualTo(TestCodes.CONNECTION_CLOSED);
+        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " closed the connection"
+                + " during the PROXY stage. Check the protocol of the proxy (HTTP or HTTPS) and its port.");
+    }
+
+    @Test
+    void httpsToAPlainHttpProxySaysItIsNotTls() throws Exception {
+        ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
+
+        TestResult result = probe("localhost", serverPort,
+                new ProxyProbe("HTTPS", "localhost", proxy.port(), PROXY_USER, PROXY_PASSWORD), List.of(), List.of());
+
+        assertThat(result.stage()).isEqualTo(TestStage.PROXY);
+        assertThat(result.code()).isEqualTo(TestCodes.TLS_HANDSHAKE_FAILED);
+        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " does not answer with TLS."
+                + " Check the port and the encryption method of the proxy (HTTP or HTTPS).");
+    }
+
+    @Test
     void unknownProxyHost() {
         TestResult result = probe("localhost", serverPort,
                 new ProxyProbe("HTTP", "no-such-proxy.invalid", 3128, PROXY_USER, PROXY_PASSWORD), List.of(), List.of());
