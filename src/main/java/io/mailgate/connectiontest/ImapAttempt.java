@@ -7,6 +7,7 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.FolderNotFoundException;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,6 +15,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
 
 /** One run of an IMAP connection test; lives on the {@link Deadline}'s thread. */
 final class ImapAttempt {
@@ -25,6 +29,7 @@ final class ImapAttempt {
     private final Duration timeout;
     private final Endpoint endpoint;
     private volatile TestStage progress = TestStage.DNS;
+    private final TrackedSockets sockets = new TrackedSockets();
     private volatile Store store;
 
     ImapAttempt(ImapProbe probe, List<X509Certificate> trusted, Duration timeout) {
@@ -54,7 +59,7 @@ final class ImapAttempt {
         }
         progress = TestStage.CONNECT;
         try {
-            store = ImapSessions.create(probe.encryption(), capture.sslContext(), timeout).getStore();
+            store = trackedSession().getStore();
             store.connect(probe.host(), probe.port(), probe.username(), probe.password());
         } catch (AuthenticationFailedException e) {
             return authFailed(e);
@@ -62,7 +67,7 @@ final class ImapAttempt {
             return connectFailed(e);
         } finally {
             if (store != null && !store.isConnected()) {
-                abort();
+                finish();
             }
         }
         try {
@@ -71,8 +76,25 @@ final class ImapAttempt {
         } catch (MessagingException e) {
             return Failures.classify(e, endpoint, capture, progress(), timeout);
         } finally {
-            abort();
+            finish();
         }
+    }
+
+    /**
+     * The route's session, with the same socket factories wrapped so the deadline can close what they open:
+     * the plain one for IMAP (and STARTTLS before TLS), the TLS one for implicit TLS and the STARTTLS upgrade.
+     */
+    private Session trackedSession() {
+        Session session = ImapSessions.create(probe.encryption(), capture.sslContext(), timeout);
+        String prefix = "mail." + probe.encryption().protocol() + ".";
+        Properties properties = session.getProperties();
+        if (probe.encryption() != ImapEncryption.SSL_TLS) {
+            properties.put(prefix + "socketFactory", sockets.plain(SocketFactory.getDefault()));
+        }
+        if (properties.get(prefix + "ssl.socketFactory") instanceof SSLSocketFactory tls) {
+            properties.put(prefix + "ssl.socketFactory", sockets.tls(tls));
+        }
+        return session;
     }
 
     private TestResult connectFailed(MessagingException e) {
@@ -136,8 +158,22 @@ final class ImapAttempt {
         return names.size() > MAX_LISTED_FOLDERS ? names.subList(0, MAX_LISTED_FOLDERS) : names;
     }
 
-    /** Closes the connection, if any; called when done and, from another thread, when the deadline passes. */
+    /** Says goodbye to the server (LOGOUT), then makes sure no socket stays open. */
+    private void finish() {
+        closeStore();
+        sockets.closeAll();
+    }
+
+    /**
+     * Stops the attempt from another thread when the deadline passes: the sockets first, because closing the
+     * store waits for the protocol lock the stuck attempt holds.
+     */
     void abort() {
+        sockets.closeAll();
+        closeStore();
+    }
+
+    private void closeStore() {
         Store s = store;
         if (s != null) {
             try {

@@ -307,9 +307,25 @@ class ImapConnectionTesterTest {
             assertThat(result.code()).as(encryption.name()).isEqualTo(TestCodes.TIMEOUT);
             assertThat(result.stage()).isEqualTo(TestStage.CONNECT);
             assertThat(result.message()).contains("within 2 seconds");
-            assertThat(took).isLessThan(Duration.ofMillis(3000));
+            assertThat(took).isLessThan(Duration.ofMillis(3500));
             assertClean(result);
         }
+    }
+
+    @Test
+    void aServerThatDribblesIsStoppedByTheBoundOnTheWholeTestAndItsConnectionClosed() throws Exception {
+        DribblingServer dribbling = new DribblingServer();
+        servers.add(dribbling);
+
+        long start = System.nanoTime();
+        TestResult result = new ImapConnectionTester(Duration.ofSeconds(2))
+                .test(probe(ImapEncryption.NONE, dribbling.port(), "INBOX"), List.of());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(result.code()).isEqualTo(TestCodes.TIMEOUT);
+        assertThat(took).isLessThan(Duration.ofMillis(3500));
+        assertThat(dribbling.clientGone.await(2, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the test closed its connection").isTrue();
     }
 
     @Test
