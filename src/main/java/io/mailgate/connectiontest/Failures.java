@@ -40,7 +40,7 @@ final class Failures {
     static TestResult timeout(Endpoint endpoint, TestStage stage, Duration bound) {
         String what = stage == TestStage.CONNECT || stage == TestStage.DNS
                 ? "No answer from " + endpoint.describe()
-                : endpoint.atStart() + " stopped answering during the " + stage.name() + " stage";
+                : endpoint.atStart() + " did not complete the " + stage.name() + " stage";
         return TestResult.failure(stage, TestCodes.TIMEOUT,
                 what + " within " + seconds(bound) + ". Check the host, the port and any firewall in between.");
     }
@@ -102,7 +102,7 @@ final class Failures {
             return Optional.empty();
         }
         CertificateDiagnosis found = diagnosis.orElseGet(() -> CertificateDiagnosis.untrusted(chain));
-        return Optional.of(certificate(endpoint, found, capture.chainTrusted())
+        return Optional.of(certificate(endpoint, found, found.certificate() != chain.get(0), capture.chainTrusted())
                 .withServerCertificates(Certificates.describe(chain)));
     }
 
@@ -113,16 +113,18 @@ final class Failures {
                 || m.contains("Can't verify identity of server"));
     }
 
-    private static TestResult certificate(Endpoint endpoint, CertificateDiagnosis diagnosis, boolean chainTrusted) {
+    private static TestResult certificate(Endpoint endpoint, CertificateDiagnosis diagnosis, boolean aboutAnIssuer,
+                                          boolean chainTrusted) {
         String of = "The certificate of " + endpoint.describe();
         X509Certificate c = diagnosis.certificate();
         return switch (diagnosis.problem()) {
-            case EXPIRED -> failure(endpoint, TestCodes.CERTIFICATE_EXPIRED, isIssuer(c, endpoint)
+            case EXPIRED -> failure(endpoint, TestCodes.CERTIFICATE_EXPIRED, aboutAnIssuer
                     ? of + " was issued by " + subject(c) + ", whose certificate expired on " + date(c.getNotAfter()) + "."
                     : of + " expired on " + date(c.getNotAfter()) + ". The server needs a renewed certificate.");
-            case NOT_YET_VALID -> failure(endpoint, TestCodes.CERTIFICATE_EXPIRED,
-                    of + " is not valid before " + date(c.getNotBefore())
-                            + ". Check the clocks of the server and of mailgate.");
+            case NOT_YET_VALID -> failure(endpoint, TestCodes.CERTIFICATE_EXPIRED, (aboutAnIssuer
+                    ? of + " was issued by " + subject(c) + ", whose certificate is not valid before "
+                    : of + " is not valid before ") + date(c.getNotBefore())
+                    + ". Check the clocks of the server and of mailgate.");
             case HOSTNAME_MISMATCH -> failure(endpoint, TestCodes.HOSTNAME_MISMATCH,
                     of + " is for " + String.join(", ", firstNames(c)) + ", not for " + endpoint.host() + "."
                             + (chainTrusted ? "" : " It is not trusted either.")
@@ -148,11 +150,6 @@ final class Failures {
         }
         return failure(endpoint, TestCodes.TLS_HANDSHAKE_FAILED,
                 "The TLS handshake with " + endpoint.describe() + " failed: " + sentence(detail(ssl)));
-    }
-
-    private static boolean isIssuer(X509Certificate c, Endpoint endpoint) {
-        // The diagnosis names the server's own certificate unless an issuer is at fault.
-        return c.getBasicConstraints() >= 0 && !HostnameMatcher.matches(c, endpoint.host());
     }
 
     private static List<String> firstNames(X509Certificate c) {

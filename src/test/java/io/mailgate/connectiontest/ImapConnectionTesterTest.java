@@ -227,6 +227,21 @@ class ImapConnectionTesterTest {
     }
 
     @Test
+    void anExpiredIssuerIsNamed() throws Exception {
+        TestCertificates.Issued oldAuthority = TestCertificates.authority("old CA",
+                Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(2)));
+        TestCertificates.Issued leaf = TestCertificates.issuedBy(oldAuthority, "localhost", List.of("localhost"),
+                Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(30)));
+        ImapFront front = start(ImapFront.implicitTls(leaf, greenMail.getImap().getPort()));
+
+        TestResult result = test(probe(ImapEncryption.SSL_TLS, front.port(), "INBOX"), List.of());
+
+        assertThat(result.code()).isEqualTo(TestCodes.CERTIFICATE_EXPIRED);
+        assertThat(result.message()).startsWith("The certificate of localhost:" + front.port()
+                + " was issued by CN=old CA, whose certificate expired on ");
+    }
+
+    @Test
     void implicitTlsOnAPlainPortSaysSo() {
         TestResult result = test(probe(ImapEncryption.SSL_TLS, greenMail.getImap().getPort(), "INBOX"), List.of());
 

@@ -66,10 +66,14 @@ final class TestCertificates {
     }
 
     static Issued authority(String commonName) {
-        KeyPair keys = keys();
         Instant now = Instant.now();
-        X509Certificate certificate = build(commonName, List.of(), keys, "CN=" + commonName, keys,
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)), true);
+        return authority(commonName, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+    }
+
+    static Issued authority(String commonName, Instant notBefore, Instant notAfter) {
+        KeyPair keys = keys();
+        X509Certificate certificate = build(commonName, List.of(), keys, "CN=" + commonName, keys, notBefore,
+                notAfter, true);
         return new Issued(certificate, keys, List.of(certificate));
     }
 
