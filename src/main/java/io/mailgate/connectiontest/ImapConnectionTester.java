@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tests an IMAP connection the way its route will use it: the same Jakarta Mail session
@@ -14,6 +16,8 @@ import java.util.Objects;
  * Nothing on the mailbox changes: the folder is examined, not selected, so no message loses its unread flag.
  */
 public final class ImapConnectionTester {
+
+    private static final Logger log = LoggerFactory.getLogger(ImapConnectionTester.class);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -40,6 +44,8 @@ public final class ImapConnectionTester {
         ImapAttempt attempt = new ImapAttempt(probe, List.copyOf(trustedForConnection), timeout);
         TestResult result = Deadline.run(probe.host() + ":" + probe.port(), attempt::run, attempt::abort, timeout, attempt::progress,
                 () -> Failures.timeout(attempt.endpoint(), attempt.progress(), timeout));
-        return result.redacting(probe.password());
+        result = result.redacting(probe.password());
+        log.info("IMAP connection test of {} ended at {}: {}", probe, result.stage(), result.ok() ? "OK" : result.code());
+        return result;
     }
 }

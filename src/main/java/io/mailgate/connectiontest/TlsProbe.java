@@ -4,6 +4,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tests TLS to an HTTPS endpoint, directly or through an HTTP(S) proxy (CONNECT, Basic proxy authentication),
@@ -13,6 +15,8 @@ import java.util.List;
  * The host name is verified as HTTPS does, also for trusted certificates.
  */
 public final class TlsProbe {
+
+    private static final Logger log = LoggerFactory.getLogger(TlsProbe.class);
 
     private final Duration timeout;
 
@@ -43,6 +47,9 @@ public final class TlsProbe {
                 trustedForProxy == null ? List.of() : List.copyOf(trustedForProxy), timeout);
         TestResult result = Deadline.run(host + ":" + port, attempt::run, attempt::abort, timeout, attempt::progress,
                 () -> Failures.timeout(attempt.currentEndpoint(), attempt.progress(), timeout));
-        return proxyOrNull == null ? result : result.redacting(proxyOrNull.password());
+        result = proxyOrNull == null ? result : result.redacting(proxyOrNull.password());
+        log.info("TLS probe of {}:{}{} ended at {}: {}", host, port, proxyOrNull == null ? "" : " through " + proxyOrNull,
+                result.stage(), result.ok() ? "OK" : result.code());
+        return result;
     }
 }
