@@ -18,11 +18,19 @@ public class OAuthException extends Exception {
      * @param errorDescription Entra's description (first line, without trace ids)
      */
     public OAuthException(OAuthFailure failure, String error, String errorCode, String errorDescription, Throwable cause) {
-        super(errorCode == null ? errorDescription : errorCode + ": " + errorDescription, cause);
+        super(message(errorCode, errorDescription), cause);
         this.failure = failure;
         this.error = error;
         this.errorCode = errorCode;
         this.errorDescription = errorDescription;
+    }
+
+    /** Entra's descriptions start with their AADSTS code already; the code is prefixed only when missing. */
+    private static String message(String errorCode, String errorDescription) {
+        if (errorCode == null || (errorDescription != null && errorDescription.startsWith(errorCode))) {
+            return errorDescription;
+        }
+        return errorDescription == null ? errorCode : errorCode + ": " + errorDescription;
     }
 
     public OAuthFailure failure() {

@@ -133,7 +133,7 @@ class TokenServiceTest {
                 () -> service(ClientCredential.secret("the-secret-id-not-its-value")).refresh(entra.issueRefreshToken()));
         assertThat(e.failure()).isEqualTo(OAuthFailure.INVALID_CLIENT);
         assertThat(e.errorCode()).isEqualTo("AADSTS7000215");
-        assertThat(e.getMessage()).contains("AADSTS7000215").contains("Invalid client secret provided")
+        assertThat(e.getMessage()).startsWith("AADSTS7000215: Invalid client secret provided")
                 .doesNotContain("the-secret-id-not-its-value");
     }
 

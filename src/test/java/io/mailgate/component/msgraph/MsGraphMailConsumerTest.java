@@ -12,6 +12,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.mailgate.oauth.AccessTokenProvider;
+import io.mailgate.oauth.ClientCredential;
+import io.mailgate.oauth.EntraSimulator;
+import io.mailgate.oauth.GraphCloud;
+import io.mailgate.oauth.OAuthClientSettings;
+import io.mailgate.oauth.OAuthException;
+import io.mailgate.oauth.OAuthFailure;
+import io.mailgate.oauth.RefreshTokenStore;
+import io.mailgate.oauth.RefreshingAccessTokenProvider;
+import io.mailgate.oauth.TokenService;
+import java.net.http.HttpClient;
+import java.util.concurrent.atomic.AtomicReference;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -238,6 +249,57 @@ class MsGraphMailConsumerTest {
         Processor none = exchange -> { };
         assertThatThrownBy(() -> context.getEndpoint("ms-graph-mail:x").createConsumer(none))
                 .hasMessageContaining("tokenProvider");
+    }
+
+    @Test
+    void tokensAreRefreshedWithRotationPersistedAndALostGrantStopsTokenCalls() throws Exception {
+        try (EntraSimulator entra = new EntraSimulator()) {
+            entra.accessTokenLifetime(2); // refreshed after half its life: about every second
+            graph.acceptTokens(t -> entra.scopesOf(t) != null);
+            List<String> saved = new CopyOnWriteArrayList<>();
+            List<OAuthException> lost = new CopyOnWriteArrayList<>();
+            AtomicReference<String> stored = new AtomicReference<>(entra.issueRefreshToken());
+            RefreshTokenStore store = new RefreshTokenStore() {
+                @Override
+                public String load() {
+                    return stored.get();
+                }
+
+                @Override
+                public void save(String refreshToken) {
+                    stored.set(refreshToken);
+                    saved.add(refreshToken);
+                }
+
+                @Override
+                public void grantLost(OAuthException cause) {
+                    lost.add(cause);
+                }
+            };
+            TokenService tokens = new TokenService(new OAuthClientSettings(GraphCloud.GLOBAL, entra.baseUrl(),
+                    EntraSimulator.CLIENT_ID, null, ClientCredential.secret(EntraSimulator.SECRET)), HttpClient.newHttpClient());
+            GraphSimulator.Mailbox me = graph.mailbox("me");
+            GraphSimulator.Message first = me.add(me.wellKnown("inbox"), "first", Instant.parse("2026-11-27T01:00:00Z"));
+
+            start("", collect, new RefreshingAccessTokenProvider(tokens, store));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.read && saved.size() >= 2);
+            assertThat(saved).doesNotHaveDuplicates();
+            assertThat(lost).isEmpty();
+
+            entra.revokeRefreshTokens();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !lost.isEmpty());
+            assertThat(lost).singleElement().satisfies(e -> {
+                assertThat(e.failure()).isEqualTo(OAuthFailure.NEEDS_CONSENT);
+                assertThat(e.errorCode()).isEqualTo("AADSTS70008");
+            });
+            GraphSimulator.Message second = me.add(me.wellKnown("inbox"), "second", Instant.parse("2026-11-27T01:05:00Z"));
+            int calls = entra.tokenRequests();
+            // polls go on every 100 ms, but none asks Entra again
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> entra.tokenRequests() == calls);
+            assertThat(second.read).isFalse();
+            assertThat(lost).hasSize(1);
+        }
     }
 
     static List<File> spoolFiles() {
