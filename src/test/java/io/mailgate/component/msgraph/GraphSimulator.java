@@ -48,22 +48,32 @@ final class GraphSimulator implements AutoCloseable {
     private final Set<String> deniedMailboxes = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<int[]> throttles = new ConcurrentLinkedQueue<>();
     private final List<Instant> listRequests = new CopyOnWriteArrayList<>();
+    private final boolean https;
     private volatile String nextLinkHost;
     private volatile java.util.function.Predicate<String> issuer = t -> false;
 
     GraphSimulator() {
-        server = new WireMockServer(options().dynamicPort().extensions(new Transformer()));
+        this(null);
+    }
+
+    /** Served over HTTPS only, with the certificate of this PKCS#12 keystore, when one is given. */
+    GraphSimulator(ServerCertificate tls) {
+        this.https = tls != null;
+        server = new WireMockServer(tls == null ? options().dynamicPort().extensions(new Transformer())
+                : options().httpDisabled(true).dynamicHttpsPort().keystoreType("PKCS12")
+                        .keystorePath(tls.keystore.toString()).keystorePassword(ServerCertificate.PASSWORD)
+                        .keyManagerPassword(ServerCertificate.PASSWORD).extensions(new Transformer()));
         server.start();
         server.stubFor(any(urlPathMatching("/v1.0/.*")).willReturn(aResponse().withTransformers("graph")));
         acceptedTokens.add(TOKEN);
     }
 
     String baseUrl() {
-        return server.baseUrl();
+        return (https ? "https" : "http") + "://localhost:" + port();
     }
 
     int port() {
-        return server.port();
+        return https ? server.httpsPort() : server.port();
     }
 
     WireMockServer server() {
@@ -338,7 +348,7 @@ final class GraphSimulator implements AutoCloseable {
         if (skip + top < all.size()) {
             String host = nextLinkHost != null ? nextLinkHost : "localhost";
             String raw = uri.getRawQuery().replaceAll("&?\\$skip=\\d+", "");
-            body.put("@odata.nextLink", "http://" + host + ":" + port() + uri.getRawPath() + "?" + raw + "&$skip=" + (skip + top));
+            body.put("@odata.nextLink", (https ? "https://" : "http://") + host + ":" + port() + uri.getRawPath() + "?" + raw + "&$skip=" + (skip + top));
         }
         return json(200, body.toString());
     }

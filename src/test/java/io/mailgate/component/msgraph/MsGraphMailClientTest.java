@@ -26,6 +26,8 @@ import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 class MsGraphMailClientTest {
 
@@ -170,6 +172,24 @@ class MsGraphMailClientTest {
             proxy.verify(getRequestedFor(urlPathMatching("/v1.0/me/mailFolders/inbox")).withHeader("Proxy-Authorization", equalTo(expected)));
         } finally {
             proxy.stop();
+        }
+    }
+
+    @Test
+    void theConnectionsTrustedCertificateIsUsedForGraph(@TempDir Path dir) throws Exception {
+        ServerCertificate certificate = new ServerCertificate(dir);
+        try (GraphSimulator tlsGraph = new GraphSimulator(certificate)) {
+            tlsGraph.mailbox("me").add(tlsGraph.mailbox("me").wellKnown("inbox"), "over tls", Instant.parse("2026-11-27T01:00:00Z"));
+
+            GraphConnectionTest untrusted = new MsGraphMailClient(GraphHttpClients.create(null, null), tlsGraph.baseUrl(), null,
+                    () -> GraphSimulator.TOKEN).testConnection("Inbox");
+            assertThat(untrusted.failure()).isEqualTo(GraphConnectionTest.Failure.NETWORK);
+            assertThat(untrusted.cause()).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+
+            GraphConnectionTest trusted = new MsGraphMailClient(GraphHttpClients.create(null, certificate.trustingIt()),
+                    tlsGraph.baseUrl(), null, () -> GraphSimulator.TOKEN).testConnection("Inbox");
+            assertThat(trusted.ok()).as(trusted.toString()).isTrue();
+            assertThat(trusted.folder().unreadItemCount()).isEqualTo(1);
         }
     }
 
