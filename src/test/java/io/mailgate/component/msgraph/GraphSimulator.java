@@ -49,6 +49,8 @@ final class GraphSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<int[]> throttles = new ConcurrentLinkedQueue<>();
     private final List<Instant> listRequests = new CopyOnWriteArrayList<>();
     private final boolean https;
+    private final java.util.concurrent.atomic.AtomicInteger patchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch patchGate;
     private volatile String nextLinkHost;
     private volatile java.util.function.Predicate<String> issuer = t -> false;
 
@@ -109,6 +111,20 @@ final class GraphSimulator implements AutoCloseable {
     /** nextLinks point at this host instead of the simulator's own (the port stays). */
     void nextLinksOnHost(String host) {
         this.nextLinkHost = host;
+    }
+
+    /** PATCH requests wait at the simulator until {@link #releasePatches()}. */
+    void holdPatches() {
+        patchGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void releasePatches() {
+        patchGate.countDown();
+    }
+
+    /** PATCH requests arrived and not yet answered (while held). */
+    int patchesInFlight() {
+        return patchesInFlight.get();
     }
 
     /** When each first-page listing request arrived. */
@@ -245,6 +261,17 @@ final class GraphSimulator implements AutoCloseable {
                     return aResponse().withStatus(200).withHeader("Content-Type", "text/plain").withBody(m.mime).build();
                 }
                 if (path.size() == 2 && method.equals("PATCH")) {
+                    var gate = patchGate;
+                    if (gate != null) {
+                        patchesInFlight.incrementAndGet();
+                        try {
+                            gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            patchesInFlight.decrementAndGet();
+                        }
+                    }
                     try {
                         var body = JSON.readTree(request.getBodyAsString());
                         if (body.has("isRead")) {

@@ -28,6 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import static org.awaitility.Awaitility.await;
 
 class MsGraphMailClientTest {
 
@@ -190,6 +197,41 @@ class MsGraphMailClientTest {
                     tlsGraph.baseUrl(), null, () -> GraphSimulator.TOKEN).testConnection("Inbox");
             assertThat(trusted.ok()).as(trusted.toString()).isTrue();
             assertThat(trusted.folder().unreadItemCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void atMostFourRequestsPerMailboxAndOtherMailboxesAreNotHeldUp() throws Exception {
+        GraphSimulator.Mailbox shared = graph.mailbox("busy@contoso.example");
+        List<GraphSimulator.Message> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            messages.add(shared.add(shared.wellKnown("inbox"), "m" + i, Instant.parse("2026-11-27T01:00:00Z").plusSeconds(i)));
+        }
+        GraphSimulator.Mailbox other = graph.mailbox("quiet@contoso.example");
+        other.add(other.wellKnown("inbox"), "q", Instant.parse("2026-11-27T01:00:00Z"));
+        MsGraphMailClient busy = client("busy@contoso.example");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            graph.holdPatches();
+            List<Future<?>> patches = new java.util.ArrayList<>();
+            for (GraphSimulator.Message m : messages) {
+                patches.add(pool.submit(() -> {
+                    busy.markRead(m.id);
+                    return null;
+                }));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> graph.patchesInFlight() == 4);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> graph.patchesInFlight() == 4);
+
+            assertThat(client("quiet@contoso.example").testConnection("Inbox").ok()).isTrue();
+
+            graph.releasePatches();
+            for (Future<?> patch : patches) {
+                patch.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(messages).allSatisfy(m -> assertThat(m.read).isTrue());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
