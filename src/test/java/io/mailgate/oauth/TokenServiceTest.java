@@ -92,8 +92,24 @@ class TokenServiceTest {
         entra.denyConsent(true);
         OAuthClientSettings settings = settings(EntraSimulator.TENANT, ClientCredential.secret(EntraSimulator.SECRET));
         AuthorizationRequest request = new AuthorizationRequests(settings).create(REDIRECT, null, false);
-        assertThat(signIn(request)).containsEntry("error", "access_denied").containsEntry("state", request.state())
+        Map<String, String> query = signIn(request);
+        assertThat(query).containsEntry("error", "access_denied").containsEntry("state", request.state())
                 .doesNotContainKey("code");
+        AuthorizationCallback callback = AuthorizationCallback.of(query);
+        assertThat(callback.isError()).isTrue();
+        assertThat(callback.state()).isEqualTo(request.state());
+        assertThat(callback.describeError()).startsWith("Access was not granted").contains("AADSTS65004");
+    }
+
+    @Test
+    void aCallbackWithACodeIsNoError() throws Exception {
+        OAuthClientSettings settings = settings(EntraSimulator.TENANT, ClientCredential.secret(EntraSimulator.SECRET));
+        AuthorizationRequest request = new AuthorizationRequests(settings).create(REDIRECT, null, false);
+        AuthorizationCallback callback = AuthorizationCallback.of(signIn(request));
+        assertThat(callback.isError()).isFalse();
+        assertThat(callback.describeError()).isNull();
+        assertThat(callback.toString()).doesNotContain(callback.code());
+        assertThat(AuthorizationCallback.of(Map.of("state", "s")).describeError()).contains("no authorization code");
     }
 
     @Test
