@@ -106,6 +106,7 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
             pendingExchanges = total - index - 1;
 
             String id = exchange.getIn().getHeader(MsGraphMailConstants.MESSAGE_ID, String.class);
+            // createTempFile makes the file readable by its owner only (rw------- on POSIX): it holds mail
             Path spool = Files.createTempFile("mailgate-graph-", ".eml");
             try {
                 client.download(id, spool);

@@ -1,5 +1,6 @@
 package io.mailgate.component.msgraph;
 
+import io.mailgate.oauth.ClientCredentialsAccessTokenProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -57,6 +58,10 @@ public class MsGraphMailEndpoint extends ScheduledPollEndpoint {
     public Consumer createConsumer(Processor processor) throws Exception {
         if (configuration.getTokenProvider() == null) {
             throw new IllegalArgumentException("ms-graph-mail:" + name + " needs tokenProvider (a #bean reference)");
+        }
+        if (configuration.getTokenProvider() instanceof ClientCredentialsAccessTokenProvider
+                && MsGraphMailClient.sharedMailbox(configuration.getMailbox()) == null) {
+            throw new IllegalArgumentException("ms-graph-mail:" + name + ": app-only access has no signed-in user (/me); set mailbox");
         }
         URI base = URI.create(configuration.getBaseUrl());
         if (base.getScheme() == null || base.getHost() == null) {

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +46,6 @@ final class GraphSimulator implements AutoCloseable {
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final Set<String> deniedMailboxes = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<int[]> throttles = new ConcurrentLinkedQueue<>();
-    private final List<Instant> listRequests = new CopyOnWriteArrayList<>();
     private final boolean https;
     private final java.util.concurrent.atomic.AtomicInteger patchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile java.util.concurrent.CountDownLatch patchGate;
@@ -113,6 +111,13 @@ final class GraphSimulator implements AutoCloseable {
         this.nextLinkHost = host;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger failingPatches = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The next {@code count} PATCH requests fail with 500 (Graph's ErrorInternalServerError). */
+    void failNextPatches(int count) {
+        failingPatches.set(count);
+    }
+
     /** PATCH requests wait at the simulator until {@link #releasePatches()}. */
     void holdPatches() {
         patchGate = new java.util.concurrent.CountDownLatch(1);
@@ -125,11 +130,6 @@ final class GraphSimulator implements AutoCloseable {
     /** PATCH requests arrived and not yet answered (while held). */
     int patchesInFlight() {
         return patchesInFlight.get();
-    }
-
-    /** When each first-page listing request arrived. */
-    List<Instant> listRequests() {
-        return listRequests;
     }
 
     @Override
@@ -261,6 +261,9 @@ final class GraphSimulator implements AutoCloseable {
                     return aResponse().withStatus(200).withHeader("Content-Type", "text/plain").withBody(m.mime).build();
                 }
                 if (path.size() == 2 && method.equals("PATCH")) {
+                    if (failingPatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        return json(500, error("ErrorInternalServerError", "An internal server error occurred. The operation failed."));
+                    }
                     var gate = patchGate;
                     if (gate != null) {
                         patchesInFlight.incrementAndGet();
@@ -350,9 +353,6 @@ final class GraphSimulator implements AutoCloseable {
             if (!filter.startsWith(property)) {
                 return json(400, error("InefficientFilter", "The restriction or sort order is too complex for this operation."));
             }
-        }
-        if (!query.containsKey("$skip")) {
-            listRequests.add(Instant.now());
         }
         boolean unreadOnly = filter.contains("isRead eq false");
         List<Message> all = mailbox.messages.values().stream()

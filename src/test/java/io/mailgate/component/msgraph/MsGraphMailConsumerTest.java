@@ -25,7 +25,6 @@ import java.net.http.HttpClient;
 import java.util.concurrent.atomic.AtomicReference;
 import java.io.File;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -136,6 +135,19 @@ class MsGraphMailConsumerTest {
         assertThat(message.read).isFalse();
         graph.server().verify(0, patchRequestedFor(urlPathMatching("/v1.0/.*")));
         await().untilAsserted(() -> assertThat(spoolFiles()).isEmpty());
+    }
+
+    @Test
+    void aMessageProcessedButNotMarkedReadIsMarkedLaterAndNotDeliveredAgain() throws Exception {
+        GraphSimulator.Mailbox me = graph.mailbox("me");
+        GraphSimulator.Message message = me.add(me.wellKnown("inbox"), "once", Instant.parse("2026-11-27T01:00:00Z"));
+        graph.failNextPatches(2);
+
+        start("", collect);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> message.read);
+        assertThat(received).hasSize(1);
+        graph.server().verify(3, patchRequestedFor(urlPathEqualTo("/v1.0/me/messages/" + message.id)));
     }
 
     @Test
@@ -305,9 +317,5 @@ class MsGraphMailConsumerTest {
     static List<File> spoolFiles() {
         File[] files = new File(System.getProperty("java.io.tmpdir")).listFiles((dir, name) -> name.startsWith("mailgate-graph-"));
         return files == null ? List.of() : List.of(files);
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
