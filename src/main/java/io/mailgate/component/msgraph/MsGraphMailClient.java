@@ -1,0 +1,405 @@
+package io.mailgate.component.msgraph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgate.oauth.AccessTokenProvider;
+import io.mailgate.oauth.OAuthException;
+import io.mailgate.oauth.OAuthFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Microsoft Graph mail calls for one mailbox: resolve the folder, list unread messages, download a
+ * message's MIME, mark it read, and the connection test. Every request carries
+ * {@code Prefer: IdType="ImmutableId"} so a message keeps its id when moved, goes through the
+ * mailbox's {@link MailboxThrottle}, and is refused while Graph has the mailbox throttled.
+ */
+public final class MsGraphMailClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsGraphMailClient.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    private static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
+    /** Folders Graph knows by name in every mailbox and locale. */
+    private static final Set<String> WELL_KNOWN_FOLDERS = Set.of(
+            "inbox", "archive", "clutter", "conflicts", "conversationhistory", "deleteditems", "drafts",
+            "junkemail", "localfailures", "msgfolderroot", "outbox", "recoverableitemsdeletions",
+            "scheduled", "searchfolders", "sentitems", "serverfailures", "syncissues");
+
+    private final HttpClient http;
+    private final URI baseUrl;
+    private final String sharedMailbox;
+    private final AccessTokenProvider tokens;
+    private final MailboxThrottle throttle;
+    private final Clock clock;
+
+    /**
+     * @param baseUrl Graph's endpoint, e.g. https://graph.microsoft.com (a cloud's, or a simulator's)
+     * @param mailbox null or blank for the signed-in account (/me); else the shared mailbox's address
+     *                (the part after the last backslash of "primary\shared" is taken)
+     */
+    public MsGraphMailClient(HttpClient http, String baseUrl, String mailbox, AccessTokenProvider tokens) {
+        this(http, URI.create(baseUrl), mailbox, tokens, new MailboxThrottle(), Clock.systemUTC());
+    }
+
+    MsGraphMailClient(HttpClient http, URI baseUrl, String mailbox, AccessTokenProvider tokens,
+                      MailboxThrottle throttle, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.baseUrl = URI.create(Objects.requireNonNull(baseUrl, "baseUrl").toString().replaceAll("/+$", ""));
+        this.sharedMailbox = sharedMailbox(mailbox);
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static String sharedMailbox(String mailbox) {
+        if (mailbox == null || mailbox.isBlank()) {
+            return null;
+        }
+        String m = mailbox.trim();
+        return m.substring(m.lastIndexOf('\\') + 1);
+    }
+
+    /** "me", or the shared mailbox's address. */
+    public String mailbox() {
+        return sharedMailbox == null ? "me" : sharedMailbox;
+    }
+
+    /** When the mailbox may be asked again, or null when Graph is not throttling it. */
+    Instant throttledUntil() {
+        return throttle.throttledUntil();
+    }
+
+    private String mailboxPath() {
+        return baseUrl + "/v1.0/" + (sharedMailbox == null ? "me" : "users/" + segment(sharedMailbox));
+    }
+
+    // ---- folders ----
+
+    /** A folder by well-known name ("Inbox") or by path of display names ("Inbox/Phishing", "Reports/2026"). */
+    public GraphFolder resolveFolder(String folder) throws GraphException, OAuthException {
+        String path = folder == null || folder.isBlank() ? "Inbox" : folder.trim();
+        List<String> names = new ArrayList<>();
+        for (String part : path.split("/")) {
+            if (!part.isBlank()) {
+                names.add(part.trim());
+            }
+        }
+        if (names.isEmpty()) {
+            names.add("Inbox");
+        }
+        String select = "$select=" + enc("id,displayName,unreadItemCount");
+        GraphFolder current;
+        String first = names.get(0);
+        if (WELL_KNOWN_FOLDERS.contains(first.toLowerCase(Locale.ROOT))) {
+            try {
+                current = folder(getJson(mailboxPath() + "/mailFolders/" + first.toLowerCase(Locale.ROOT) + "?" + select));
+            } catch (GraphException e) {
+                throw e.status() == 404 && !isMailboxMissing(e) ? folderNotFound(first, e) : e;
+            }
+        } else {
+            current = child(mailboxPath() + "/mailFolders", first, select, path);
+        }
+        for (String name : names.subList(1, names.size())) {
+            current = child(mailboxPath() + "/mailFolders/" + segment(current.id()) + "/childFolders", name, select, path);
+        }
+        return current;
+    }
+
+    private GraphFolder child(String collection, String name, String select, String path) throws GraphException, OAuthException {
+        String filter = "$filter=" + enc("displayName eq '" + name.replace("'", "''") + "'");
+        JsonNode values = getJson(collection + "?" + filter + "&" + select).path("value");
+        if (!values.isArray() || values.isEmpty()) {
+            throw folderNotFound(path, null);
+        }
+        return folder(values.get(0));
+    }
+
+    private GraphException folderNotFound(String path, Throwable cause) {
+        return new GraphException(404, "FolderNotFound", "folder '" + path + "' not found in mailbox " + mailbox(), cause);
+    }
+
+    private static GraphFolder folder(JsonNode json) {
+        return new GraphFolder(json.path("id").asText(), json.path("displayName").asText(), json.path("unreadItemCount").asInt());
+    }
+
+    private static boolean isMailboxMissing(GraphException e) {
+        return "ErrorInvalidUser".equals(e.code()) || "MailboxNotEnabledForRESTAPI".equals(e.code())
+                || "ResourceNotFound".equals(e.code());
+    }
+
+    // ---- messages ----
+
+    /**
+     * Unread messages of the folder, oldest first, at most {@code limit}. Graph wants the property of
+     * $orderby first in $filter (else InefficientFilter), hence the always-true receivedDateTime term.
+     * A nextLink is followed only on the base URL's scheme, host and port: the bearer token must not
+     * go anywhere else.
+     */
+    List<GraphMessage> listUnread(String folderId, int pageSize, int limit) throws GraphException, OAuthException {
+        String url = mailboxPath() + "/mailFolders/" + segment(folderId) + "/messages"
+                + "?$filter=" + enc("receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false")
+                + "&$select=" + enc("id,internetMessageId,receivedDateTime")
+                + "&$orderby=" + enc("receivedDateTime asc")
+                + "&$top=" + Math.max(1, Math.min(pageSize, 1000));
+        List<GraphMessage> messages = new ArrayList<>();
+        while (url != null && messages.size() < limit) {
+            JsonNode page = getJson(url);
+            for (JsonNode m : page.path("value")) {
+                if (messages.size() < limit) {
+                    messages.add(new GraphMessage(m.path("id").asText(), m.path("internetMessageId").asText(null),
+                            instant(m.path("receivedDateTime").asText(null))));
+                }
+            }
+            String next = page.path("@odata.nextLink").asText(null);
+            url = null;
+            if (next != null && messages.size() < limit) {
+                if (sameOrigin(next)) {
+                    url = next;
+                } else {
+                    LOG.warn("Graph returned an @odata.nextLink to another host ({}); not following it, mailbox {}",
+                            safeHost(next), mailbox());
+                }
+            }
+        }
+        return messages;
+    }
+
+    /** Writes the message's MIME ($value) to {@code target}; the connection is released when this returns. */
+    void download(String messageId, Path target) throws GraphException, OAuthException {
+        String url = mailboxPath() + "/messages/" + segment(messageId) + "/$value";
+        send(() -> HttpRequest.newBuilder(URI.create(url)).GET(), info -> info.statusCode() == 200
+                ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(target), p -> "")
+                : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8));
+    }
+
+    void markRead(String messageId) throws GraphException, OAuthException {
+        String url = mailboxPath() + "/messages/" + segment(messageId);
+        send(() -> HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"isRead\":true}")),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- connection test ----
+
+    /** Token, mailbox, folder and message access, each failure typed for the connection test. */
+    public GraphConnectionTest testConnection(String folder) {
+        try {
+            tokens.accessToken();
+        } catch (OAuthException e) {
+            return tokenFailure(e);
+        }
+        try {
+            GraphFolder found = resolveFolder(folder);
+            listUnread(found.id(), 1, 1);
+            return GraphConnectionTest.ok(found);
+        } catch (OAuthException e) {
+            return tokenFailure(e);
+        } catch (GraphThrottledException e) {
+            return GraphConnectionTest.failed(GraphConnectionTest.Failure.THROTTLED, e.getMessage(), null, e);
+        } catch (GraphException e) {
+            if (e.status() == 0) {
+                return GraphConnectionTest.failed(GraphConnectionTest.Failure.NETWORK, e.getMessage(), null, e.getCause());
+            }
+            if (e.status() == 403 || "ErrorAccessDenied".equals(e.code())) {
+                String permission = sharedMailbox == null ? "Mail.ReadWrite" : "Mail.ReadWrite.Shared";
+                String message = "Graph denied access to mailbox " + mailbox() + " (" + e.code() + "): grant the delegated permission "
+                        + permission + (sharedMailbox == null ? "" : " (and full access to the shared mailbox for the account)")
+                        + ", or the application permission Mail.ReadWrite for app-only access, with admin consent.";
+                return new GraphConnectionTest(GraphConnectionTest.Failure.PERMISSION_MISSING, message, e.code(), permission, null, e);
+            }
+            if (e.status() == 401) {
+                return GraphConnectionTest.failed(GraphConnectionTest.Failure.TOKEN,
+                        "Graph rejected the access token: " + e.getMessage(), e.code(), e);
+            }
+            if (e.status() == 404 && isMailboxMissing(e)) {
+                return GraphConnectionTest.failed(GraphConnectionTest.Failure.MAILBOX_NOT_FOUND,
+                        "Mailbox " + mailbox() + " not found: " + e.getMessage(), e.code(), e);
+            }
+            if (e.status() == 404) {
+                return GraphConnectionTest.failed(GraphConnectionTest.Failure.FOLDER_NOT_FOUND, e.getMessage(), e.code(), e);
+            }
+            return GraphConnectionTest.failed(GraphConnectionTest.Failure.GRAPH_ERROR, e.getMessage(), e.code(), e);
+        }
+    }
+
+    private static GraphConnectionTest tokenFailure(OAuthException e) {
+        GraphConnectionTest.Failure failure = e.needsConsent() ? GraphConnectionTest.Failure.CONSENT_REQUIRED
+                : e.failure() == OAuthFailure.UNAVAILABLE && e.error() == null ? GraphConnectionTest.Failure.NETWORK
+                : GraphConnectionTest.Failure.TOKEN;
+        String message = switch (failure) {
+            case CONSENT_REQUIRED -> "Access to the mailbox must be granted again (Grant Access): " + e.getMessage();
+            default -> "No access token from Microsoft Entra ID: " + e.getMessage();
+        };
+        return GraphConnectionTest.failed(failure, message, e.errorCode(), e.getCause());
+    }
+
+    // ---- HTTP ----
+
+    private JsonNode getJson(String url) throws GraphException, OAuthException {
+        String body = send(() -> HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/json").GET(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new GraphException(200, "InvalidJson", "Graph answered with invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    interface RequestFactory {
+        HttpRequest.Builder create();
+    }
+
+    /**
+     * Sends one request for the mailbox: refused at once while the mailbox is throttled; at most 4
+     * at a time; a 401 gets one retry with a fresh token; 429/503/504 throttle the mailbox.
+     */
+    private HttpResponse<String> send(RequestFactory factory, HttpResponse.BodyHandler<String> handler)
+            throws GraphException, OAuthException {
+        Instant until = throttle.throttledUntil();
+        if (until != null) {
+            throw new GraphThrottledException(0, until);
+        }
+        try {
+            throttle.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException(0, null, "interrupted", e);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                HttpRequest request = factory.create()
+                        .timeout(REQUEST_TIMEOUT)
+                        .header("Authorization", "Bearer " + tokens.accessToken())
+                        .header("Prefer", IMMUTABLE_IDS)
+                        .build();
+                HttpResponse<String> response;
+                try {
+                    response = http.send(request, handler);
+                } catch (IOException e) {
+                    throw new GraphException(0, null, "cannot reach " + baseUrl.getHost() + ": " + e, e);
+                }
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    throttle.succeeded();
+                    return response;
+                }
+                if (status == 429 || status == 503 || status == 504) {
+                    Instant retryAt = throttle.throttled(retryAfter(response));
+                    LOG.warn("Graph throttled mailbox {} (HTTP {}); pausing until {}", mailbox(), status, retryAt);
+                    throw new GraphThrottledException(status, retryAt);
+                }
+                if (status == 401 && attempt == 1) {
+                    tokens.invalidate();
+                    continue;
+                }
+                throw error(status, response.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException(0, null, "interrupted", e);
+        } finally {
+            throttle.release();
+        }
+    }
+
+    private static GraphException error(int status, String body) {
+        String code = null;
+        String message = null;
+        try {
+            JsonNode error = JSON.readTree(body == null ? "" : body).path("error");
+            code = error.path("code").asText(null);
+            message = error.path("message").asText(null);
+        } catch (IOException | RuntimeException e) {
+            // not JSON: report the status alone
+        }
+        return new GraphException(status, code, "Graph answered HTTP " + status
+                + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message), null);
+    }
+
+    /** Retry-After in seconds (what Graph sends) or as an HTTP date; null when absent or unreadable. */
+    private Duration retryAfter(HttpResponse<?> response) {
+        String value = response.headers().firstValue("Retry-After").orElse(null);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException ignored) {
+                return null;
+            }
+        }
+    }
+
+    private boolean sameOrigin(String link) {
+        try {
+            URI uri = URI.create(link);
+            return baseUrl.getScheme().equalsIgnoreCase(uri.getScheme())
+                    && baseUrl.getHost().equalsIgnoreCase(uri.getHost())
+                    && port(baseUrl) == port(uri)
+                    && uri.getUserInfo() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static String safeHost(String link) {
+        try {
+            return URI.create(link).getHost();
+        } catch (IllegalArgumentException e) {
+            return "(unparseable)";
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** A query value: percent-encoded, spaces as %20 (Graph reads '+' literally in $filter). */
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A path segment (a Graph id or address): '/' and other reserved characters escaped. */
+    private static String segment(String value) {
+        return enc(value).replace("%3D", "=").replace("%40", "@");
+    }
+
+    @Override
+    public String toString() {
+        return "MsGraphMailClient[" + baseUrl + ", mailbox=" + mailbox() + "]";
+    }
+}

@@ -1,0 +1,205 @@
+package io.mailgate.component.msgraph;
+
+import io.mailgate.oauth.OAuthException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Processor;
+import org.apache.camel.support.ScheduledBatchPollingConsumer;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls the folder for unread messages; each becomes an exchange whose body is the raw MIME as an
+ * {@link InputStream}. The message is downloaded to a temporary file first, so neither a large
+ * message sits in memory nor an HTTP connection stays open while the pipeline runs. Only when the
+ * exchange completes is the message marked read; on failure it stays unread and comes again.
+ */
+final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MsGraphMailConsumer.class);
+
+    private final MsGraphMailEndpoint endpoint;
+    private final MsGraphMailConfiguration configuration;
+    /** Processed successfully but not yet marked read (Graph refused the PATCH): retried first, never re-delivered. */
+    private final Set<String> pendingMarkRead = ConcurrentHashMap.newKeySet();
+    private MsGraphMailClient client;
+    private GraphFolder folder;
+
+    MsGraphMailConsumer(MsGraphMailEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.configuration = endpoint.getConfiguration();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        client = endpoint.createClient();
+        folder = null;
+        super.doStart();
+    }
+
+    @Override
+    protected int poll() throws Exception {
+        shutdownRunningTask = null;
+        pendingExchanges = 0;
+        Instant throttledUntil = client.throttledUntil();
+        if (throttledUntil != null) {
+            LOG.debug("ms-graph-mail:{} mailbox {} throttled until {}; skipping this poll", endpoint.getName(), client.mailbox(), throttledUntil);
+            return 0;
+        }
+        try {
+            retryPendingMarkRead();
+            if (folder == null) {
+                folder = client.resolveFolder(configuration.getFolder());
+            }
+            int limit = maxMessagesPerPoll > 0 ? maxMessagesPerPoll : Integer.MAX_VALUE;
+            List<GraphMessage> messages = client.listUnread(folder.id(), configuration.getPageSize(), limit);
+            Queue<Object> exchanges = new ArrayDeque<>();
+            for (GraphMessage message : messages) {
+                if (!pendingMarkRead.contains(message.id())) {
+                    exchanges.add(createExchange(message));
+                }
+            }
+            LOG.debug("ms-graph-mail:{} found {} unread messages in {}", endpoint.getName(), exchanges.size(), folder.displayName());
+            return processBatch(exchanges);
+        } catch (GraphThrottledException e) {
+            // already logged by the client; the next polls are skipped until Retry-After has passed
+            return 0;
+        } catch (GraphException e) {
+            if (e.status() == 404) {
+                folder = null; // the folder may have been renamed or recreated: resolve it again next time
+            }
+            throw e;
+        }
+    }
+
+    private Exchange createExchange(GraphMessage message) {
+        Exchange exchange = createExchange(false);
+        exchange.getIn().setHeader(MsGraphMailConstants.MESSAGE_ID, message.id());
+        exchange.getIn().setHeader(MsGraphMailConstants.INTERNET_MESSAGE_ID, message.internetMessageId());
+        exchange.getIn().setHeader(MsGraphMailConstants.MAILBOX, client.mailbox());
+        exchange.getIn().setHeader(MsGraphMailConstants.FOLDER_ID, folder.id());
+        exchange.getIn().setHeader(MsGraphMailConstants.RECEIVED_DATE_TIME, message.receivedDateTime());
+        return exchange;
+    }
+
+    @Override
+    public int processBatch(Queue<Object> exchanges) throws Exception {
+        int total = exchanges.size();
+        int processed = 0;
+        for (int index = 0; index < total && isBatchAllowed(); index++) {
+            Exchange exchange = (Exchange) exchanges.poll();
+            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
+            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
+            pendingExchanges = total - index - 1;
+
+            String id = exchange.getIn().getHeader(MsGraphMailConstants.MESSAGE_ID, String.class);
+            // createTempFile makes the file readable by its owner only (rw------- on POSIX): it holds mail
+            Path spool = Files.createTempFile("mailgate-graph-", ".eml");
+            try {
+                client.download(id, spool);
+            } catch (GraphThrottledException e) {
+                Files.deleteIfExists(spool);
+                break; // the rest waits for the next poll after Retry-After
+            } catch (GraphException e) {
+                Files.deleteIfExists(spool);
+                if (e.status() == 404) {
+                    LOG.info("ms-graph-mail:{} message {} is gone (moved or deleted) before it was read; skipped", endpoint.getName(), id);
+                    continue;
+                }
+                throw e;
+            } catch (OAuthException | RuntimeException e) {
+                Files.deleteIfExists(spool);
+                throw e;
+            }
+            InputStream mime = Files.newInputStream(spool);
+            exchange.getIn().setBody(mime);
+            exchange.getExchangeExtension().addOnCompletion(new MarkReadOnCompletion(id, spool, mime));
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing Graph message " + id, exchange, exchange.getException());
+            }
+            processed++;
+        }
+        return processed;
+    }
+
+    private void retryPendingMarkRead() throws GraphException, OAuthException {
+        for (String id : List.copyOf(pendingMarkRead)) {
+            try {
+                client.markRead(id);
+            } catch (GraphException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+            }
+            pendingMarkRead.remove(id);
+        }
+    }
+
+    /** Marks the message read only after the pipeline succeeded; always removes the spool file. */
+    private final class MarkReadOnCompletion extends SynchronizationAdapter {
+        private final String id;
+        private final Path spool;
+        private final InputStream mime;
+
+        MarkReadOnCompletion(String id, Path spool, InputStream mime) {
+            this.id = id;
+            this.spool = spool;
+            this.mime = mime;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            try {
+                client.markRead(id);
+            } catch (GraphException | OAuthException e) {
+                pendingMarkRead.add(id);
+                LOG.warn("ms-graph-mail:{} message {} processed but not marked read yet ({}); will retry", endpoint.getName(), id, e.getMessage());
+            } finally {
+                cleanUp();
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            LOG.debug("ms-graph-mail:{} message {} failed; left unread", endpoint.getName(), id);
+            cleanUp();
+        }
+
+        @Override
+        public boolean allowHandover() {
+            return false; // the mark-read belongs to this consumer's mailbox and client
+        }
+
+        private void cleanUp() {
+            try {
+                mime.close();
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                LOG.warn("ms-graph-mail:{} cannot delete spool file {}: {}", endpoint.getName(), spool, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "MsGraphMailMarkReadOnCompletion[" + id + "]";
+        }
+    }
+}
