@@ -13,8 +13,8 @@ import java.util.Queue;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.converter.stream.FileInputStreamCache;
+import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,7 +179,7 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /** Marks the item read once the pipeline has taken the message; removes the temporary file either way. */
-    private final class MarkReadOnCompletion extends SynchronizationAdapter {
+    private final class MarkReadOnCompletion implements Synchronization {
         private final EwsItem item;
         private final FileInputStreamCache body;
         private final Path file;
@@ -192,6 +192,20 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
+            try {
+                markRead();
+            } finally {
+                cleanUp();
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            LOG.debug("{}: processing failed; the message stays unread", key());
+            cleanUp();
+        }
+
+        private void markRead() {
             EwsClient current = client;
             if (current == null) {
                 LOG.warn("{}: stopped before a message could be marked read; it will be delivered again", key());
@@ -202,23 +216,17 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
             } catch (EwsException e) {
                 if (e.code() == EwsException.Code.ITEM_NOT_FOUND) {
                     LOG.debug("{}: item gone before it could be marked read", key());
-                } else {
-                    if (e.code() == EwsException.Code.THROTTLED) {
-                        backOff(e);
-                    }
-                    // Stored but still unread: it comes again and the pipeline's dedup recognises it.
-                    LOG.warn("{}: could not mark a message read: {}", key(), e.getMessage());
+                    return;
                 }
+                if (e.code() == EwsException.Code.THROTTLED) {
+                    backOff(e);
+                }
+                // Stored but still unread: it comes again and the pipeline's dedup recognises it.
+                LOG.warn("{}: could not mark a message read: {}", key(), e.getMessage());
             }
         }
 
-        @Override
-        public void onFailure(Exchange exchange) {
-            LOG.debug("{}: processing failed; the message stays unread", key());
-        }
-
-        @Override
-        public void onDone(Exchange exchange) {
+        private void cleanUp() {
             body.close();
             EwsClient.deleteQuietly(file);
         }

@@ -77,7 +77,7 @@ final class EwsSimulator implements AutoCloseable {
         }
     }
 
-    record Request(String operation, String user, String body) {
+    record Request(String operation, String user, String body, java.time.Instant at) {
     }
 
     private static final Pattern OPERATION = Pattern.compile("<m:(FindItem|GetItem|UpdateItem|FindFolder|GetFolder)\\b");
@@ -182,8 +182,14 @@ final class EwsSimulator implements AutoCloseable {
         return item;
     }
 
+    /** Answers the next requests of {@code user} (any operation) with these. */
     void throttle(String user, Throttle... next) {
         throttles.computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).addAll(List.of(next));
+    }
+
+    /** Answers the next request of {@code user} for {@code operation} with this. */
+    void throttle(String user, String operation, Throttle next) {
+        throttles.computeIfAbsent((user + "/" + operation).toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).add(next);
     }
 
     long count(String operation, String user) {
@@ -214,8 +220,9 @@ final class EwsSimulator implements AutoCloseable {
                 return;
             }
             String operation = op.group(1);
-            requests.add(new Request(operation, user, soap));
-            Throttle throttle = nextThrottle(user);
+            requests.add(new Request(operation, user, soap, java.time.Instant.now()));
+            Throttle throttle = nextThrottle(user + "/" + operation);
+            throttle = throttle != null ? throttle : nextThrottle(user);
             if (throttle != null) {
                 answerThrottle(exchange, throttle);
                 return;
