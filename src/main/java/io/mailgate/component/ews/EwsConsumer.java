@@ -140,9 +140,13 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
             } catch (Exception e) {
                 exchange.setException(e);
             }
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing an EWS message of " + key(), exchange,
-                        exchange.getException());
+            try {
+                if (exchange.getException() != null) {
+                    getExceptionHandler().handleException("Error processing an EWS message of " + key(), exchange,
+                            exchange.getException());
+                }
+            } finally {
+                releaseExchange(exchange, false);
             }
             processed++;
         }
