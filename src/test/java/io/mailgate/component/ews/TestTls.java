@@ -28,6 +28,8 @@ final class TestTls {
     private static TestTls instance;
 
     final SSLContext server;
+    /** The server's key and certificate as a PKCS12 file (password {@code changeit}), for WireMock. */
+    final java.nio.file.Path keystore;
     /** Trusts exactly the test certificate: what the lead's per-connection trust supplies. */
     final SSLContext client;
 
@@ -49,6 +51,11 @@ final class TestTls {
         keys.setKeyEntry("server", pair.getPrivate(), PASSWORD, new X509Certificate[] { certificate });
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, PASSWORD);
+        keystore = java.nio.file.Files.createTempFile("ews-test-server", ".p12");
+        keystore.toFile().deleteOnExit();
+        try (var out = java.nio.file.Files.newOutputStream(keystore)) {
+            keys.store(out, PASSWORD);
+        }
         server = SSLContext.getInstance("TLS");
         server.init(kmf.getKeyManagers(), null, null);
 
