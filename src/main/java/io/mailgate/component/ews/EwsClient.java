@@ -129,15 +129,25 @@ public final class EwsClient implements Closeable {
                 .build();
 
         EwsCredentials credentials = cfg.getCredentials();
-        HttpHost target = new HttpHost(endpoint.getScheme(), endpoint.getHost(), endpoint.getPort());
         BasicCredentialsProvider provider = new BasicCredentialsProvider();
-        provider.setCredentials(new AuthScope(target), serverCredentials(credentials));
-        String scheme = credentials.authScheme() == EwsCredentials.AuthScheme.BASIC
-                ? StandardAuthScheme.BASIC : StandardAuthScheme.NTLM;
+        // One entry per scheme: NTLM needs NTCredentials, Basic needs UsernamePasswordCredentials, and HttpClient
+        // asks with the scheme's name in the scope, so AUTO can answer whichever the server picks.
+        String host = endpoint.getHost();
+        int port = endpoint.getPort() > 0 ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
+        char[] password = credentials.password().toCharArray();
+        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.NTLM),
+                ntCredentials(credentials, password));
+        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.BASIC),
+                new UsernamePasswordCredentials(credentials.username(), password));
+        List<String> schemes = switch (credentials.authScheme()) {
+            case NTLM -> List.of(StandardAuthScheme.NTLM);
+            case BASIC -> List.of(StandardAuthScheme.BASIC);
+            case AUTO -> List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC);
+        };
 
         RequestConfig requestConfig = RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
-                .setTargetPreferredAuthSchemes(List.of(scheme))
+                .setTargetPreferredAuthSchemes(schemes)
                 .setProxyPreferredAuthSchemes(List.of(StandardAuthScheme.BASIC))
                 // Never follow a redirect: credentials would go wherever it points.
                 .setRedirectsEnabled(false)
@@ -161,19 +171,15 @@ public final class EwsClient implements Closeable {
                     proxy.host(), proxy.port());
             builder.setProxy(proxyHost);
             if (proxy.hasCredentials()) {
-                char[] password = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
-                provider.setCredentials(new AuthScope(proxyHost), new UsernamePasswordCredentials(proxy.username(), password));
+                char[] proxyPassword = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
+                provider.setCredentials(new AuthScope(proxyHost), new UsernamePasswordCredentials(proxy.username(), proxyPassword));
             }
         }
         return builder.build();
     }
 
     @SuppressWarnings("deprecation") // NTLM is what on-premises Exchange runs; HttpClient keeps it, marked legacy
-    private static Credentials serverCredentials(EwsCredentials credentials) {
-        char[] password = credentials.password().toCharArray();
-        if (credentials.authScheme() == EwsCredentials.AuthScheme.BASIC) {
-            return new UsernamePasswordCredentials(credentials.username(), password);
-        }
+    private static Credentials ntCredentials(EwsCredentials credentials, char[] password) {
         return new NTCredentials(credentials.ntUser(), password, null, credentials.ntDomain());
     }
 

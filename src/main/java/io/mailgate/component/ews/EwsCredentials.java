@@ -8,18 +8,36 @@ import java.util.Objects;
  *
  * @param username   {@code user@domain} (UPN) or {@code DOMAIN\\user}; for a shared mailbox, the primary account
  * @param password   the password; never printed
- * @param authScheme NTLM (the on-premises default) or BASIC
+ * @param authScheme NTLM, BASIC, or AUTO (the default: NTLM when the server offers it, else Basic)
  */
 public record EwsCredentials(String username, String password, AuthScheme authScheme) {
 
-    public enum AuthScheme { NTLM, BASIC }
+    public enum AuthScheme {
+        /** NTLM when the server offers it (on-premises Exchange does by default), otherwise Basic. */
+        AUTO,
+        NTLM,
+        BASIC
+    }
+
+    /**
+     * Credentials for a connection's email address as the API takes it: for {@code primary\shared} the account
+     * that signs in is the primary.
+     */
+    public static EwsCredentials forEmailAddress(String emailAddress, String password, AuthScheme authScheme) {
+        if (emailAddress == null || emailAddress.isBlank()) {
+            throw new IllegalArgumentException("EWS credentials need an email address");
+        }
+        int slash = emailAddress.lastIndexOf('\\');
+        return new EwsCredentials(slash < 0 ? emailAddress.trim() : emailAddress.substring(0, slash).trim(), password,
+                authScheme);
+    }
 
     public EwsCredentials {
         if (username == null || username.isBlank()) {
             throw new IllegalArgumentException("EWS credentials need a user name");
         }
         Objects.requireNonNull(password, "EWS credentials need a password");
-        authScheme = authScheme == null ? AuthScheme.NTLM : authScheme;
+        authScheme = authScheme == null ? AuthScheme.AUTO : authScheme;
     }
 
     /** The NetBIOS domain of a {@code DOMAIN\\user} name, or null for a UPN. */

@@ -66,6 +66,31 @@ class EwsClientTest {
     }
 
     @Test
+    void autoUsesNtlmWhenTheServerOffersIt() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM, EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
+
+        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD))).isZero();
+        assertThat(exchange.ntlmAuthentications).isNotEmpty().allMatch(NtlmServer.Authentication::valid);
+    }
+
+    @Test
+    void autoFallsBackToBasicWhenThatIsAllTheServerOffers() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
+
+        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD))).isZero();
+        assertThat(exchange.ntlmAuthentications).isEmpty();
+    }
+
+    @Test
+    void credentialsForASharedMailboxAddressSignInAsThePrimary() {
+        EwsCredentials c = EwsCredentials.forEmailAddress(PRIMARY + "\\" + SHARED, PASSWORD, null);
+
+        assertThat(c.username()).isEqualTo(PRIMARY);
+        assertThat(c.authScheme()).isEqualTo(EwsCredentials.AuthScheme.AUTO);
+        assertThat(EwsCredentials.forEmailAddress(SHARED, PASSWORD, null).username()).isEqualTo(SHARED);
+    }
+
+    @Test
     void wrongNtlmPasswordIsAuthFailed() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
 
