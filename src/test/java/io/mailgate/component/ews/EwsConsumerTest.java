@@ -93,6 +93,9 @@ class EwsConsumerTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
         // Nothing is delivered twice once read.
         assertThat(first.fetched.get()).isEqualTo(1);
+        // NTLM authenticates the connection: one handshake serves all the requests sent on it.
+        assertThat(exchange.requests.size()).isGreaterThanOrEqualTo(8);
+        assertThat(exchange.ntlmAuthentications).hasSize(1);
     }
 
     @Test
