@@ -148,7 +148,8 @@ public final class EwsClient implements Closeable {
         RequestConfig requestConfig = RequestConfig.custom()
                 .setResponseTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
                 .setTargetPreferredAuthSchemes(schemes)
-                .setProxyPreferredAuthSchemes(List.of(StandardAuthScheme.BASIC))
+                // Corporate proxies ask for Basic or NTLM; NTLM first as it never sends the password.
+                .setProxyPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC))
                 // Never follow a redirect: credentials would go wherever it points.
                 .setRedirectsEnabled(false)
                 .build();
@@ -172,7 +173,11 @@ public final class EwsClient implements Closeable {
             builder.setProxy(proxyHost);
             if (proxy.hasCredentials()) {
                 char[] proxyPassword = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
-                provider.setCredentials(new AuthScope(proxyHost), new UsernamePasswordCredentials(proxy.username(), proxyPassword));
+                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
+                        StandardAuthScheme.BASIC), new UsernamePasswordCredentials(proxy.username(), proxyPassword));
+                EwsCredentials asNt = new EwsCredentials(proxy.username(), "", EwsCredentials.AuthScheme.NTLM);
+                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
+                        StandardAuthScheme.NTLM), ntCredentials(asNt, proxyPassword));
             }
         }
         return builder.build();

@@ -29,7 +29,16 @@ final class ConnectProxy implements AutoCloseable {
     final List<String> tunnels = new CopyOnWriteArrayList<>();
     final List<String> refusals = new CopyOnWriteArrayList<>();
 
+    private final NtlmServer ntlm;
+    final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
+
     ConnectProxy(String user, String password, SSLContext tls) throws IOException {
+        this(user, password, tls, false);
+    }
+
+    /** With {@code ntlm}, the proxy asks for NTLM instead of Basic, as a proxy in a Windows domain does. */
+    ConnectProxy(String user, String password, SSLContext tls, boolean ntlm) throws IOException {
+        this.ntlm = ntlm ? new NtlmServer(java.util.Map.of(user.toLowerCase(Locale.ROOT), password)) : null;
         this.user = user;
         this.password = password;
         server = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
@@ -71,7 +80,15 @@ final class ConnectProxy implements AutoCloseable {
                     client.close();
                     return;
                 }
-                if (user != null && !authorized(head)) {
+                if (ntlm != null) {
+                    String challenge = ntlmStep(client, head);
+                    if (challenge != null) {
+                        refusals.add(requestLine[1]);
+                        write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + challenge
+                                + "\r\nContent-Length: 0\r\n\r\n");
+                        continue;
+                    }
+                } else if (user != null && !authorized(head)) {
                     refusals.add(requestLine[1]);
                     // Keep the connection: the client answers the challenge on it.
                     write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"proxy\"\r\n"
@@ -90,6 +107,26 @@ final class ConnectProxy implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(client);
         }
+    }
+
+    /** Null once the connection has authenticated; otherwise the Proxy-Authenticate value to send. */
+    private String ntlmStep(Socket client, List<String> head) {
+        String connection = client.getRemoteSocketAddress().toString();
+        if (ntlm.userOf(connection) != null) {
+            return null;
+        }
+        String token = head.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("proxy-authorization: ntlm "))
+                .map(l -> l.substring("proxy-authorization: ntlm ".length()).trim()).findFirst().orElse(null);
+        if (token == null) {
+            return "NTLM";
+        }
+        byte[] message = Base64.getDecoder().decode(token);
+        if (NtlmServer.isType(message, 1)) {
+            return "NTLM " + ntlm.challenge(connection, message);
+        }
+        NtlmServer.Authentication result = ntlm.authenticate(connection, message);
+        ntlmAuthentications.add(result);
+        return result.valid() ? null : "NTLM";
     }
 
     private boolean authorized(List<String> head) {

@@ -213,6 +213,21 @@ class EwsClientTest {
     }
 
     @Test
+    void worksThroughAnNtlmProxy() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
+        proxy = new ConnectProxy("proxyuser", "proxy-pw", null, true);
+        EwsConfiguration c = config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD);
+        c.setProxy(new EwsProxy(EwsProxy.Protocol.HTTP, "localhost", proxy.port(), "CORP\\proxyuser", "proxy-pw"));
+
+        assertThat(EwsClient.testConnection(c)).isZero();
+        assertThat(proxy.ntlmAuthentications).singleElement().satisfies(a -> {
+            assertThat(a.user()).isEqualTo("proxyuser");
+            assertThat(a.domain()).isEqualToIgnoringCase("CORP");
+            assertThat(a.valid()).isTrue();
+        });
+    }
+
+    @Test
     void wrongProxyPasswordIsProxyAuthFailed() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
         proxy = new ConnectProxy("proxyuser", "proxy-pw", null);
