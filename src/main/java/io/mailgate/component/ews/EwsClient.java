@@ -345,7 +345,7 @@ public final class EwsClient implements Closeable {
         return switch (status) {
             case 401 -> new EwsException(EwsException.Code.AUTH_FAILED, "Exchange refused the user name or password of "
                     + configuration.getCredentials().username() + " (" + configuration.getCredentials().authScheme()
-                    + ", HTTP 401 for " + where + ")");
+                    + ", HTTP 401 for " + where + "; the server offers " + offeredSchemes(response) + ")");
             case 403 -> new EwsException(EwsException.Code.PERMISSION_MISSING, "Exchange forbade " + where + " (HTTP 403)");
             case 407 -> new EwsException(EwsException.Code.PROXY_AUTH_FAILED,
                     "The proxy refused its user name or password (HTTP 407)");
@@ -359,6 +359,17 @@ public final class EwsClient implements Closeable {
             case 404 -> new EwsException(EwsException.Code.SERVER_ERROR, "No EWS at " + endpoint + " (HTTP 404)");
             default -> new EwsException(EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
         };
+    }
+
+    /** The scheme names of WWW-Authenticate, so a Kerberos-only or Basic-disabled server is easy to recognise. */
+    private static String offeredSchemes(ClassicHttpResponse response) {
+        List<String> schemes = new ArrayList<>();
+        for (Header h : response.getHeaders("WWW-Authenticate")) {
+            String value = h.getValue() == null ? "" : h.getValue().trim();
+            int space = value.indexOf(' ');
+            schemes.add(space < 0 ? value : value.substring(0, space));
+        }
+        return schemes.isEmpty() ? "no authentication scheme" : String.join(", ", schemes);
     }
 
     /** Retry-After as seconds or an HTTP date; the configured default when absent or unreadable. */

@@ -28,22 +28,15 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EwsConsumer.class);
 
-    private final EwsEndpoint endpoint;
     private final EwsConfiguration configuration;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private EwsClient client;
     private EwsFolder folder;
     private volatile Instant backOffUntil = Instant.MIN;
 
     EwsConsumer(EwsEndpoint endpoint, Processor processor) {
-        this(endpoint, processor, Clock.systemUTC());
-    }
-
-    EwsConsumer(EwsEndpoint endpoint, Processor processor, Clock clock) {
         super(endpoint, processor);
-        this.endpoint = endpoint;
         this.configuration = endpoint.getConfiguration();
-        this.clock = clock;
     }
 
     @Override

@@ -116,7 +116,10 @@ class EwsClientTest {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
 
         assertThatThrownBy(() -> EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD)))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED));
+                .isInstanceOfSatisfying(EwsException.class, e -> {
+                    assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED);
+                    assertThat(e.getMessage()).contains("the server offers Negotiate, NTLM");
+                });
     }
 
     @Test
