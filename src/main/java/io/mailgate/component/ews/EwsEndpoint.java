@@ -14,12 +14,16 @@ import org.apache.camel.support.ScheduledPollEndpoint;
              headersClass = EwsConstants.class)
 public class EwsEndpoint extends ScheduledPollEndpoint {
 
+    static final long DEFAULT_DELAY = 60_000;
+
     @UriParam
     private final EwsConfiguration configuration;
 
     EwsEndpoint(String uri, EwsComponent component, EwsConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
+        // A mailbox, not a queue: poll once a minute unless the URI says otherwise (as camel-mail does).
+        setDelay(DEFAULT_DELAY);
     }
 
     public EwsConfiguration getConfiguration() {

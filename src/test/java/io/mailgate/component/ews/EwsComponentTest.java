@@ -88,9 +88,13 @@ class EwsComponentTest {
     }
 
     @Test
-    void isConsumerOnly() {
+    void isConsumerOnlyAndPollsOnceAMinuteByDefault() {
         EwsEndpoint endpoint = camel.getEndpoint("ews:k?endpoint=https://mail.example.com/EWS/Exchange.asmx"
                 + "&mailbox=soc@example.com&credentials=#creds", EwsEndpoint.class);
+
+        assertThat(endpoint.getDelay()).isEqualTo(60_000);
+        assertThat(endpoint.getConfiguration().getFolder()).isEqualTo("Inbox");
+        assertThat(endpoint.getConfiguration().getMaxMessagesPerPoll()).isEqualTo(100);
 
         assertThatThrownBy(endpoint::createProducer).isInstanceOf(UnsupportedOperationException.class);
     }
