@@ -1,0 +1,455 @@
+package io.mailgate.component.ews;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.auth.AuthSchemeFactory;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.Credentials;
+import org.apache.hc.client5.http.auth.NTCredentials;
+import org.apache.hc.client5.http.auth.StandardAuthScheme;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.auth.BasicSchemeFactory;
+import org.apache.hc.client5.http.impl.auth.NTLMSchemeFactory;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.utils.DateUtils;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.ssl.SSLContexts;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Talks SOAP to one Exchange mailbox: finds unread items, streams their MIME to a file, marks them read. One client
+ * per consumer (its own connection pool and authentication state, since NTLM authenticates a connection, not a
+ * request); not for concurrent use. Creating a client touches no network.
+ */
+public final class EwsClient implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EwsClient.class);
+
+    /** A FindItem, FindFolder or UpdateItem response is a few kilobytes; anything near this is not EWS. */
+    private static final long MAX_SMALL_RESPONSE = 16L * 1024 * 1024;
+
+    /** Display names and EWS names of the folders every mailbox has, addressed without a lookup. */
+    private static final Map<String, String> WELL_KNOWN = Map.ofEntries(
+            Map.entry("inbox", "inbox"),
+            Map.entry("junk email", "junkemail"), Map.entry("junk e-mail", "junkemail"), Map.entry("junkemail", "junkemail"),
+            Map.entry("deleted items", "deleteditems"), Map.entry("deleteditems", "deleteditems"),
+            Map.entry("sent items", "sentitems"), Map.entry("sentitems", "sentitems"),
+            Map.entry("drafts", "drafts"), Map.entry("outbox", "outbox"),
+            Map.entry("msgfolderroot", "msgfolderroot"), Map.entry("top of information store", "msgfolderroot"));
+
+    private final EwsConfiguration configuration;
+    private final EwsMailbox mailbox;
+    private final String explicitMailbox;
+    private final URI endpoint;
+    private final CloseableHttpClient http;
+    private final HttpClientContext context = HttpClientContext.create();
+
+    EwsClient(EwsConfiguration configuration) {
+        this.configuration = configuration;
+        this.mailbox = configuration.parsedMailbox();
+        EwsCredentials credentials = configuration.getCredentials();
+        // Name the mailbox in folder ids when it is not the signed-in account's own (the shared-mailbox form).
+        this.explicitMailbox = mailbox.shared() || !mailbox.target().equalsIgnoreCase(credentials.username())
+                ? mailbox.target() : null;
+        this.endpoint = URI.create(configuration.getEndpoint().trim());
+        this.http = buildHttpClient(configuration, endpoint);
+    }
+
+    /**
+     * Connects, signs in, finds the folder and counts its unread messages, for the connection-test flow.
+     *
+     * @throws EwsException with the code and stage of the first thing that failed
+     * @throws IllegalArgumentException when the configuration is incomplete
+     */
+    public static int testConnection(EwsConfiguration configuration) {
+        configuration.validate();
+        try (EwsClient client = new EwsClient(configuration)) {
+            return client.countUnread(client.resolveFolder());
+        }
+    }
+
+    private static CloseableHttpClient buildHttpClient(EwsConfiguration cfg, URI endpoint) {
+        SSLContext ssl = cfg.getSslContext() != null ? cfg.getSslContext() : SSLContexts.createSystemDefault();
+        ConnectionConfig connectionConfig = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofMilliseconds(cfg.getConnectTimeout()))
+                .setSocketTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
+                .build();
+        var connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
+                // The same trust decides for the Exchange server and for an HTTPS proxy.
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(ssl))
+                .setDefaultConnectionConfig(connectionConfig)
+                .setMaxConnPerRoute(2)
+                .setMaxConnTotal(2)
+                .build();
+
+        EwsCredentials credentials = cfg.getCredentials();
+        BasicCredentialsProvider provider = new BasicCredentialsProvider();
+        // One entry per scheme: NTLM needs NTCredentials, Basic needs UsernamePasswordCredentials, and HttpClient
+        // asks with the scheme's name in the scope, so AUTO can answer whichever the server picks.
+        String host = endpoint.getHost();
+        int port = endpoint.getPort() > 0 ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
+        char[] password = credentials.password().toCharArray();
+        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.NTLM),
+                ntCredentials(credentials, password));
+        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.BASIC),
+                new UsernamePasswordCredentials(credentials.username(), password));
+        List<String> schemes = switch (credentials.authScheme()) {
+            case NTLM -> List.of(StandardAuthScheme.NTLM);
+            case BASIC -> List.of(StandardAuthScheme.BASIC);
+            case AUTO -> List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC);
+        };
+
+        RequestConfig requestConfig = RequestConfig.custom()
+                .setResponseTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
+                .setTargetPreferredAuthSchemes(schemes)
+                // Corporate proxies ask for Basic or NTLM; NTLM first as it never sends the password.
+                .setProxyPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC))
+                // Never follow a redirect: credentials would go wherever it points.
+                .setRedirectsEnabled(false)
+                .build();
+
+        var builder = HttpClients.custom()
+                .setConnectionManager(connectionManager)
+                .setDefaultCredentialsProvider(provider)
+                .setDefaultRequestConfig(requestConfig)
+                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create()
+                        .register(StandardAuthScheme.BASIC, BasicSchemeFactory.INSTANCE)
+                        .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
+                        .build())
+                .setUserAgent("mailgate-ews")
+                // A POST is not retried blindly: the consumer's next poll is the retry.
+                .disableAutomaticRetries();
+
+        EwsProxy proxy = cfg.getProxy();
+        if (proxy != null) {
+            HttpHost proxyHost = new HttpHost(proxy.protocol() == EwsProxy.Protocol.HTTPS ? "https" : "http",
+                    proxy.host(), proxy.port());
+            builder.setProxy(proxyHost);
+            if (proxy.hasCredentials()) {
+                char[] proxyPassword = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
+                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
+                        StandardAuthScheme.BASIC), new UsernamePasswordCredentials(proxy.username(), proxyPassword));
+                EwsCredentials asNt = new EwsCredentials(proxy.username(), "", EwsCredentials.AuthScheme.NTLM);
+                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
+                        StandardAuthScheme.NTLM), ntCredentials(asNt, proxyPassword));
+            }
+        }
+        return builder.build();
+    }
+
+    @SuppressWarnings("deprecation") // NTLM is what on-premises Exchange runs; HttpClient keeps it, marked legacy
+    private static Credentials ntCredentials(EwsCredentials credentials, char[] password) {
+        return new NTCredentials(credentials.ntUser(), password, null, credentials.ntDomain());
+    }
+
+    /** The configured folder, found by display name or path; the well-known folders need no lookup. */
+    EwsFolder resolveFolder() {
+        String[] segments = Arrays.stream(configuration.getFolder().split("/"))
+                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        if (segments.length == 0) {
+            return EwsFolder.distinguished("inbox", explicitMailbox);
+        }
+        EwsFolder current;
+        String wellKnown = WELL_KNOWN.get(segments[0].toLowerCase(Locale.ROOT));
+        if (wellKnown != null) {
+            current = EwsFolder.distinguished(wellKnown, explicitMailbox);
+        } else {
+            // A folder at the top of the mailbox, or (as users often make them) one under the Inbox.
+            current = findChild(EwsFolder.distinguished("msgfolderroot", explicitMailbox), segments[0]);
+            if (current == null) {
+                current = findChild(EwsFolder.distinguished("inbox", explicitMailbox), segments[0]);
+            }
+            if (current == null) {
+                throw folderNotFound(segments[0], "the mailbox root or the Inbox");
+            }
+        }
+        for (int i = 1; i < segments.length; i++) {
+            EwsFolder child = findChild(current, segments[i]);
+            if (child == null) {
+                throw folderNotFound(segments[i], String.join("/", Arrays.copyOf(segments, i)));
+            }
+            current = child;
+        }
+        LOG.debug("Folder {} of {} resolved to {}", configuration.getFolder(), mailbox.target(), current.label());
+        return current;
+    }
+
+    private EwsException folderNotFound(String name, String parent) {
+        return new EwsException(EwsException.Code.FOLDER_NOT_FOUND,
+                "Folder '" + name + "' was not found in " + parent + " of mailbox " + mailbox.target()
+                        + " (folder option: '" + configuration.getFolder() + "')");
+    }
+
+    private EwsFolder findChild(EwsFolder parent, String displayName) {
+        EwsResponse response = post("FindFolder", EwsSoap.findFolder(parent, displayName), EwsXml::parse);
+        if ("ErrorFolderNotFound".equals(response.errorCode())) {
+            return null;
+        }
+        response.orThrow("FindFolder", defaultBackOff());
+        for (EwsResponse.FolderHit hit : response.folders) {
+            // The server compares case-insensitively; prefer an exact match when there are several.
+            if (displayName.equals(hit.displayName())) {
+                return EwsFolder.byId(hit.id());
+            }
+        }
+        return response.folders.isEmpty() ? null : EwsFolder.byId(response.folders.get(0).id());
+    }
+
+    int countUnread(EwsFolder folder) {
+        EwsResponse response = post("FindItem", EwsSoap.findUnreadItems(folder, 0, 1), EwsXml::parse)
+                .orThrow("FindItem", defaultBackOff());
+        return Math.max(response.totalItemsInView, response.items.size());
+    }
+
+    /** Up to {@code limit} unread items, oldest first, paging through FindItem. */
+    List<EwsItem> findUnread(EwsFolder folder, int limit) {
+        List<EwsItem> found = new ArrayList<>();
+        int offset = 0;
+        while (found.size() < limit) {
+            int page = Math.min(configuration.getPageSize(), limit - found.size());
+            EwsResponse response = post("FindItem", EwsSoap.findUnreadItems(folder, offset, page), EwsXml::parse)
+                    .orThrow("FindItem", defaultBackOff());
+            found.addAll(response.items.subList(0, Math.min(response.items.size(), page)));
+            if (response.includesLastItemInRange || response.items.isEmpty()) {
+                break;
+            }
+            offset += response.items.size();
+        }
+        return found;
+    }
+
+    /**
+     * Fetches an item's MIME content, decoding the base64 as it streams into a new file in {@code dir}.
+     *
+     * @return the file (owner-only permissions where the file system has them); the caller deletes it
+     */
+    Path downloadMime(EwsItem item, Path dir) {
+        Path file;
+        try {
+            file = Files.createTempFile(dir, "ews-", ".eml");
+        } catch (IOException e) {
+            throw new EwsException(EwsException.Code.IO_ERROR, null, "cannot create a temporary file in " + dir, e);
+        }
+        boolean done = false;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+            long max = configuration.getMaxMessageSize();
+            // base64 is 4/3 of the bytes; allow for line breaks and the envelope around it.
+            long maxResponse = max + max / 2 + MAX_SMALL_RESPONSE;
+            EwsResponse response = post("GetItem", EwsSoap.getMimeContent(item),
+                    in -> EwsXml.parse(in, out, max), maxResponse);
+            response.orThrow("GetItem", defaultBackOff());
+            if (!response.hasMime) {
+                throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem returned no MimeContent");
+            }
+            done = true;
+            return file;
+        } catch (IOException e) {
+            throw new EwsException(EwsException.Code.IO_ERROR, null, "cannot write the message to " + dir, e);
+        } finally {
+            if (!done) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    void markRead(EwsItem item) {
+        post("UpdateItem", EwsSoap.markRead(item), EwsXml::parse).orThrow("UpdateItem", defaultBackOff());
+    }
+
+    private Duration defaultBackOff() {
+        return Duration.ofMillis(configuration.getThrottleBackOff());
+    }
+
+    private <T> T post(String operation, String soap, Function<InputStream, T> reader) {
+        return post(operation, soap, reader, MAX_SMALL_RESPONSE);
+    }
+
+    private <T> T post(String operation, String soap, Function<InputStream, T> reader, long maxResponse) {
+        HttpPost post = new HttpPost(endpoint);
+        post.setEntity(new ByteArrayEntity(soap.getBytes(StandardCharsets.UTF_8),
+                ContentType.create("text/xml", StandardCharsets.UTF_8)));
+        post.setHeader("Accept", "text/xml");
+        long started = System.nanoTime();
+        try (ClassicHttpResponse response = http.executeOpen(null, post, context)) {
+            int status = response.getCode();
+            HttpEntity entity = response.getEntity();
+            LOG.debug("{} {} -> HTTP {} in {} ms", operation, endpoint.getHost(), status, (System.nanoTime() - started) / 1_000_000);
+            if (status == 200 || (status == 500 && isXml(entity))) {
+                // EWS sends SOAP faults (ErrorServerBusy among them) with status 500.
+                try (InputStream in = new BoundedInputStream(entity.getContent(), maxResponse)) {
+                    T result = reader.apply(in);
+                    EntityUtils.consume(entity);
+                    return result;
+                }
+            }
+            EntityUtils.consume(entity);
+            throw statusError(operation, status, response);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    private static boolean isXml(HttpEntity entity) {
+        return entity != null && entity.getContentType() != null
+                && entity.getContentType().toLowerCase(Locale.ROOT).contains("xml");
+    }
+
+    private EwsException statusError(String operation, int status, ClassicHttpResponse response) {
+        String where = operation + " on " + endpoint.getHost();
+        return switch (status) {
+            case 401 -> new EwsException(EwsException.Code.AUTH_FAILED, "Exchange refused the user name or password of "
+                    + configuration.getCredentials().username() + " (" + configuration.getCredentials().authScheme()
+                    + ", HTTP 401 for " + where + "; the server offers " + offeredSchemes(response) + ")");
+            case 403 -> new EwsException(EwsException.Code.PERMISSION_MISSING, "Exchange forbade " + where + " (HTTP 403)");
+            case 407 -> new EwsException(EwsException.Code.PROXY_AUTH_FAILED,
+                    "The proxy refused its user name or password (HTTP 407)");
+            case 429, 503 -> new EwsException(EwsException.Code.THROTTLED, null,
+                    "Exchange is busy (HTTP " + status + " for " + where + ")", "HTTP" + status, retryAfter(response), null);
+            // A proxy answers a refused CONNECT itself; HttpClient hands that answer back as the response.
+            case 502, 504 -> configuration.getProxy() != null
+                    ? new EwsException(EwsException.Code.PROXY_FAILED, EwsException.Stage.PROXY,
+                            "The proxy could not reach " + endpoint.getHost() + " (HTTP " + status + ")", null)
+                    : new EwsException(EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
+            case 404 -> new EwsException(EwsException.Code.SERVER_ERROR, "No EWS at " + endpoint + " (HTTP 404)");
+            default -> new EwsException(EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
+        };
+    }
+
+    /** The scheme names of WWW-Authenticate, so a Kerberos-only or Basic-disabled server is easy to recognise. */
+    private static String offeredSchemes(ClassicHttpResponse response) {
+        List<String> schemes = new ArrayList<>();
+        for (Header h : response.getHeaders("WWW-Authenticate")) {
+            String value = h.getValue() == null ? "" : h.getValue().trim();
+            int space = value.indexOf(' ');
+            schemes.add(space < 0 ? value : value.substring(0, space));
+        }
+        return schemes.isEmpty() ? "no authentication scheme" : String.join(", ", schemes);
+    }
+
+    /** Retry-After as seconds or an HTTP date; the configured default when absent or unreadable. */
+    private Duration retryAfter(ClassicHttpResponse response) {
+        Header header = response.getFirstHeader("Retry-After");
+        if (header != null && header.getValue() != null) {
+            String value = header.getValue().trim();
+            try {
+                return Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                Instant when = DateUtils.parseStandardDate(value);
+                if (when != null) {
+                    Duration wait = Duration.between(Instant.now(), when);
+                    return wait.isNegative() ? Duration.ZERO : wait;
+                }
+            }
+        }
+        return defaultBackOff();
+    }
+
+    /** Turns a network failure into the code and stage the connection test reports. */
+    private EwsException translate(IOException e) {
+        EwsProxy proxy = configuration.getProxy();
+        EwsException.Stage network = proxy != null ? EwsException.Stage.PROXY : null;
+        String server = proxy != null ? "proxy " + proxy.host() + ":" + proxy.port() : endpoint.getHost();
+        if (e instanceof UnknownHostException) {
+            return new EwsException(EwsException.Code.UNKNOWN_HOST, network, "Unknown host: " + e.getMessage(), e);
+        }
+        if (e instanceof ConnectTimeoutException || e instanceof SocketTimeoutException) {
+            return new EwsException(EwsException.Code.TIMEOUT, network, "Timed out talking to " + server, e);
+        }
+        if (e instanceof HttpHostConnectException || e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            return new EwsException(EwsException.Code.CONNECTION_REFUSED, network, "Cannot connect to " + server, e);
+        }
+        if (e instanceof SSLException) {
+            return new EwsException(tlsCode(e), EwsException.Stage.TLS, "TLS with " + server + " failed: " + e.getMessage(), e);
+        }
+        return new EwsException(EwsException.Code.IO_ERROR, network, "Talking to " + server + " failed: " + e, e);
+    }
+
+    private static EwsException.Code tlsCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof CertificateExpiredException) {
+                return EwsException.Code.CERTIFICATE_EXPIRED;
+            }
+            if (t instanceof SSLPeerUnverifiedException || message.contains("No subject alternative")
+                    || message.contains("No name matching") || message.contains("doesn't match")) {
+                return EwsException.Code.HOSTNAME_MISMATCH;
+            }
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return t.getCause() instanceof CertificateExpiredException
+                        ? EwsException.Code.CERTIFICATE_EXPIRED : EwsException.Code.UNTRUSTED_CERTIFICATE;
+            }
+            if (message.contains("Unsupported or unrecognized SSL message") || message.contains("plaintext connection")) {
+                return EwsException.Code.TLS_NOT_OFFERED;
+            }
+        }
+        return EwsException.Code.TLS_FAILED;
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Could not delete temporary message file {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the HTTP client failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EwsClient[" + endpoint + ", mailbox=" + mailbox.target() + "]";
+    }
+}

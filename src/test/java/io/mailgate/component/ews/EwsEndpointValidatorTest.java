@@ -1,0 +1,30 @@
+package io.mailgate.component.ews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EwsEndpointValidatorTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = { "https://outlook.office365.com/EWS/Exchange.asmx", "https://OUTLOOK.OFFICE365.COM/ews/exchange.asmx",
+            "https://outlook.office.com/EWS/Exchange.asmx" })
+    void exchangeOnlinePointsToOAuth(String url) {
+        assertThat(EwsEndpointValidator.validate(url)).hasValueSatisfying(m ->
+                assertThat(m).contains("OAuth").contains("Microsoft Graph"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "https://mail.example.com/EWS/Exchange.asmx", "https://10.0.0.5:8443/EWS/Exchange.asmx" })
+    void onPremisesEndpointsPass(String url) {
+        assertThat(EwsEndpointValidator.validate(url)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "mail.example.com", "http://mail.example.com/EWS/Exchange.asmx",
+            "https://user:pw@mail.example.com/EWS/Exchange.asmx", "https://exa mple.com/" })
+    void badEndpointsAreExplained(String url) {
+        assertThat(EwsEndpointValidator.validate(url)).hasValueSatisfying(m -> assertThat(m).isNotBlank().doesNotContain("pw"));
+    }
+}

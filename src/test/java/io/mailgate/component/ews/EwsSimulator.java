@@ -1,0 +1,499 @@
+package io.mailgate.component.ews;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+/**
+ * An on-premises Exchange as EWS clients see it, over HTTPS with a self-signed certificate: mailboxes with folders
+ * and items, FindItem (IsRead restriction, indexed paging), GetItem with MimeContent (streamed, so 40 MB messages
+ * cost the test no memory), UpdateItem of message:IsRead, FindFolder by display name, the Mailbox element for
+ * delegated access, Basic and NTLM in front, and throttling on demand. Responses are the SOAP bodies Microsoft
+ * documents, from the templates in src/test/resources/ews/.
+ */
+final class EwsSimulator implements AutoCloseable {
+
+    enum Auth { BASIC, NTLM }
+
+    /** How the next request of an account is throttled. */
+    sealed interface Throttle permits ServerBusy, Unavailable, Xxe {
+    }
+
+    record ServerBusy(long backOffMillis) implements Throttle {
+    }
+
+    record Unavailable(String retryAfter) implements Throttle {
+    }
+
+    /** Not throttling: a hostile answer to test the parser with. */
+    record Xxe(String target) implements Throttle {
+    }
+
+    interface MimeSource {
+        InputStream open() throws IOException;
+    }
+
+    record Folder(String id, String mailbox, String parentId, String displayName) {
+    }
+
+    static final class Item {
+        final String id;
+        final String folderId;
+        final MimeSource mime;
+        volatile boolean read;
+        final AtomicInteger fetched = new AtomicInteger();
+        volatile String changeKey = "CQAAABYAAAD2Ue5t1Z1YS4QH8PIU7cJ4AAAB" + System.nanoTime() % 1000;
+
+        Item(String id, String folderId, MimeSource mime, boolean read) {
+            this.id = id;
+            this.folderId = folderId;
+            this.mime = mime;
+            this.read = read;
+        }
+    }
+
+    record Request(String operation, String user, String body, java.time.Instant at) {
+    }
+
+    private static final Pattern OPERATION = Pattern.compile("<m:(FindItem|GetItem|UpdateItem|FindFolder|GetFolder)\\b");
+    private static final Pattern DISTINGUISHED = Pattern.compile(
+            "<t:DistinguishedFolderId Id=\"([^\"]+)\"\\s*(?:/>|>(.*?)</t:DistinguishedFolderId>)", Pattern.DOTALL);
+    private static final Pattern EMAIL = Pattern.compile("<t:EmailAddress>([^<]+)</t:EmailAddress>");
+    private static final Pattern FOLDER_ID = Pattern.compile("<t:FolderId Id=\"([^\"]+)\"");
+    private static final Pattern ITEM_ID = Pattern.compile("<t:ItemId Id=\"([^\"]+)\"");
+    private static final Pattern OFFSET = Pattern.compile("Offset=\"(\\d+)\"");
+    private static final Pattern MAX_ENTRIES = Pattern.compile("MaxEntriesReturned=\"(\\d+)\"");
+    private static final Pattern CONSTANT = Pattern.compile("<t:Constant Value=\"([^\"]*)\"");
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final Set<Auth> auth;
+    private final Map<String, String> passwords = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> delegates = new ConcurrentHashMap<>();
+    private final Set<String> mailboxes = ConcurrentHashMap.newKeySet();
+    private final Map<String, Folder> folders = new ConcurrentHashMap<>();
+    private final List<Item> items = new CopyOnWriteArrayList<>();
+    private final Map<String, Queue<Throttle>> throttles = new ConcurrentHashMap<>();
+    private final NtlmServer ntlm = new NtlmServer(passwords);
+    private final AtomicInteger ids = new AtomicInteger();
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+    final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
+
+    EwsSimulator(Auth... auth) throws IOException {
+        this.auth = auth.length == 0 ? EnumSet.of(Auth.NTLM) : EnumSet.of(auth[0], auth);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.setHttpsConfigurator(new HttpsConfigurator(TestTls.get().server));
+        executor = Executors.newFixedThreadPool(6, r -> {
+            Thread t = new Thread(r, "ews-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/EWS/Exchange.asmx", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "https://localhost:" + server.getAddress().getPort() + "/EWS/Exchange.asmx";
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** An account whose own mailbox has the same address. */
+    EwsSimulator user(String address, String password) {
+        passwords.put(address.toLowerCase(Locale.ROOT), password);
+        mailbox(address);
+        return this;
+    }
+
+    /** Full access for {@code user} to {@code mailbox}, as Add-MailboxPermission grants it. */
+    EwsSimulator grant(String user, String mailbox) {
+        mailbox(mailbox);
+        delegates.computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> ConcurrentHashMap.newKeySet())
+                .add(mailbox.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    EwsSimulator mailbox(String address) {
+        String m = address.toLowerCase(Locale.ROOT);
+        if (mailboxes.add(m)) {
+            String root = distinguishedId(m, "msgfolderroot");
+            folders.put(root, new Folder(root, m, null, "Top of Information Store"));
+            for (String[] wk : new String[][] { { "inbox", "Inbox" }, { "junkemail", "Junk Email" },
+                    { "sentitems", "Sent Items" }, { "deleteditems", "Deleted Items" }, { "drafts", "Drafts" } }) {
+                String id = distinguishedId(m, wk[0]);
+                folders.put(id, new Folder(id, m, root, wk[1]));
+            }
+        }
+        return this;
+    }
+
+    /** Adds a folder under a parent (a distinguished name such as inbox, or a folder id); returns its id. */
+    String folder(String mailbox, String parent, String displayName) {
+        String m = mailbox.toLowerCase(Locale.ROOT);
+        String parentId = folders.containsKey(parent) ? parent : distinguishedId(m, parent);
+        String id = "AAMkAGFolder" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((m + "/" + parentId + "/" + displayName).getBytes(StandardCharsets.UTF_8)) + "AAA=";
+        folders.put(id, new Folder(id, m, parentId, displayName));
+        return id;
+    }
+
+    Item message(String mailbox, String folder, String mime) {
+        byte[] bytes = mime.getBytes(StandardCharsets.UTF_8);
+        return message(mailbox, folder, () -> new java.io.ByteArrayInputStream(bytes), false);
+    }
+
+    Item message(String mailbox, String folder, MimeSource mime, boolean read) {
+        String m = mailbox.toLowerCase(Locale.ROOT);
+        String folderId = folders.containsKey(folder) ? folder : distinguishedId(m, folder);
+        if (!folders.containsKey(folderId)) {
+            throw new IllegalArgumentException("no folder " + folder + " in " + mailbox);
+        }
+        Item item = new Item("AAMkAGItem" + ids.incrementAndGet() + "Q0ZWZmLTQ1ZjQtODZhNS1iNmIyZmI0ZWNlYTQARgAAAAA=",
+                folderId, mime, read);
+        items.add(item);
+        return item;
+    }
+
+    /** Answers the next requests of {@code user} (any operation) with these. */
+    void throttle(String user, Throttle... next) {
+        throttles.computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).addAll(List.of(next));
+    }
+
+    /** Answers the next request of {@code user} for {@code operation} with this. */
+    void throttle(String user, String operation, Throttle next) {
+        throttles.computeIfAbsent((user + "/" + operation).toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).add(next);
+    }
+
+    long count(String operation, String user) {
+        return requests.stream().filter(r -> r.operation().equals(operation) && r.user().equalsIgnoreCase(user)).count();
+    }
+
+    long count(String operation) {
+        return requests.stream().filter(r -> r.operation().equals(operation)).count();
+    }
+
+    private static String distinguishedId(String mailbox, String name) {
+        return "dist:" + mailbox + ":" + name.toLowerCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String user = authenticate(exchange);
+            if (user == null) {
+                return;
+            }
+            String soap = new String(body, StandardCharsets.UTF_8);
+            Matcher op = OPERATION.matcher(soap);
+            if (!"POST".equals(exchange.getRequestMethod()) || !op.find()) {
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            String operation = op.group(1);
+            requests.add(new Request(operation, user, soap, java.time.Instant.now()));
+            Throttle throttle = nextThrottle(user + "/" + operation);
+            throttle = throttle != null ? throttle : nextThrottle(user);
+            if (throttle != null) {
+                answerThrottle(exchange, throttle);
+                return;
+            }
+            switch (operation) {
+                case "FindItem" -> findItem(exchange, user, soap);
+                case "GetItem" -> getItem(exchange, user, soap);
+                case "UpdateItem" -> updateItem(exchange, user, soap);
+                case "FindFolder" -> findFolder(exchange, user, soap);
+                default -> error(exchange, operation, "ErrorInvalidOperation", "Not simulated.");
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private Throttle nextThrottle(String user) {
+        Queue<Throttle> queue = throttles.get(user.toLowerCase(Locale.ROOT));
+        return queue == null ? null : queue.poll();
+    }
+
+    private void answerThrottle(HttpExchange exchange, Throttle throttle) throws IOException {
+        if (throttle instanceof ServerBusy busy) {
+            send(exchange, 500, template("error-server-busy-fault.xml").replace("{{backOff}}", String.valueOf(busy.backOffMillis())));
+        } else if (throttle instanceof Unavailable unavailable) {
+            if (unavailable.retryAfter() != null) {
+                exchange.getResponseHeaders().add("Retry-After", unavailable.retryAfter());
+            }
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            byte[] page = "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(503, page.length);
+            exchange.getResponseBody().write(page);
+        } else if (throttle instanceof Xxe xxe) {
+            send(exchange, 200, template("xxe-find-item-response.xml").replace("{{target}}", xxe.target()));
+        }
+    }
+
+    /** Returns the authenticated user, or null after answering 401. */
+    private String authenticate(HttpExchange exchange) throws IOException {
+        String connection = exchange.getRemoteAddress().toString();
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null) {
+            String user = auth.contains(Auth.NTLM) ? ntlm.userOf(connection) : null;
+            if (user != null) {
+                return user; // NTLM authenticates the connection, not the request
+            }
+            return challenge(exchange, null);
+        }
+        if (header.regionMatches(true, 0, "Basic ", 0, 6) && auth.contains(Auth.BASIC)) {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            String user = decoded.substring(0, colon);
+            if (Objects.equals(passwords.get(user.toLowerCase(Locale.ROOT)), decoded.substring(colon + 1))) {
+                return user;
+            }
+            return challenge(exchange, null);
+        }
+        if (header.regionMatches(true, 0, "NTLM ", 0, 5) && auth.contains(Auth.NTLM)) {
+            byte[] token = Base64.getDecoder().decode(header.substring(5).trim());
+            if (NtlmServer.isType(token, 1)) {
+                return challenge(exchange, "NTLM " + ntlm.challenge(connection, token));
+            }
+            NtlmServer.Authentication result = ntlm.authenticate(connection, token);
+            ntlmAuthentications.add(result);
+            return result.valid() ? result.user() : challenge(exchange, null);
+        }
+        return challenge(exchange, null);
+    }
+
+    private String challenge(HttpExchange exchange, String ntlmChallenge) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        if (ntlmChallenge != null) {
+            headers.add("WWW-Authenticate", ntlmChallenge);
+        } else {
+            headers.add("WWW-Authenticate", "Negotiate");
+            if (auth.contains(Auth.NTLM)) {
+                headers.add("WWW-Authenticate", "NTLM");
+            }
+            if (auth.contains(Auth.BASIC)) {
+                headers.add("WWW-Authenticate", "Basic realm=\"exch01.example.com\"");
+            }
+        }
+        exchange.sendResponseHeaders(401, -1);
+        return null;
+    }
+
+    /** The folder a request addresses, or null after answering with the EWS error. */
+    private Folder targetFolder(HttpExchange exchange, String operation, String user, String soap) throws IOException {
+        String parents = soap.substring(soap.indexOf("ParentFolderIds"));
+        Folder folder;
+        Matcher d = DISTINGUISHED.matcher(parents);
+        if (d.find()) {
+            String mailbox = user.toLowerCase(Locale.ROOT);
+            if (d.group(2) != null) {
+                Matcher e = EMAIL.matcher(d.group(2));
+                if (e.find()) {
+                    mailbox = e.group(1).toLowerCase(Locale.ROOT);
+                }
+            }
+            if (!mailboxes.contains(mailbox)) {
+                error(exchange, operation, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.");
+                return null;
+            }
+            folder = folders.get(distinguishedId(mailbox, d.group(1)));
+        } else {
+            Matcher f = FOLDER_ID.matcher(parents);
+            folder = f.find() ? folders.get(f.group(1)) : null;
+        }
+        if (folder == null) {
+            error(exchange, operation, "ErrorFolderNotFound", "The specified folder could not be found in the store.");
+            return null;
+        }
+        if (!mayAccess(user, folder.mailbox())) {
+            error(exchange, operation, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+            return null;
+        }
+        return folder;
+    }
+
+    private boolean mayAccess(String user, String mailbox) {
+        String u = user.toLowerCase(Locale.ROOT);
+        return u.equals(mailbox) || delegates.getOrDefault(u, Set.of()).contains(mailbox);
+    }
+
+    private void findItem(HttpExchange exchange, String user, String soap) throws IOException {
+        Folder folder = targetFolder(exchange, "FindItem", user, soap);
+        if (folder == null) {
+            return;
+        }
+        boolean unreadOnly = soap.contains("FieldURI=\"message:IsRead\"") && soap.contains("<t:Constant Value=\"false\"/>");
+        List<Item> view = new ArrayList<>();
+        for (Item item : items) {
+            if (item.folderId.equals(folder.id()) && (!unreadOnly || !item.read)) {
+                view.add(item);
+            }
+        }
+        int offset = intOf(OFFSET, soap, 0);
+        int max = intOf(MAX_ENTRIES, soap, 1000);
+        List<Item> page = view.subList(Math.min(offset, view.size()), Math.min(offset + max, view.size()));
+        StringBuilder xml = new StringBuilder();
+        String itemTemplate = template("find-item-message.xml").trim();
+        for (Item item : page) {
+            xml.append(itemTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey));
+        }
+        int next = offset + page.size();
+        send(exchange, 200, template("find-item-response.xml").replace("{{items}}", xml)
+                .replace("{{total}}", String.valueOf(view.size())).replace("{{nextOffset}}", String.valueOf(next))
+                .replace("{{includesLast}}", String.valueOf(next >= view.size())));
+    }
+
+    private Item item(HttpExchange exchange, String operation, String user, String soap) throws IOException {
+        Matcher m = ITEM_ID.matcher(soap);
+        String id = m.find() ? m.group(1) : "";
+        Item item = items.stream().filter(i -> i.id.equals(id)).findFirst().orElse(null);
+        if (item == null) {
+            error(exchange, operation, "ErrorItemNotFound", "The specified object was not found in the store.");
+            return null;
+        }
+        if (!mayAccess(user, folders.get(item.folderId).mailbox())) {
+            error(exchange, operation, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+            return null;
+        }
+        return item;
+    }
+
+    private void getItem(HttpExchange exchange, String user, String soap) throws IOException {
+        Item item = item(exchange, "GetItem", user, soap);
+        if (item == null) {
+            return;
+        }
+        item.fetched.incrementAndGet();
+        String response = template("get-item-response.xml").replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey);
+        if (!soap.contains("<t:IncludeMimeContent>true</t:IncludeMimeContent>")) {
+            send(exchange, 200, response.replaceAll("<t:MimeContent[^>]*>\\{\\{mime}}</t:MimeContent>", ""));
+            return;
+        }
+        int at = response.indexOf("{{mime}}");
+        exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0); // chunked: the message is streamed, not held
+        OutputStream out = exchange.getResponseBody();
+        out.write(response.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        try (InputStream mime = item.mime.open()) {
+            OutputStream base64 = Base64.getEncoder().wrap(new NonClosing(out));
+            mime.transferTo(base64);
+            base64.close(); // writes the padding
+        }
+        out.write(response.substring(at + "{{mime}}".length()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void updateItem(HttpExchange exchange, String user, String soap) throws IOException {
+        Item item = item(exchange, "UpdateItem", user, soap);
+        if (item == null) {
+            return;
+        }
+        if (soap.contains("FieldURI=\"message:IsRead\"") && soap.contains("<t:IsRead>true</t:IsRead>")) {
+            item.read = true;
+            item.changeKey = item.changeKey + "u";
+        }
+        send(exchange, 200, template("update-item-response.xml").replace("{{id}}", item.id)
+                .replace("{{changeKey}}", item.changeKey));
+    }
+
+    private void findFolder(HttpExchange exchange, String user, String soap) throws IOException {
+        Folder parent = targetFolder(exchange, "FindFolder", user, soap);
+        if (parent == null) {
+            return;
+        }
+        Matcher c = CONSTANT.matcher(soap);
+        String name = c.find() ? unescape(c.group(1)) : null;
+        StringBuilder xml = new StringBuilder();
+        String folderTemplate = template("find-folder-folder.xml").trim();
+        int count = 0;
+        for (Folder f : folders.values()) {
+            if (parent.id().equals(f.parentId()) && (name == null || f.displayName().equalsIgnoreCase(name))) {
+                xml.append(folderTemplate.replace("{{id}}", f.id()).replace("{{displayName}}", f.displayName()));
+                count++;
+            }
+        }
+        send(exchange, 200, template("find-folder-response.xml").replace("{{folders}}", xml)
+                .replace("{{total}}", String.valueOf(count)));
+    }
+
+    private void error(HttpExchange exchange, String operation, String code, String text) throws IOException {
+        send(exchange, 200, template("error-response.xml").replace("{{operation}}", operation).replace("{{code}}", code)
+                .replace("{{text}}", text));
+    }
+
+    private static void send(HttpExchange exchange, int status, String xml) throws IOException {
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static int intOf(Pattern p, String s, int otherwise) {
+        Matcher m = p.matcher(s);
+        return m.find() ? Integer.parseInt(m.group(1)) : otherwise;
+    }
+
+    private static String unescape(String s) {
+        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
+    }
+
+    static String template(String name) {
+        try (InputStream in = EwsSimulator.class.getResourceAsStream("/ews/" + name)) {
+            return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
