@@ -187,6 +187,65 @@ public class ConnectionService {
         return entity;
     }
 
+    /** The current value of a secret, read from the database (tokens rotate while a route runs). */
+    @Transactional(readOnly = true)
+    public Optional<String> currentSecret(long connectionId, SecretName name) {
+        return connections.findById(connectionId).flatMap(c -> secret(c, name));
+    }
+
+    /** Stores a rotated refresh token; the route keeps running with it. */
+    @Transactional
+    public void saveRefreshToken(long connectionId, String refreshToken) {
+        connections.findById(connectionId).ifPresent(c -> putSecret(c, SecretName.OAUTH_REFRESH_TOKEN, refreshToken));
+    }
+
+    /** Grant Access (or Switch Account) completed: the account and its refresh token; the route restarts. */
+    @Transactional
+    public ConnectionEntity grantAccount(long connectionId, String refreshToken, String username) {
+        ConnectionEntity entity = connections.findById(connectionId)
+                .orElseThrow(() -> ApiProblem.notFound("The connection no longer exists."));
+        putSecret(entity, SecretName.OAUTH_REFRESH_TOKEN, refreshToken);
+        entity.configure(entity.getProtocol(), entity.getSettings().withOAuthAccount(
+                new ConnectionSettings.OAuthAccount(username, clock.instant())), clock.instant());
+        events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
+        return entity;
+    }
+
+    /** Turns a legacy OAuth EWS connection into a Microsoft Graph one, keeping credentials and account. */
+    @Transactional
+    public ConnectionEntity migrateToGraph(OrgRef org, String apiName) {
+        ConnectionEntity entity = get(org, apiName);
+        var oauth = entity.getSettings().oauth();
+        if (entity.getProtocol() != Protocol.OAUTH || oauth == null) {
+            throw ApiProblem.conflict("Only OAUTH connections can be migrated to Microsoft Graph.");
+        }
+        if (oauth.apiType() == ConnectionSettings.OAuthApiType.MS_GRAPH) {
+            throw ApiProblem.conflict("The connection already uses Microsoft Graph.");
+        }
+        // Exchange Online's EWS endpoint belongs to the global cloud; its Graph counterpart is graph.microsoft.com.
+        var migrated = new ConnectionSettings.OAuth(ConnectionSettings.OAuthApiType.MS_GRAPH,
+                "https://graph.microsoft.com", oauth.clientId(), oauth.tenantId(), oauth.credentialType(),
+                oauth.emailAddress(), oauth.sourceFolder());
+        entity.configure(entity.getProtocol(), entity.getSettings().withOAuth(migrated), clock.instant());
+        events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
+        return entity;
+    }
+
+    /** A connection built from a request but not stored, to test settings before saving them. */
+    @Transactional(readOnly = true)
+    public ConnectionEntity preview(OrgRef org, ConnectionRequest request) {
+        Optional<ConnectionEntity> existing = request.apiName() == null ? Optional.empty()
+                : connections.findByOrgIdAndApiName(org.id(), request.apiName());
+        rejectInvalid(ConnectionValidator.validate(request, existing.orElse(null)));
+        ConnectionEntity preview = new ConnectionEntity(org.id(), org.handle(), request.apiName(), clock.instant());
+        existing.ifPresent(stored -> {
+            preview.secrets().putAll(stored.secrets());
+            preview.configure(stored.getProtocol(), stored.getSettings(), clock.instant());
+        });
+        apply(preview, request);
+        return preview;
+    }
+
     private void apply(ConnectionEntity entity, ConnectionRequest r) {
         entity.describe(r.name().trim(), r.description(), r.enabled() == null || r.enabled());
         ConnectionSettings settings = settings(r);
@@ -194,6 +253,10 @@ public class ConnectionService {
             // Keys are installed through their own endpoint; a PUT of the connection keeps them.
             settings = settings.withDecryption(new ConnectionSettings.Decryption(settings.decryption().enabled(),
                     entity.getSettings().decryption().keys()));
+        }
+        if (entity.getSettings() != null && r.protocol() == Protocol.OAUTH) {
+            // The granted account comes from Grant Access, not from the request.
+            settings = settings.withOAuthAccount(entity.getSettings().oauthAccount());
         }
         entity.configure(r.protocol(), settings, clock.instant());
         keepOnlySecretsOf(entity, r);
@@ -268,7 +331,7 @@ public class ConnectionService {
                 r.polling().push() == null ? pollingDefaults.push() : r.polling().push());
         boolean decrypt = r.decryption() != null && Boolean.TRUE.equals(r.decryption().enabled());
         return new ConnectionSettings(imap, exchange, oauth, proxy, new ConnectionSettings.Decryption(decrypt, null),
-                policy, polling);
+                policy, polling, null);
     }
 
     private static void rejectInvalid(List<FieldError> errors) {

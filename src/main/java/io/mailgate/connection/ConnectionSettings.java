@@ -7,7 +7,7 @@ import io.mailgate.imap.ImapEncryption;
  * Only the block of the chosen protocol is set. Secrets live in {@code connection_secrets}, encrypted.
  */
 public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Proxy proxy, Decryption decryption,
-                                 IncidentPolicy incidentPolicy, Polling polling) {
+                                 IncidentPolicy incidentPolicy, Polling polling, OAuthAccount oauthAccount) {
 
     public record Imap(String host, int port, String emailAddress, ImapEncryption encryption, String sourceFolder) {
     }
@@ -36,8 +36,20 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
                                     String sha256, java.util.List<String> warnings, java.time.Instant installedAt) {
     }
 
+    /** The Microsoft 365 account that granted access (Grant Access / Switch Account); its token is a secret. */
+    public record OAuthAccount(String username, java.time.Instant grantedAt) {
+    }
+
     public ConnectionSettings withDecryption(Decryption decryption) {
-        return new ConnectionSettings(imap, exchange, oauth, proxy, decryption, incidentPolicy, polling);
+        return new ConnectionSettings(imap, exchange, oauth, proxy, decryption, incidentPolicy, polling, oauthAccount);
+    }
+
+    public ConnectionSettings withOAuthAccount(OAuthAccount account) {
+        return new ConnectionSettings(imap, exchange, oauth, proxy, decryption, incidentPolicy, polling, account);
+    }
+
+    public ConnectionSettings withOAuth(OAuth changed) {
+        return new ConnectionSettings(imap, exchange, changed, proxy, decryption, incidentPolicy, polling, oauthAccount);
     }
 
     public enum OAuthApiType { MS_GRAPH, EWS }

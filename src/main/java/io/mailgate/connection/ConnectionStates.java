@@ -16,9 +16,9 @@ public class ConnectionStates {
 
     /** The live facts of one connection. */
     public record Snapshot(Instant lastPollAt, Instant lastSuccessAt, Instant lastFailureAt, String lastErrorCode,
-                           String lastError, String stoppedReason) {
+                           String lastError, String stoppedReason, boolean needsConsent) {
 
-        static final Snapshot EMPTY = new Snapshot(null, null, null, null, null, null);
+        static final Snapshot EMPTY = new Snapshot(null, null, null, null, null, null, false);
 
         boolean failing() {
             return lastFailureAt != null && (lastSuccessAt == null || lastFailureAt.isAfter(lastSuccessAt));
@@ -33,7 +33,7 @@ public class ConnectionStates {
         connectionOfRoute.put(routeId, connectionId);
         byConnection.compute(connectionId, (id, s) -> s == null ? Snapshot.EMPTY
                 : new Snapshot(s.lastPollAt(), s.lastSuccessAt(), s.lastFailureAt(), s.lastErrorCode(), s.lastError(),
-                        null));
+                        null, false));
     }
 
     void unbind(String routeId) {
@@ -49,8 +49,18 @@ public class ConnectionStates {
         byConnection.compute(connectionId, (id, s) -> {
             Snapshot base = s == null ? Snapshot.EMPTY : s;
             return new Snapshot(base.lastPollAt(), base.lastSuccessAt(), base.lastFailureAt(), base.lastErrorCode(),
-                    base.lastError(), reason);
+                    base.lastError(), reason, base.needsConsent());
         });
+    }
+
+    /** The Microsoft 365 grant is missing, revoked or expired: an admin must Grant Access again. */
+    void needsConsent(long connectionId, String reason) {
+        byConnection.compute(connectionId, (id, s) -> {
+            Snapshot base = s == null ? Snapshot.EMPTY : s;
+            return new Snapshot(base.lastPollAt(), base.lastSuccessAt(), clock.instant(), "CONSENT_REQUIRED", reason,
+                    base.stoppedReason(), true);
+        });
+        emailLog.warn("connection={} needs consent: {}", connectionId, reason);
     }
 
     void pollSucceeded(String routeId) {
@@ -64,7 +74,7 @@ public class ConnectionStates {
             emailLog.info("connection={} recovered: poll succeeded", routeId);
         }
         byConnection.put(id, new Snapshot(now, now, before.lastFailureAt(), before.lastErrorCode(), before.lastError(),
-                null));
+                null, false));
     }
 
     void pollFailed(String routeId, String code, String message) {
@@ -77,7 +87,8 @@ public class ConnectionStates {
         if (!before.failing() || !code.equals(before.lastErrorCode())) {
             emailLog.warn("connection={} poll failed: {} {}", routeId, code, message);
         }
-        byConnection.put(id, new Snapshot(now, before.lastSuccessAt(), now, code, message, null));
+        byConnection.put(id, new Snapshot(now, before.lastSuccessAt(), now, code, message, null,
+                before.needsConsent()));
     }
 
     public Snapshot snapshot(long connectionId) {

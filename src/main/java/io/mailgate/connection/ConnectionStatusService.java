@@ -29,6 +29,9 @@ class ConnectionStatusService {
         if (!connection.isEnabled()) {
             state = ConnectionState.STOPPED;
             reason = "The connection is disabled.";
+        } else if (s.needsConsent()) {
+            state = ConnectionState.NEEDS_CONSENT;
+            reason = s.lastError();
         } else if (s.stoppedReason() != null) {
             state = ConnectionState.STOPPED;
             reason = s.stoppedReason();

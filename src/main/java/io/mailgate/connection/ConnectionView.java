@@ -24,7 +24,7 @@ public record ConnectionView(String apiName, String name, String description, bo
                         String sourceFolder, Account account) {
     }
 
-    public record Account(boolean granted) {
+    public record Account(boolean granted, String username, Instant grantedAt) {
     }
 
     public record Proxy(ProxyProtocol protocol, String host, int port, String username, boolean passwordSet) {
@@ -44,7 +44,9 @@ public record ConnectionView(String apiName, String name, String description, bo
         OAuth oauth = s.oauth() == null ? null : new OAuth(s.oauth().apiType(), s.oauth().endpoint(),
                 s.oauth().clientId(), s.oauth().tenantId(), s.oauth().credentialType(),
                 c.hasSecret(SecretName.OAUTH_CLIENT_SECRET), s.oauth().emailAddress(), s.oauth().sourceFolder(),
-                new Account(c.hasSecret(SecretName.OAUTH_REFRESH_TOKEN)));
+                new Account(c.hasSecret(SecretName.OAUTH_REFRESH_TOKEN),
+                        s.oauthAccount() == null ? null : s.oauthAccount().username(),
+                        s.oauthAccount() == null ? null : s.oauthAccount().grantedAt()));
         Proxy proxy = s.proxy() == null ? null : new Proxy(s.proxy().protocol(), s.proxy().host(), s.proxy().port(),
                 s.proxy().username(), c.hasSecret(SecretName.PROXY_PASSWORD));
         var keys = s.decryption() == null ? java.util.List.<ConnectionSettings.DecryptionKeyInfo>of()
