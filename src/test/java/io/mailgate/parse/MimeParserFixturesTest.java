@@ -187,6 +187,19 @@ class MimeParserFixturesTest {
     }
 
     @Test
+    void base64CutOffMidQuantumKeepsTheCompleteBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = java.nio.file.Files.writeString(dir.resolve("cut.eml"), "From: a@example.com\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name=cut.pdf\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nQUJDREVG\r\nR");
+        ParsedEmail email = parser.parse(file);
+
+        assertThat(email.attachments()).singleElement().satisfies(a -> {
+            assertThat(a.size()).isEqualTo(6);
+            assertThat(a.sha256()).isEqualTo(hex("SHA-256", "ABCDEF".getBytes(StandardCharsets.US_ASCII)));
+        });
+    }
+
+    @Test
     void oddHeadersDegradeGracefully() throws Exception {
         ParsedEmail email = parser.parse(Fixtures.email("odd-headers.eml"));
 
