@@ -1,6 +1,7 @@
 package io.mailgate.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
@@ -91,6 +92,11 @@ class MimeParserFixturesTest {
         copied.reset();
         parser.copyAttachment(file, 2, copied);
         assertThat(copied.toString(StandardCharsets.US_ASCII)).isEqualTo("MZ fake exe");
+
+        assertThatThrownBy(() -> parser.copyAttachment(file, 4, new ByteArrayOutputStream()))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("no attachment with index 4");
+        assertThatThrownBy(() -> parser.copyAttachment(file, -1, new ByteArrayOutputStream()))
+                .isInstanceOf(IndexOutOfBoundsException.class);
 
         assertThat(email.artifacts()).extracting(Artifact::type, Artifact::value)
                 .contains(tuple(ArtifactType.FILE_NAME, "Rechnung März € 100.pdf"),
