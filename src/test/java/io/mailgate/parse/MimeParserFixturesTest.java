@@ -206,6 +206,17 @@ class MimeParserFixturesTest {
     }
 
     @Test
+    void mboxEnvelopeLineIsSkipped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = java.nio.file.Files.writeString(dir.resolve("mbox.eml"),
+                "From reporter@example.com Thu Nov 26 10:00:00 2026\nFrom: reporter@example.com\nSubject: hi\n\nbody\n");
+        ParsedEmail email = parser.parse(file);
+
+        assertThat(email.subject()).isEqualTo("hi");
+        assertThat(email.headers()).extracting(Header::name).containsExactly("From", "Subject");
+        assertThat(email.textBody()).isEqualTo("body\n");
+    }
+
+    @Test
     void oddHeadersDegradeGracefully() throws Exception {
         ParsedEmail email = parser.parse(Fixtures.email("odd-headers.eml"));
 
