@@ -82,9 +82,11 @@ final class StructureScanner {
                         contentType.append(text);
                     }
                 } else {
-                    inContentType = text.regionMatches(true, 0, "content-type:", 0, 13);
+                    int colon = text.indexOf(':');
+                    // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
+                    inContentType = colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
                     if (inContentType && contentType == null) {
-                        contentType = new StringBuilder(text.substring(13));
+                        contentType = new StringBuilder(text.substring(colon + 1));
                     } else if (inContentType) {
                         inContentType = false; // Jakarta uses the first Content-Type; so do we
                     }
