@@ -23,13 +23,13 @@ final class ArtifactExtractor {
     static final int MAX_ARTIFACTS = 10_000;
 
     private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|ftps?)://[^\\s<>\"'`{}|\\\\^]++");
-    private static final Pattern EMAIL = Pattern.compile(
-            "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@(?:[A-Za-z0-9-]++\\.)+[A-Za-z]{2,}+(?![A-Za-z0-9-])");
+    // No repeated groups anywhere: Java matches those recursively, and "a.a.a.…" a few thousand
+    // labels long would overflow the stack. Domains are matched flat and checked in code instead.
+    private static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@([A-Za-z0-9.-]++)");
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
     private static final Pattern IPV4 = Pattern.compile(
             "(?<![0-9.])" + OCTET + "(?:\\." + OCTET + "){3}(?![0-9]|\\.[0-9])");
     private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:.]{2,45}+(?![\\w:])");
-    private static final Pattern DOMAIN = Pattern.compile("(?:[\\p{L}\\p{N}-]+\\.)+[\\p{L}\\p{N}-]{2,}");
     private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);");
 
     private final Map<String, Artifact> found = new LinkedHashMap<>();
@@ -53,7 +53,7 @@ final class ArtifactExtractor {
                 if (host != null) {
                     if (IPV4.matcher(host).matches() || isIpv6(host)) {
                         add(ArtifactType.IP_ADDRESS, host, foundIn);
-                    } else if (DOMAIN.matcher(host).matches()) {
+                    } else if (isDomain(host)) {
                         add(ArtifactType.DOMAIN, host, foundIn);
                     }
                 }
@@ -72,7 +72,15 @@ final class ArtifactExtractor {
         }
         Matcher email = EMAIL.matcher(text);
         while (email.find()) {
-            add(ArtifactType.EMAIL_ADDRESS, EnvelopeFields.normaliseAddress(email.group()), foundIn);
+            String domain = email.group(1);
+            int end = domain.length();
+            while (end > 0 && (domain.charAt(end - 1) == '.' || domain.charAt(end - 1) == '-')) {
+                end--; // sentence punctuation after the address
+            }
+            if (isDomain(domain.substring(0, end))) {
+                String address = text.substring(email.start(), email.start(1) + end);
+                add(ArtifactType.EMAIL_ADDRESS, EnvelopeFields.normaliseAddress(address), foundIn);
+            }
         }
     }
 
@@ -163,6 +171,28 @@ final class ArtifactExtractor {
             host = host.substring(0, host.length() - 1);
         }
         return host.isEmpty() ? null : host.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A host name of at least two labels of letters, digits and hyphens (any script, for IDNs), the
+     * last one at least two characters and not all digits.
+     */
+    static boolean isDomain(String host) {
+        if (host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        String[] labels = host.split("\\.", -1);
+        if (labels.length < 2) {
+            return false;
+        }
+        for (String label : labels) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+                    || !label.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
+                return false;
+            }
+        }
+        String top = labels[labels.length - 1];
+        return top.length() >= 2 && !top.chars().allMatch(Character::isDigit);
     }
 
     /** Textual IPv6 address check (RFC 4291 2.2), without touching the resolver. */

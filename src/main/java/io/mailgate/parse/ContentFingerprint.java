@@ -81,31 +81,36 @@ final class ContentFingerprint {
         MessageDigest raw = sha256();
         long size = 0;
         byte[] in = new byte[64 * 1024];
-        byte[] out = new byte[in.length];
         boolean afterCr = false;
         try (InputStream stream = Files.newInputStream(rawFile)) {
             int n;
             while ((n = stream.read(in)) > 0) {
                 raw.update(in, 0, n);
-                int start = (int) Math.max(0, Math.min(n, headers.bodyOffset() - size));
+                int i = (int) Math.max(0, Math.min(n, headers.bodyOffset() - size));
                 size += n;
-                int o = 0;
-                for (int i = start; i < n; i++) {
-                    byte b = in[i];
-                    if (b == '\r') {
-                        out[o++] = '\n';
-                        afterCr = true;
-                    } else if (b == '\n') {
-                        if (!afterCr) {
-                            out[o++] = '\n';
-                        }
+                while (i < n) {
+                    // digest whole runs between line ends at once; only the line ends are rewritten
+                    int run = i;
+                    while (i < n && in[i] != '\r' && in[i] != '\n') {
+                        i++;
+                    }
+                    if (i > run) {
+                        fingerprint.update(in, run, i - run);
                         afterCr = false;
+                    }
+                    if (i == n) {
+                        break;
+                    }
+                    if (in[i++] == '\r') {
+                        fingerprint.update((byte) '\n');
+                        afterCr = true;
                     } else {
-                        out[o++] = b;
+                        if (!afterCr) {
+                            fingerprint.update((byte) '\n');
+                        }
                         afterCr = false;
                     }
                 }
-                fingerprint.update(out, 0, o);
             }
         }
         HexFormat hex = HexFormat.of();

@@ -20,6 +20,8 @@ final class EncodedWords {
 
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?\\s]+)\\?([bBqQ])\\?([^?\\s]*)\\?=");
 
+    private static final Pattern BASE64_TEXT = Pattern.compile("[A-Za-z0-9+/]*+={0,2}");
+
     private EncodedWords() {
     }
 
@@ -72,6 +74,9 @@ final class EncodedWords {
     /** The word's bytes, or null if its encoded text is damaged beyond decoding. */
     private static byte[] decodeWord(String encoding, String text) {
         if (encoding.equalsIgnoreCase("B")) {
+            if (!BASE64_TEXT.matcher(text).matches()) {
+                return null;
+            }
             try {
                 return Base64.getMimeDecoder().decode(text);
             } catch (IllegalArgumentException damaged) {

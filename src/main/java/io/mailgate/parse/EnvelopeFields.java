@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 final class EnvelopeFields {
 
     private static final Pattern ANGLE_ID = Pattern.compile("<([^<>]*)>");
-    private static final Pattern LOOSE_ADDRESS = Pattern.compile("[A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    // Starts only at a token boundary and never backtracks into the local part: header values can be
+    // a megabyte of hostile text, and a naive pattern would be quadratic on it.
+    private static final Pattern LOOSE_ADDRESS =
+            Pattern.compile("(?<![A-Za-z0-9._%+'=-])[A-Za-z0-9._%+'=-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
     private EnvelopeFields() {
     }

@@ -12,9 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -27,13 +25,6 @@ import java.util.Properties;
  * held as strings. Thread-safe: one instance may serve every route.
  */
 public final class MimeParser {
-
-    private static final Map<String, String> EXTENSIONS = Map.ofEntries(
-            Map.entry("application/pdf", "pdf"), Map.entry("application/zip", "zip"),
-            Map.entry("application/msword", "doc"), Map.entry("application/octet-stream", "bin"),
-            Map.entry("image/png", "png"), Map.entry("image/jpeg", "jpg"), Map.entry("image/gif", "gif"),
-            Map.entry("text/calendar", "ics"), Map.entry("text/html", "html"), Map.entry("text/plain", "txt"),
-            Map.entry("message/rfc822", "eml"), Map.entry("message/delivery-status", "txt"));
 
     private final ParseLimits limits;
     private final Session session;
@@ -103,56 +94,13 @@ public final class MimeParser {
             ContentFingerprint.Result fingerprint = ContentFingerprint.compute(headers, rawFile);
             List<Leaf> leaves = new MimeWalker(limits).walk(opened.message(), headers);
 
-            DecodedBudget budget = new DecodedBudget(limits.maxDecodedBytes());
-            StringBuilder text = null;
-            StringBuilder html = null;
-            boolean truncated = false;
-            List<Attachment> attachments = new ArrayList<>();
-            List<Boolean> namedByMessage = new ArrayList<>();
-            for (Leaf leaf : leaves) {
-                switch (leaf.kind()) {
-                    case TEXT_BODY, HTML_BODY -> {
-                        StringBuilder body = leaf.kind() == Kind.TEXT_BODY ? text : html;
-                        if (body == null) {
-                            body = new StringBuilder();
-                        } else if (body.length() >= limits.maxTextChars()) {
-                            truncated = true;
-                            continue;
-                        } else {
-                            body.append('\n'); // several inline text parts: joined, as a mail client shows them
-                        }
-                        int room = limits.maxTextChars() - body.length();
-                        CharsetFallback.DecodedText decoded = readText(leaf, budget, room);
-                        body.append(decoded.text());
-                        truncated |= decoded.truncated();
-                        if (leaf.kind() == Kind.TEXT_BODY) {
-                            text = body;
-                        } else {
-                            html = body;
-                        }
-                    }
-                    case ATTACHMENT -> {
-                        int index = attachments.size();
-                        AttachmentDigester.Digests digests = digest(leaf, budget, index);
-                        String name = leaf.info().fileName();
-                        namedByMessage.add(name != null);
-                        if (name == null) {
-                            name = leaf.info().isMessage() ? nestedMessageName(leaf) : untitled(index, leaf.info());
-                        }
-                        attachments.add(new Attachment(index, name, leaf.info().mimeType(), digests.size(),
-                                digests.sha256(), digests.sha1(), digests.md5(), isInline(leaf.info())));
-                    }
-                    default -> throw new IllegalStateException("unknown leaf kind " + leaf.kind());
-                }
-            }
+            LeafContents.Result contents = LeafContents.read(leaves, limits);
 
             String subject = EncodedWords.decode(headers.first("Subject"));
             List<EmailAddress> from = EnvelopeFields.addresses(headers.all("From"));
             List<EmailAddress> to = EnvelopeFields.addresses(headers.all("To"));
             List<EmailAddress> cc = EnvelopeFields.addresses(headers.all("Cc"));
             List<EmailAddress> replyTo = EnvelopeFields.addresses(headers.all("Reply-To"));
-            String textBody = text == null ? null : text.toString();
-            String htmlBody = html == null ? null : html.toString();
 
             ArtifactExtractor artifacts = new ArtifactExtractor();
             artifacts.addresses("From", from);
@@ -160,10 +108,10 @@ public final class MimeParser {
             artifacts.addresses("Cc", cc);
             artifacts.addresses("Reply-To", replyTo);
             artifacts.text("subject", subject);
-            artifacts.text("textBody", textBody);
-            artifacts.html("htmlBody", htmlBody);
-            for (int i = 0; i < attachments.size(); i++) {
-                artifacts.attachment(attachments.get(i), namedByMessage.get(i));
+            artifacts.text("textBody", contents.textBody());
+            artifacts.html("htmlBody", contents.htmlBody());
+            for (int i = 0; i < contents.attachments().size(); i++) {
+                artifacts.attachment(contents.attachments().get(i), contents.namedByMessage().get(i));
             }
 
             return new ParsedEmail(
@@ -175,11 +123,11 @@ public final class MimeParser {
                     to, cc, replyTo,
                     EnvelopeFields.date(headers.first("Date")),
                     headers.headers(),
-                    textBody, htmlBody,
-                    attachments,
+                    contents.textBody(), contents.htmlBody(),
+                    contents.attachments(),
                     artifacts.artifacts(),
                     fingerprint.fingerprint(),
-                    truncated || artifacts.capped(),
+                    contents.truncated() || artifacts.capped(),
                     fingerprint.rawSize(),
                     fingerprint.rawSha256());
         }
@@ -209,55 +157,5 @@ public final class MimeParser {
             stream.close();
             throw new MalformedEmailException(Reason.UNREADABLE, "cannot read the message headers: " + e.getMessage(), e);
         }
-    }
-
-    private static CharsetFallback.DecodedText readText(Leaf leaf, DecodedBudget budget, int maxChars)
-            throws MalformedEmailException, IOException {
-        try {
-            return CharsetFallback.decode(() -> budget.meter(PartContent.open(leaf.part(), leaf.info())),
-                    leaf.info().charset(), maxChars);
-        } catch (DecodedBudget.ExceededException e) {
-            throw e.toMalformed();
-        }
-    }
-
-    private static AttachmentDigester.Digests digest(Leaf leaf, DecodedBudget budget, int index)
-            throws MalformedEmailException {
-        try (InputStream in = budget.meter(PartContent.open(leaf.part(), leaf.info()))) {
-            return AttachmentDigester.digest(in);
-        } catch (DecodedBudget.ExceededException e) {
-            throw e.toMalformed();
-        } catch (IOException e) {
-            // Typically base64 cut off mid-group. Hashes of half an attachment would mislead a lookup.
-            throw new MalformedEmailException(Reason.UNREADABLE,
-                    "cannot decode attachment " + index + " (" + leaf.info().mimeType() + "): " + e.getMessage(), e);
-        }
-    }
-
-    /** A forwarded email without a file name is named after its subject, as mail clients do. */
-    private String nestedMessageName(Leaf leaf) {
-        String subject = null;
-        try (InputStream in = PartContent.open(leaf.part(), leaf.info())) {
-            subject = EncodedWords.decode(HeaderBlockReader.readPart(in, limits.maxHeaderBytes()).first("Subject"));
-        } catch (IOException | MalformedEmailException unreadable) {
-            // keep the generic name: the attachment itself is still there
-        }
-        String base = subject == null ? "" : subject.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
-        if (base.length() > 200) {
-            base = base.substring(0, 200).strip();
-        }
-        return (base.isEmpty() ? "message" : base) + ".eml";
-    }
-
-    private static String untitled(int index, PartInfo info) {
-        String subtype = info.mimeType().substring(info.mimeType().indexOf('/') + 1);
-        String extension = EXTENSIONS.getOrDefault(info.mimeType(),
-                subtype.matches("[a-z0-9]{1,5}") ? subtype : "bin");
-        return "untitled-" + index + "." + extension;
-    }
-
-    /** Shown in the body by a mail client: marked inline, or referenced by Content-ID without a disposition. */
-    private static boolean isInline(PartInfo info) {
-        return "inline".equals(info.disposition()) || (info.disposition() == null && info.contentId() != null);
     }
 }

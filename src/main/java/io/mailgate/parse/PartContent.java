@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>We decode the Content-Transfer-Encoding ourselves rather than through the part's DataHandler:
  * Jakarta Mail refuses unknown encodings (we fall back to the raw bytes, which is what a mail client
  * shows) and leaves base64-encoded message/rfc822 parts encoded unless a JVM-wide system property is
- * set.
+ * set. Base64, by far the most common, goes through {@link LenientBase64InputStream}.
  */
 final class PartContent {
 
@@ -30,6 +30,9 @@ final class PartContent {
         String encoding = info.encoding() == null ? null : info.encoding().split("[\\s;(]", 2)[0].toLowerCase(Locale.ROOT);
         if (encoding == null || encoding.isEmpty() || IDENTITY.contains(encoding) || info.isMultipart()) {
             return raw;
+        }
+        if (encoding.equals("base64")) {
+            return new LenientBase64InputStream(raw);
         }
         try {
             return MimeUtility.decode(raw, encoding);

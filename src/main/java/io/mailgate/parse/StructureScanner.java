@@ -3,7 +3,6 @@ package io.mailgate.parse;
 import io.mailgate.parse.MalformedEmailException.Reason;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.ParseException;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +47,7 @@ final class StructureScanner {
     }
 
     void scan(InputStream raw) throws IOException, MalformedEmailException {
-        LineReader lines = new LineReader(new BufferedInputStream(raw, 64 * 1024));
+        LineReader lines = new LineReader(raw);
         List<Frame> open = new ArrayList<>(); // innermost last
         ByteArrayOutputStream line = new ByteArrayOutputStream(MAX_DELIMITER_LINE);
         StringBuilder contentType = null;     // unfolded Content-Type of the header block being read
@@ -83,9 +82,11 @@ final class StructureScanner {
                         contentType.append(text);
                     }
                 } else {
-                    inContentType = text.regionMatches(true, 0, "content-type:", 0, 13);
+                    int colon = text.indexOf(':');
+                    // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
+                    inContentType = colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
                     if (inContentType && contentType == null) {
-                        contentType = new StringBuilder(text.substring(13));
+                        contentType = new StringBuilder(text.substring(colon + 1));
                     } else if (inContentType) {
                         inContentType = false; // Jakarta uses the first Content-Type; so do we
                     }
@@ -147,9 +148,16 @@ final class StructureScanner {
         }
     }
 
-    /** Reads lines ending at LF, CRLF or a bare CR, keeping only as much of each as asked for. */
+    /**
+     * Reads lines ending at LF, CRLF or a bare CR, keeping only as much of each as asked for. Has its
+     * own buffer: this loop touches every byte of messages up to hundreds of MB, so it must not make a
+     * (synchronized) method call per byte.
+     */
     private static final class LineReader {
         private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int position;
+        private int limit;
         boolean endOfStream;
         long length; // bytes the last line took in the stream, terminator included
 
@@ -161,30 +169,47 @@ final class StructureScanner {
         void read(ByteArrayOutputStream line, int keep) throws IOException {
             line.reset();
             length = 0;
+            boolean afterCr = false;
             while (true) {
-                int b = in.read();
-                if (b < 0) {
+                if (position == limit && !fill()) {
                     endOfStream = true;
                     return;
                 }
-                length++;
-                if (b == '\n') {
-                    return;
-                }
-                if (b == '\r') {
-                    in.mark(1);
-                    int next = in.read();
-                    if (next == '\n') {
+                if (afterCr) {
+                    if (buffer[position] == '\n') {
+                        position++;
                         length++;
-                    } else if (next >= 0) {
-                        in.reset();
                     }
                     return;
                 }
-                if (line.size() < keep) {
-                    line.write(b);
+                int start = position;
+                while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
+                    position++;
+                }
+                int kept = Math.min(position - start, keep - line.size());
+                if (kept > 0) {
+                    line.write(buffer, start, kept);
+                }
+                length += position - start;
+                if (position < limit) {
+                    byte terminator = buffer[position++];
+                    length++;
+                    if (terminator == '\n') {
+                        return;
+                    }
+                    afterCr = true; // a CR: swallow a following LF, possibly in the next buffer
                 }
             }
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buffer);
+            if (n <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = n;
+            return true;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.mailgate.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
@@ -91,6 +92,11 @@ class MimeParserFixturesTest {
         copied.reset();
         parser.copyAttachment(file, 2, copied);
         assertThat(copied.toString(StandardCharsets.US_ASCII)).isEqualTo("MZ fake exe");
+
+        assertThatThrownBy(() -> parser.copyAttachment(file, 4, new ByteArrayOutputStream()))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("no attachment with index 4");
+        assertThatThrownBy(() -> parser.copyAttachment(file, -1, new ByteArrayOutputStream()))
+                .isInstanceOf(IndexOutOfBoundsException.class);
 
         assertThat(email.artifacts()).extracting(Artifact::type, Artifact::value)
                 .contains(tuple(ArtifactType.FILE_NAME, "Rechnung März € 100.pdf"),
@@ -184,6 +190,30 @@ class MimeParserFixturesTest {
             assertThat(a.name()).isEqualTo("data.bin");
             assertThat(a.size()).isEqualTo("raw data without end\r\n".length());
         });
+    }
+
+    @Test
+    void base64CutOffMidQuantumKeepsTheCompleteBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = java.nio.file.Files.writeString(dir.resolve("cut.eml"), "From: a@example.com\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name=cut.pdf\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nQUJDREVG\r\nR");
+        ParsedEmail email = parser.parse(file);
+
+        assertThat(email.attachments()).singleElement().satisfies(a -> {
+            assertThat(a.size()).isEqualTo(6);
+            assertThat(a.sha256()).isEqualTo(hex("SHA-256", "ABCDEF".getBytes(StandardCharsets.US_ASCII)));
+        });
+    }
+
+    @Test
+    void mboxEnvelopeLineIsSkipped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var file = java.nio.file.Files.writeString(dir.resolve("mbox.eml"),
+                "From reporter@example.com Thu Nov 26 10:00:00 2026\nFrom: reporter@example.com\nSubject: hi\n\nbody\n");
+        ParsedEmail email = parser.parse(file);
+
+        assertThat(email.subject()).isEqualTo("hi");
+        assertThat(email.headers()).extracting(Header::name).containsExactly("From", "Subject");
+        assertThat(email.textBody()).isEqualTo("body\n");
     }
 
     @Test

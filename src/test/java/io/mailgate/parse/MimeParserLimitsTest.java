@@ -23,8 +23,9 @@ class MimeParserLimitsTest {
     private final MimeParser parser = new MimeParser(ParseLimits.defaults());
 
     @Test
-    void tenThousandNestedMultipartsFailFastAsTooDeep() throws IOException {
+    void tenThousandNestedMultipartsFailFastAsTooDeep() throws Exception {
         Path bomb = nested(10_000);
+        parser.parse(Fixtures.email("bare-lf.eml")); // load the classes first: we time the parse, not the JVM
 
         long start = System.nanoTime();
         MalformedEmailException e = catchThrowableOfType(() -> parser.parse(bomb), MalformedEmailException.class);
@@ -172,7 +173,9 @@ class MimeParserLimitsTest {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
             out.write(headers("multipart/mixed; boundary=\"level-0\""));
             for (int i = 1; i < levels; i++) {
-                out.write("--level-" + (i - 1) + "\r\nContent-Type: multipart/mixed; boundary=\"level-" + i + "\"\r\n\r\n");
+                // every other level in obsolete "name :" syntax, which Jakarta Mail accepts too
+                String field = i % 2 == 0 ? "Content-Type: " : "content-type :";
+                out.write("--level-" + (i - 1) + "\r\n" + field + "multipart/mixed; boundary=\"level-" + i + "\"\r\n\r\n");
             }
             out.write("--level-" + (levels - 1) + "\r\nContent-Type: text/plain\r\n\r\ninnermost\r\n");
             for (int i = levels - 1; i >= 0; i--) {

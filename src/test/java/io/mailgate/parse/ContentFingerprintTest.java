@@ -1,0 +1,68 @@
+package io.mailgate.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentFingerprintTest {
+
+    @TempDir
+    Path dir;
+
+    private final MimeParser parser = new MimeParser(ParseLimits.defaults());
+
+    @Test
+    void redeliveryWithOtherTraceHeadersAndLineEndsHasTheSameFingerprint() throws Exception {
+        String original = Files.readString(Fixtures.email("attachments-rfc2231.eml"), StandardCharsets.ISO_8859_1);
+        String redelivered = ("Return-Path: <reporter@example.com>\r\n"
+                + "Delivered-To: soc-archive@example.com\r\n"
+                + "Received: from mx2.example.com by store2.example.com; Fri, 27 Nov 2026 01:00:00 +0000\r\n"
+                + "X-MS-Exchange-Organization-SCL: -1\r\n"
+                + "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; b=abc\r\n"
+                + "Authentication-Results: mx2.example.com; spf=pass\r\n"
+                + original.replace("Subject: Fwd: invoice\r\n", "Subject:   Fwd:\r\n\tinvoice\r\n"))
+                .replace("\r\n", "\n");
+
+        ParsedEmail first = parser.parse(write("first.eml", original));
+        ParsedEmail second = parser.parse(write("second.eml", redelivered));
+
+        assertThat(second.contentFingerprint()).isEqualTo(first.contentFingerprint()).hasSize(64);
+        assertThat(second.rawSha256()).isNotEqualTo(first.rawSha256());
+    }
+
+    @Test
+    void differentContentReusingTheMessageIdHasAnotherFingerprint() throws Exception {
+        String original = Files.readString(Fixtures.email("multipart-alternative.eml"), StandardCharsets.ISO_8859_1);
+        String otherBody = original.replace("Dear user,", "Dear admin,");
+        String otherFrom = original.replace("<Payroll@Bad.EXAMPLE>", "<ceo@Bad.EXAMPLE>");
+
+        ParsedEmail first = parser.parse(write("a.eml", original));
+        ParsedEmail second = parser.parse(write("b.eml", otherBody));
+        ParsedEmail third = parser.parse(write("c.eml", otherFrom));
+
+        assertThat(second.messageId()).isEqualTo(first.messageId());
+        assertThat(third.messageId()).isEqualTo(first.messageId());
+        assertThat(second.contentFingerprint()).isNotEqualTo(first.contentFingerprint());
+        assertThat(third.contentFingerprint()).isNotEqualTo(first.contentFingerprint())
+                .isNotEqualTo(second.contentFingerprint());
+    }
+
+    @Test
+    void transportStampsAreRecognisedCaseInsensitively() {
+        assertThat(ContentFingerprint.isTransportStamp("RECEIVED")).isTrue();
+        assertThat(ContentFingerprint.isTransportStamp("X-MS-Exchange-Organization-AuthAs")).isTrue();
+        assertThat(ContentFingerprint.isTransportStamp("ARC-Message-Signature")).isTrue();
+        assertThat(ContentFingerprint.isTransportStamp("X-Gm-Message-State")).isTrue();
+        assertThat(ContentFingerprint.isTransportStamp("Subject")).isFalse();
+        assertThat(ContentFingerprint.isTransportStamp("Message-ID")).isFalse();
+        assertThat(ContentFingerprint.isTransportStamp("DKIM-Signature")).isFalse();
+    }
+
+    private Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,79 @@
+package io.mailgate.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged variants of the golden messages (cut short, bytes overwritten, boundary lines and header
+ * junk inserted) must parse or fail with MalformedEmailException, never with anything else.
+ */
+class MimeParserRobustnessTest {
+
+    private static final List<String> FIXTURES = List.of("multipart-alternative.eml", "attachments-rfc2231.eml",
+            "iso-2022-jp.eml", "bare-lf.eml", "no-message-id.eml", "wrong-charset.eml", "nested-rfc822.eml",
+            "missing-closing-boundary.eml", "odd-headers.eml");
+    private static final String[] JUNK = {"\r\n--mixed-1\r\n", "\r\n--==alt==--\r\n", "\r\nContent-Type: multipart/mixed; boundary=\r\n",
+            "\r\nContent-Type: message/rfc822\r\n\r\n", "=?utf-8?B?@@@?=", "filename*0*=x''%ZZ;", "\r\n\r\n", "\u00ff\u00fe", "\r"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void damagedMessagesNeverEscapeAsRuntimeExceptions() throws Exception {
+        MimeParser parser = new MimeParser(ParseLimits.defaults());
+        SplittableRandom random = new SplittableRandom(2026);
+        int parsed = 0;
+        for (String fixture : FIXTURES) {
+            byte[] original = Files.readAllBytes(Fixtures.email(fixture));
+            for (int round = 0; round < 20; round++) {
+                byte[] damaged = damage(original, random);
+                Path file = Files.write(dir.resolve("damaged.eml"), damaged);
+                try {
+                    parser.parse(file);
+                    parsed++;
+                    try (OutputStream sink = OutputStream.nullOutputStream()) {
+                        parser.copyAttachment(file, 0, sink);
+                    } catch (IndexOutOfBoundsException noAttachment) {
+                        // fine: the damage may have removed it
+                    }
+                } catch (MalformedEmailException expected) {
+                    assertThat(expected.reason()).isNotNull();
+                    assertThat(expected.getMessage()).isNotBlank();
+                } catch (Throwable unexpected) {
+                    fail("%s, round %d: %s", fixture, round, unexpected, unexpected);
+                }
+            }
+        }
+        assertThat(parsed).as("most damaged messages still parse").isGreaterThan(FIXTURES.size() * 10);
+    }
+
+    private static byte[] damage(byte[] original, SplittableRandom random) {
+        byte[] bytes = original.clone();
+        switch (random.nextInt(3)) {
+            case 0 -> bytes = java.util.Arrays.copyOf(bytes, 1 + random.nextInt(bytes.length));
+            case 1 -> {
+                for (int i = 0; i < 5; i++) {
+                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+                }
+            }
+            default -> {
+                int at = random.nextInt(bytes.length);
+                byte[] junk = JUNK[random.nextInt(JUNK.length)].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] longer = new byte[bytes.length + junk.length];
+                System.arraycopy(bytes, 0, longer, 0, at);
+                System.arraycopy(junk, 0, longer, at, junk.length);
+                System.arraycopy(bytes, at, longer, at + junk.length, bytes.length - at);
+                bytes = longer;
+            }
+        }
+        return bytes;
+    }
+}
