@@ -228,7 +228,7 @@ public final class MessageDecryptor {
                 result = SignatureResult.of(SignatureStatus.INVALID);
             } else if (protection == Protection.PGP_SIGNED) {
                 try (InputStream in = bodyStream(signaturePart, signatureHeaders)) {
-                    result = PgpMessages.verifyDetached(content, in, keys.ofKind(KeyKind.PGP));
+                    result = PgpMessages.verifyDetached(content, in, keys);
                 }
             } else {
                 byte[] signature;
@@ -260,7 +260,7 @@ public final class MessageDecryptor {
             }
             Path next = temporary.create();
             try (InputStream in = bodyStream(encryptedPart, partHeaders)) {
-                PgpMessages.Decrypted result = PgpMessages.decrypt(in, next, keys.ofKind(KeyKind.PGP), maxLayerBytes);
+                PgpMessages.Decrypted result = PgpMessages.decrypt(in, next, keys, maxLayerBytes);
                 recordKey(result.key(), result.key().subject() + " (key " + PgpDecryptionKeys.keyId(result.keyId()) + ")");
                 record(result.signature());
             }
