@@ -168,6 +168,17 @@ class PgpMimeTest {
     }
 
     @Test
+    void decryptsForCurve25519Key() throws Exception {
+        ValidatedKey other = validator.validatePgp(Fixtures.bytes("keys/pgp-other-secret.asc"), null);
+
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/for-other-recipient.eml"), out(),
+                DecryptionKeys.of(Fixtures.pgpKey(), other));
+
+        assertThat(outcome.decryptedWithCertificate()).startsWith("Other <other@example.net>");
+        SmimeDecryptionTest.assertInnerMessageIntact(out());
+    }
+
+    @Test
     void pgpMessageWithOnlyAnSmimeKeyIsNoKey() throws Exception {
         assertThatThrownBy(() -> decryptor.process(Fixtures.path("pgp/encrypted.eml"), out(),
                 DecryptionKeys.of(Fixtures.rsaKey())))
