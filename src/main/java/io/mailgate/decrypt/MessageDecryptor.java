@@ -167,7 +167,11 @@ public final class MessageDecryptor {
         private Path cms(Path entity, MimeHeaders headers) throws IOException, UndecryptableMessageException {
             setFormat("SMIME");
             Path der = temporary.create();
-            decodeBody(entity, headers, der, maxLayerBytes);
+            decodeBody(entity, headers, headers.transferEncoding(), der, maxLayerBytes);
+            if (!startsWithDerSequence(der) && !"base64".equals(headers.transferEncoding())) {
+                // Some gateways drop Content-Transfer-Encoding but leave the body in base64.
+                decodeBody(entity, headers, "base64", der, maxLayerBytes);
+            }
             ASN1ObjectIdentifier type = contentType(der);
             Path next = temporary.create();
             if (CMSObjectIdentifiers.envelopedData.equals(type) || CMSObjectIdentifiers.authEnvelopedData.equals(type)) {
@@ -235,6 +239,13 @@ public final class MessageDecryptor {
                 try (InputStream in = bodyStream(signaturePart, signatureHeaders)) {
                     signature = in.readNBytes(MAX_SIGNATURE_BYTES);
                 }
+                if (signature.length > 0 && signature[0] != 0x30) { // base64 without its header
+                    try {
+                        signature = java.util.Base64.getMimeDecoder().decode(signature);
+                    } catch (IllegalArgumentException e) {
+                        // left as it is: verification reports it INVALID
+                    }
+                }
                 result = SmimeSignatures.verifyDetached(content, signature, keys.trustedCertificates());
             }
             record(result);
@@ -290,9 +301,12 @@ public final class MessageDecryptor {
 
     /** The body of an entity, transfer decoding undone. */
     private static InputStream bodyStream(Path entity, MimeHeaders headers) throws IOException {
+        return bodyStream(entity, headers, headers.transferEncoding());
+    }
+
+    private static InputStream bodyStream(Path entity, MimeHeaders headers, String encoding) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(entity), 64 * 1024);
         in.skipNBytes(headers.bodyOffset());
-        String encoding = headers.transferEncoding();
         try {
             return MimeUtility.decode(in, encoding);
         } catch (MessagingException e) {
@@ -300,11 +314,18 @@ public final class MessageDecryptor {
         }
     }
 
-    private static void decodeBody(Path entity, MimeHeaders headers, Path target, long limit) throws IOException {
-        try (InputStream in = bodyStream(entity, headers);
+    private static void decodeBody(Path entity, MimeHeaders headers, String encoding, Path target, long limit)
+            throws IOException {
+        try (InputStream in = bodyStream(entity, headers, encoding);
                 OutputStream out = new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)),
                         limit)) {
             in.transferTo(out);
+        }
+    }
+
+    private static boolean startsWithDerSequence(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x30;
         }
     }
 

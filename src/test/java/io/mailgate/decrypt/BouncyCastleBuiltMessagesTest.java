@@ -208,6 +208,15 @@ class BouncyCastleBuiltMessagesTest {
     }
 
     @Test
+    void base64BodyWithoutTransferEncodingHeaderAndOctetStreamP7m() throws Exception {
+        String message = OUTER + "Content-Type: application/octet-stream; name=\"smime.p7m\"\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(envelope(bytes(INNER))) + "\r\n";
+
+        assertThat(process(message, DecryptionKeys.of(rsa)).decrypted()).isTrue();
+        assertDecrypted();
+    }
+
+    @Test
     void garbageUnderAnSmimeContentTypeIsCorrupt() throws Exception {
         Path file = write(OUTER + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(bytes("not cms")));
