@@ -64,6 +64,13 @@ public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trus
         return new DecryptionKeys(keys, trustedCertificates, pgpKeys);
     }
 
+    /** Short on purpose: the default would print every trusted certificate in full. */
+    @Override
+    public String toString() {
+        return "DecryptionKeys[keys=" + keys.stream().map(k -> k.kind() + " " + k.subject()).toList()
+                + ", trustedCertificates=" + trustedCertificates.size() + ", trustedPgpKeys=" + trustedPgpKeys + "]";
+    }
+
     List<ValidatedKey> ofKind(KeyKind kind) {
         return keys.stream().filter(k -> k.kind() == kind).toList();
     }
