@@ -161,6 +161,26 @@ class BouncyCastleBuiltMessagesTest {
     }
 
     @Test
+    void nestingIsBounded() throws Exception {
+        byte[] entity = bytes(INNER);
+        for (int i = 0; i <= MessageDecryptor.MAX_LAYERS; i++) {
+            byte[] compressed = new CMSCompressedDataGenerator()
+                    .generate(new CMSProcessableByteArray(entity), new ZlibCompressor()).getEncoded();
+            entity = bytes("Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(compressed)
+                    + "\r\n");
+        }
+
+        String message = OUTER + new String(entity, StandardCharsets.ISO_8859_1);
+
+        assertThatThrownBy(() -> process(message, DecryptionKeys.none()))
+                .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.CORRUPT);
+                    assertThat(e.getMessage()).contains("nests more than");
+                });
+    }
+
+    @Test
     void largeAttachmentStreamsThrough() throws Exception {
         // 6 MB of attachment, encrypted with the streaming generator straight to a file.
         byte[] attachment = new byte[6 * 1024 * 1024];
