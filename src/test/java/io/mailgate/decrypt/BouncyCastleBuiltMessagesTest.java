@@ -237,6 +237,23 @@ class BouncyCastleBuiltMessagesTest {
     }
 
     @Test
+    void signatureWithoutSignerCertificateIsUnverified() throws Exception {
+        KeyPair signerKey = TestPki.rsa();
+        X509Certificate signer = TestPki.certificate("CN=Quiet Signer", signerKey.getPublic(), "CN=Quiet Signer",
+                signerKey.getPrivate(), false);
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(Bc.PROVIDER)
+                .build("SHA256withRSA", signerKey.getPrivate(), signer));
+        byte[] signed = generator.generate(new CMSProcessableByteArray(bytes(INNER)), true).getEncoded();
+
+        DecryptOutcome outcome = process(smime(OUTER, "signed-data", signed), DecryptionKeys.none());
+
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.UNVERIFIED);
+        assertThat(outcome.encrypted()).isFalse();
+        assertDecrypted();
+    }
+
+    @Test
     void garbageUnderAnSmimeContentTypeIsCorrupt() throws Exception {
         Path file = write(OUTER + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(bytes("not cms")));
