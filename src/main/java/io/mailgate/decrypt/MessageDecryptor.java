@@ -82,11 +82,13 @@ public final class MessageDecryptor {
     public DecryptOutcome process(Path rawFile, Path outFile, DecryptionKeys keys)
             throws UndecryptableMessageException {
         DecryptionKeys available = keys == null ? DecryptionKeys.none() : keys;
+        String announced = null;
         try {
             MimeHeaders outer = MimeHeaders.read(rawFile, MAX_HEADER_BYTES);
             if (outer == null || Protection.of(outer) == Protection.NONE) {
                 return DecryptOutcome.notProtected();
             }
+            announced = format(Protection.of(outer));
             long size = Files.size(rawFile);
             if (size > maxEncryptedBytes) {
                 throw new UndecryptableMessageException(TOO_LARGE, format(Protection.of(outer)), List.of(),
@@ -98,7 +100,7 @@ public final class MessageDecryptor {
                 return new Run(available, temporary).unwrap(rawFile, outer, outFile);
             }
         } catch (LimitedOutputStream.LimitExceededException e) {
-            throw new UndecryptableMessageException(TOO_LARGE, null, List.of(), "An unwrapped layer of the message is"
+            throw new UndecryptableMessageException(TOO_LARGE, announced, List.of(), "An unwrapped layer of the message is"
                     + " larger than the limit of " + maxLayerBytes + " bytes (decompression or nesting).", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -153,8 +153,10 @@ class BouncyCastleBuiltMessagesTest {
         Path bomb = write(smime(OUTER, "compressed-data", compressed));
 
         assertThatThrownBy(() -> new MessageDecryptor(1024 * 1024, 1024 * 1024).process(bomb, out(), DecryptionKeys.none()))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
-                        e -> assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.TOO_LARGE));
+                .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.TOO_LARGE);
+                    assertThat(e.format()).isEqualTo("SMIME");
+                });
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(bomb); // temporary layers deleted, no output
         }
