@@ -151,6 +151,7 @@ OTHER=$("${G[@]}" --list-keys --with-colons other@example.net | awk -F: '/^fpr/ 
 "${G[@]}" --passphrase $PASS --armor --export-secret-keys soc@example.com > keys/pgp-secret.asc
 "${G[@]}" --armor --export soc@example.com > keys/pgp-public.asc
 "${G[@]}" --passphrase "" --armor --export-secret-keys other@example.net > keys/pgp-other-secret.asc
+"${G[@]}" --armor --export reporter@example.org > keys/pgp-reporter-public.asc
 
 pgpmime() { # output armored-file
   cat <<MSG
@@ -185,4 +186,30 @@ pgpmime encrypted pgp/enc.asc > pgp/encrypted.eml
 pgpmime signed-encrypted pgp/signenc.asc > pgp/signed-encrypted.eml
 "${G[@]}" --armor --encrypt -r other@example.net -o pgp/other.asc smime/inner.mime
 pgpmime for-other pgp/other.asc > pgp/for-other-recipient.eml
-rm pgp/*.asc
+
+# multipart/signed (RFC 3156 section 5): the signature covers the first part with CRLF line ends,
+# without the line break that belongs to the delimiter after it.
+perl -pe 's/\n/\r\n/' smime/inner.mime | head -c -2 > pgp/signed-part.tmp
+"${G[@]}" --passphrase "" --armor --detach-sign --digest-algo SHA256 --local-user reporter@example.org \
+  -o pgp/sig.asc pgp/signed-part.tmp
+cat > pgp/signed.eml <<MSG
+From: Reporter <reporter@example.org>
+To: soc@example.com
+Subject: Suspicious invoice
+Message-ID: <pgp-signed@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="sig-boundary"
+
+This is an OpenPGP/MIME signed message (RFC 3156).
+--sig-boundary
+$(cat smime/inner.mime)
+--sig-boundary
+Content-Type: application/pgp-signature; name="signature.asc"
+Content-Disposition: attachment; filename="signature.asc"
+
+$(cat pgp/sig.asc)
+
+--sig-boundary--
+MSG
+sed 's/it looks like phishing/it looks fine/' pgp/signed.eml > pgp/signed-tampered.eml
+rm pgp/*.asc pgp/*.tmp

@@ -6,14 +6,24 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The keys a connection decrypts with (none, one, or several during a certificate roll-over) and the
- * certificates it trusts, besides the JVM trust store, when it checks S/MIME signatures.
+ * The keys a connection decrypts with (none, one, or several during a certificate roll-over), the
+ * certificates it trusts besides the JVM trust store when it checks S/MIME signatures, and the
+ * OpenPGP public keys whose signatures it accepts.
+ *
+ * <p>Build it once per connection and keep it: unlocking a key is slow on purpose (an OpenPGP key
+ * exported by GnuPG takes about a second to unlock).
  */
-public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trustedCertificates) {
+public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trustedCertificates,
+        PgpPublicKeys trustedPgpKeys) {
 
     public DecryptionKeys {
         keys = keys == null ? List.of() : List.copyOf(keys);
         trustedCertificates = trustedCertificates == null ? List.of() : List.copyOf(trustedCertificates);
+        trustedPgpKeys = trustedPgpKeys == null ? PgpPublicKeys.none() : trustedPgpKeys;
+    }
+
+    public DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trustedCertificates) {
+        this(keys, trustedCertificates, PgpPublicKeys.none());
     }
 
     /** No key installed: encrypted messages fail with {@code NO_KEY}; signatures are still checked. */
@@ -46,7 +56,19 @@ public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trus
     public DecryptionKeys withTrustedCertificates(Collection<X509Certificate> certificates) {
         List<X509Certificate> all = new ArrayList<>(trustedCertificates);
         all.addAll(certificates);
-        return new DecryptionKeys(keys, all);
+        return new DecryptionKeys(keys, all, trustedPgpKeys);
+    }
+
+    /** The same keys, also accepting OpenPGP signatures made by these keys. */
+    public DecryptionKeys withTrustedPgpKeys(PgpPublicKeys pgpKeys) {
+        return new DecryptionKeys(keys, trustedCertificates, pgpKeys);
+    }
+
+    /** Short on purpose: the default would print every trusted certificate in full. */
+    @Override
+    public String toString() {
+        return "DecryptionKeys[keys=" + keys.stream().map(k -> k.kind() + " " + k.subject()).toList()
+                + ", trustedCertificates=" + trustedCertificates.size() + ", trustedPgpKeys=" + trustedPgpKeys + "]";
     }
 
     List<ValidatedKey> ofKind(KeyKind kind) {

@@ -82,11 +82,13 @@ public final class MessageDecryptor {
     public DecryptOutcome process(Path rawFile, Path outFile, DecryptionKeys keys)
             throws UndecryptableMessageException {
         DecryptionKeys available = keys == null ? DecryptionKeys.none() : keys;
+        String announced = null;
         try {
             MimeHeaders outer = MimeHeaders.read(rawFile, MAX_HEADER_BYTES);
             if (outer == null || Protection.of(outer) == Protection.NONE) {
                 return DecryptOutcome.notProtected();
             }
+            announced = format(Protection.of(outer));
             long size = Files.size(rawFile);
             if (size > maxEncryptedBytes) {
                 throw new UndecryptableMessageException(TOO_LARGE, format(Protection.of(outer)), List.of(),
@@ -98,7 +100,7 @@ public final class MessageDecryptor {
                 return new Run(available, temporary).unwrap(rawFile, outer, outFile);
             }
         } catch (LimitedOutputStream.LimitExceededException e) {
-            throw new UndecryptableMessageException(TOO_LARGE, null, List.of(), "An unwrapped layer of the message is"
+            throw new UndecryptableMessageException(TOO_LARGE, announced, List.of(), "An unwrapped layer of the message is"
                     + " larger than the limit of " + maxLayerBytes + " bytes (decompression or nesting).", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -167,7 +169,11 @@ public final class MessageDecryptor {
         private Path cms(Path entity, MimeHeaders headers) throws IOException, UndecryptableMessageException {
             setFormat("SMIME");
             Path der = temporary.create();
-            decodeBody(entity, headers, der, maxLayerBytes);
+            decodeBody(entity, headers, headers.transferEncoding(), der, maxLayerBytes);
+            if (!startsWithDerSequence(der) && !"base64".equals(headers.transferEncoding())) {
+                // Some gateways drop Content-Transfer-Encoding but leave the body in base64.
+                decodeBody(entity, headers, "base64", der, maxLayerBytes);
+            }
             ASN1ObjectIdentifier type = contentType(der);
             Path next = temporary.create();
             if (CMSObjectIdentifiers.envelopedData.equals(type) || CMSObjectIdentifiers.authEnvelopedData.equals(type)) {
@@ -228,12 +234,19 @@ public final class MessageDecryptor {
                 result = SignatureResult.of(SignatureStatus.INVALID);
             } else if (protection == Protection.PGP_SIGNED) {
                 try (InputStream in = bodyStream(signaturePart, signatureHeaders)) {
-                    result = PgpMessages.verifyDetached(content, in, keys.ofKind(KeyKind.PGP));
+                    result = PgpMessages.verifyDetached(content, in, keys);
                 }
             } else {
                 byte[] signature;
                 try (InputStream in = bodyStream(signaturePart, signatureHeaders)) {
                     signature = in.readNBytes(MAX_SIGNATURE_BYTES);
+                }
+                if (signature.length > 0 && signature[0] != 0x30) { // base64 without its header
+                    try {
+                        signature = java.util.Base64.getMimeDecoder().decode(signature);
+                    } catch (IllegalArgumentException e) {
+                        // left as it is: verification reports it INVALID
+                    }
                 }
                 result = SmimeSignatures.verifyDetached(content, signature, keys.trustedCertificates());
             }
@@ -260,7 +273,7 @@ public final class MessageDecryptor {
             }
             Path next = temporary.create();
             try (InputStream in = bodyStream(encryptedPart, partHeaders)) {
-                PgpMessages.Decrypted result = PgpMessages.decrypt(in, next, keys.ofKind(KeyKind.PGP), maxLayerBytes);
+                PgpMessages.Decrypted result = PgpMessages.decrypt(in, next, keys, maxLayerBytes);
                 recordKey(result.key(), result.key().subject() + " (key " + PgpDecryptionKeys.keyId(result.keyId()) + ")");
                 record(result.signature());
             }
@@ -290,9 +303,12 @@ public final class MessageDecryptor {
 
     /** The body of an entity, transfer decoding undone. */
     private static InputStream bodyStream(Path entity, MimeHeaders headers) throws IOException {
+        return bodyStream(entity, headers, headers.transferEncoding());
+    }
+
+    private static InputStream bodyStream(Path entity, MimeHeaders headers, String encoding) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(entity), 64 * 1024);
         in.skipNBytes(headers.bodyOffset());
-        String encoding = headers.transferEncoding();
         try {
             return MimeUtility.decode(in, encoding);
         } catch (MessagingException e) {
@@ -300,11 +316,18 @@ public final class MessageDecryptor {
         }
     }
 
-    private static void decodeBody(Path entity, MimeHeaders headers, Path target, long limit) throws IOException {
-        try (InputStream in = bodyStream(entity, headers);
+    private static void decodeBody(Path entity, MimeHeaders headers, String encoding, Path target, long limit)
+            throws IOException {
+        try (InputStream in = bodyStream(entity, headers, encoding);
                 OutputStream out = new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)),
                         limit)) {
             in.transferTo(out);
+        }
+    }
+
+    private static boolean startsWithDerSequence(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x30;
         }
     }
 

@@ -30,8 +30,9 @@ public final class PgpDecryptionKeys {
         return privateKeys.values();
     }
 
-    PGPPublicKey publicKey(long keyId) {
-        return publicKeys.getPublicKey(keyId);
+    PgpPublicKeys.Found find(long keyId) {
+        PGPPublicKey key = publicKeys.getPublicKey(keyId);
+        return key == null ? null : new PgpPublicKeys.Found(key, publicKeys);
     }
 
     static String keyId(long id) {

@@ -23,7 +23,6 @@ import org.bouncycastle.openpgp.PGPOnePassSignature;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
-import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
@@ -42,8 +41,9 @@ final class PgpMessages {
     }
 
     /** Decrypts the armored or binary OpenPGP message of a multipart/encrypted into {@code target}. */
-    static Decrypted decrypt(InputStream encrypted, Path target, List<ValidatedKey> keys, long limit)
+    static Decrypted decrypt(InputStream encrypted, Path target, DecryptionKeys all, long limit)
             throws UndecryptableMessageException, IOException {
+        List<ValidatedKey> keys = all.ofKind(KeyKind.PGP);
         List<String> recipients = new ArrayList<>();
         try (InputStream in = PGPUtil.getDecoderStream(encrypted)) {
             BcPGPObjectFactory objects = new BcPGPObjectFactory(in);
@@ -87,7 +87,7 @@ final class PgpMessages {
                             }
                             throw e;
                         }
-                        SignatureResult signature = readLiteral(clear, target, keys, limit);
+                        SignatureResult signature = readLiteral(clear, target, all, limit);
                         if (!pk.isIntegrityProtected()) {
                             throw failure(CORRUPT, recipients, "PGP/MIME message has no integrity protection"
                                     + " (no MDC), so tampering could not be detected.", null);
@@ -115,7 +115,7 @@ final class PgpMessages {
      * Unpacks compression and literal data, checking a one-pass signature on the way; the public key of
      * the signer is only known when it is one of our own keys (mail carries no OpenPGP keys).
      */
-    private static SignatureResult readLiteral(InputStream clear, Path target, List<ValidatedKey> keys, long limit)
+    private static SignatureResult readLiteral(InputStream clear, Path target, DecryptionKeys keys, long limit)
             throws IOException, PGPException {
         BcPGPObjectFactory objects = new BcPGPObjectFactory(clear);
         Object object = objects.nextObject();
@@ -124,12 +124,12 @@ final class PgpMessages {
             object = objects.nextObject();
         }
         PGPOnePassSignature onePass = null;
-        PGPPublicKey signerKey = null;
+        PgpPublicKeys.Found signerKey = null;
         if (object instanceof PGPOnePassSignatureList list && !list.isEmpty()) {
             onePass = list.get(0);
             signerKey = publicKey(keys, onePass.getKeyID());
             if (signerKey != null) {
-                onePass.init(new BcPGPContentVerifierBuilderProvider(), signerKey);
+                onePass.init(new BcPGPContentVerifierBuilderProvider(), signerKey.key());
             }
             object = objects.nextObject();
         }
@@ -167,7 +167,7 @@ final class PgpMessages {
     }
 
     /** A detached signature of a PGP/MIME multipart/signed over the first part's canonical bytes. */
-    static SignatureResult verifyDetached(Path content, InputStream signature, List<ValidatedKey> keys) {
+    static SignatureResult verifyDetached(Path content, InputStream signature, DecryptionKeys keys) {
         try (InputStream in = PGPUtil.getDecoderStream(signature)) {
             Object object = new BcPGPObjectFactory(in).nextObject();
             if (!(object instanceof PGPSignatureList list) || list.isEmpty()) {
@@ -175,11 +175,11 @@ final class PgpMessages {
             }
             PGPSignature pgpSignature = list.get(0);
             String signer = "OpenPGP key " + PgpDecryptionKeys.keyId(pgpSignature.getKeyID());
-            PGPPublicKey key = publicKey(keys, pgpSignature.getKeyID());
+            PgpPublicKeys.Found key = publicKey(keys, pgpSignature.getKeyID());
             if (key == null) {
                 return new SignatureResult(SignatureStatus.UNVERIFIED, null, signer);
             }
-            pgpSignature.init(new BcPGPContentVerifierBuilderProvider(), key);
+            pgpSignature.init(new BcPGPContentVerifierBuilderProvider(), key.key());
             try (InputStream data = new CanonicalLineEndingsInputStream(
                     new java.io.BufferedInputStream(Files.newInputStream(content)))) {
                 byte[] buffer = new byte[64 * 1024];
@@ -195,19 +195,20 @@ final class PgpMessages {
         }
     }
 
-    private static PGPPublicKey publicKey(List<ValidatedKey> keys, long keyId) {
-        for (ValidatedKey key : keys) {
-            PGPPublicKey found = key.pgpKeys().publicKey(keyId);
+    /** Our own keys (a message we signed) or the keys the caller trusts. */
+    private static PgpPublicKeys.Found publicKey(DecryptionKeys keys, long keyId) {
+        for (ValidatedKey key : keys.ofKind(KeyKind.PGP)) {
+            PgpPublicKeys.Found found = key.pgpKeys().find(keyId);
             if (found != null) {
                 return found;
             }
         }
-        return null;
+        return keys.trustedPgpKeys().find(keyId);
     }
 
-    /** The address in the user ID {@code Name <address>} of the key (or of its primary key). */
-    private static String address(PGPPublicKey key) {
-        var ids = key.getUserIDs();
+    /** The address in the first user ID {@code Name <address>}; user IDs live on the primary key. */
+    private static String address(PgpPublicKeys.Found found) {
+        var ids = found.ring().getPublicKey().getUserIDs();
         if (!ids.hasNext()) {
             return null;
         }

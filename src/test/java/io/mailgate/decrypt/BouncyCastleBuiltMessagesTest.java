@@ -153,11 +153,33 @@ class BouncyCastleBuiltMessagesTest {
         Path bomb = write(smime(OUTER, "compressed-data", compressed));
 
         assertThatThrownBy(() -> new MessageDecryptor(1024 * 1024, 1024 * 1024).process(bomb, out(), DecryptionKeys.none()))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
-                        e -> assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.TOO_LARGE));
+                .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.TOO_LARGE);
+                    assertThat(e.format()).isEqualTo("SMIME");
+                });
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(bomb); // temporary layers deleted, no output
         }
+    }
+
+    @Test
+    void nestingIsBounded() throws Exception {
+        byte[] entity = bytes(INNER);
+        for (int i = 0; i <= MessageDecryptor.MAX_LAYERS; i++) {
+            byte[] compressed = new CMSCompressedDataGenerator()
+                    .generate(new CMSProcessableByteArray(entity), new ZlibCompressor()).getEncoded();
+            entity = bytes("Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(compressed)
+                    + "\r\n");
+        }
+
+        String message = OUTER + new String(entity, StandardCharsets.ISO_8859_1);
+
+        assertThatThrownBy(() -> process(message, DecryptionKeys.none()))
+                .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.CORRUPT);
+                    assertThat(e.getMessage()).contains("nests more than");
+                });
     }
 
     @Test
@@ -205,6 +227,32 @@ class BouncyCastleBuiltMessagesTest {
         DecryptOutcome trusted = process(smime(OUTER, "enveloped-data", envelope(bytes(signedEntity))),
                 DecryptionKeys.of(rsa).withTrustedCertificates(List.of(signer)));
         assertThat(trusted.signature()).isEqualTo(SignatureStatus.VALID);
+    }
+
+    @Test
+    void base64BodyWithoutTransferEncodingHeaderAndOctetStreamP7m() throws Exception {
+        String message = OUTER + "Content-Type: application/octet-stream; name=\"smime.p7m\"\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(envelope(bytes(INNER))) + "\r\n";
+
+        assertThat(process(message, DecryptionKeys.of(rsa)).decrypted()).isTrue();
+        assertDecrypted();
+    }
+
+    @Test
+    void signatureWithoutSignerCertificateIsUnverified() throws Exception {
+        KeyPair signerKey = TestPki.rsa();
+        X509Certificate signer = TestPki.certificate("CN=Quiet Signer", signerKey.getPublic(), "CN=Quiet Signer",
+                signerKey.getPrivate(), false);
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(Bc.PROVIDER)
+                .build("SHA256withRSA", signerKey.getPrivate(), signer));
+        byte[] signed = generator.generate(new CMSProcessableByteArray(bytes(INNER)), true).getEncoded();
+
+        DecryptOutcome outcome = process(smime(OUTER, "signed-data", signed), DecryptionKeys.none());
+
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.UNVERIFIED);
+        assertThat(outcome.encrypted()).isFalse();
+        assertDecrypted();
     }
 
     @Test

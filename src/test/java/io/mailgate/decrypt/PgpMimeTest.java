@@ -106,6 +106,56 @@ class PgpMimeTest {
     }
 
     @Test
+    void signedAndEncryptedByTrustedKeyIsValid() throws Exception {
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed-encrypted.eml"), out(),
+                Fixtures.allKeys().withTrustedPgpKeys(reporterKey()));
+
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.VALID);
+        assertThat(outcome.signer()).isEqualTo("reporter@example.org");
+        SmimeDecryptionTest.assertInnerMessageIntact(out());
+    }
+
+    @Test
+    void clearSignedPgpMimeIsVerifiedAndUnwrapped() throws Exception {
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed.eml"), out(),
+                DecryptionKeys.none().withTrustedPgpKeys(reporterKey()));
+
+        assertThat(outcome.encrypted()).isFalse();
+        assertThat(outcome.format()).isEqualTo("PGP");
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.VALID);
+        assertThat(outcome.signer()).isEqualTo("reporter@example.org");
+        assertThat(outcome.wroteOutput()).isTrue();
+        SmimeDecryptionTest.assertInnerMessageIntact(out());
+    }
+
+    @Test
+    void clearSignedByUnknownKeyIsUnverified() throws Exception {
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed.eml"), out(), DecryptionKeys.none());
+
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.UNVERIFIED);
+        SmimeDecryptionTest.assertInnerMessageIntact(out());
+    }
+
+    @Test
+    void tamperedPgpSignedIsInvalidButDelivered() throws Exception {
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed-tampered.eml"), out(),
+                DecryptionKeys.none().withTrustedPgpKeys(reporterKey()));
+
+        assertThat(outcome.signature()).isEqualTo(SignatureStatus.INVALID);
+        assertThat(Files.readString(out())).contains("it looks fine");
+    }
+
+    @Test
+    void trustedPublicKeysMustBeOpenPgp() {
+        assertReason(() -> PgpPublicKeys.parse("just text".getBytes()), DecryptionKeyException.Reason.NOT_PGP_KEY,
+                "OpenPGP");
+    }
+
+    private static PgpPublicKeys reporterKey() throws Exception {
+        return PgpPublicKeys.parse(Fixtures.bytes("keys/pgp-reporter-public.asc"));
+    }
+
+    @Test
     void notForOurKeyNamesTheKeyIds() throws Exception {
         assertThatThrownBy(() -> decryptor.process(Fixtures.path("pgp/for-other-recipient.eml"), out(),
                 DecryptionKeys.of(Fixtures.pgpKey())))
@@ -115,6 +165,17 @@ class PgpMimeTest {
                     assertThat(e.recipients()).singleElement().asString().matches("pgpKeyId=0x[0-9A-F]{16}");
                     assertThat(e.getMessage()).contains(e.recipients().get(0));
                 });
+    }
+
+    @Test
+    void decryptsForCurve25519Key() throws Exception {
+        ValidatedKey other = validator.validatePgp(Fixtures.bytes("keys/pgp-other-secret.asc"), null);
+
+        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/for-other-recipient.eml"), out(),
+                DecryptionKeys.of(Fixtures.pgpKey(), other));
+
+        assertThat(outcome.decryptedWithCertificate()).startsWith("Other <other@example.net>");
+        SmimeDecryptionTest.assertInnerMessageIntact(out());
     }
 
     @Test
