@@ -1,5 +1,6 @@
 package io.mailgate.connection;
 
+import io.mailgate.connectiontest.TestResult;
 import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.OrgRef;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Inbound email connections of one organization (API.md). Admins only. */
@@ -26,11 +28,22 @@ class ConnectionController {
     private final OrgAccess access;
     private final ConnectionService connections;
     private final ConnectionStatusService status;
+    private final ConnectionTestService tests;
 
-    ConnectionController(OrgAccess access, ConnectionService connections, ConnectionStatusService status) {
+    /** The answer of "Save and Test": the saved connection and what the test found. */
+    record SavedAndTested(ConnectionView connection, TestResult test) {
+    }
+
+    /** Trust a certificate the server presented in the last failed test, by its fingerprint. */
+    record TrustByFingerprint(String sha256) {
+    }
+
+    ConnectionController(OrgAccess access, ConnectionService connections, ConnectionStatusService status,
+                         ConnectionTestService tests) {
         this.access = access;
         this.connections = connections;
         this.status = status;
+        this.tests = tests;
     }
 
     @GetMapping
@@ -38,12 +51,43 @@ class ConnectionController {
         return connections.list(admin(org)).stream().map(ConnectionView::of).toList();
     }
 
-    @PostMapping
+    @PostMapping(params = "!test")
     ResponseEntity<ConnectionView> create(@PathVariable String org, @RequestBody ConnectionRequest request) {
         OrgRef ref = admin(org);
         ConnectionEntity created = connections.create(ref, request);
-        return ResponseEntity.created(URI.create("/api/v1/orgs/" + ref.handle() + "/connections/" + created.getApiName()))
-                .body(ConnectionView.of(created));
+        return ResponseEntity.created(location(ref, created)).body(ConnectionView.of(created));
+    }
+
+    /** Save and Test Connection (POST …/connections?test=true): saved even when the test fails. */
+    @PostMapping(params = "test")
+    ResponseEntity<Object> createAndTest(@PathVariable String org, @RequestBody ConnectionRequest request,
+                                         @RequestParam boolean test) {
+        OrgRef ref = admin(org);
+        ConnectionEntity created = connections.create(ref, request);
+        Object body = test ? new SavedAndTested(ConnectionView.of(created), testSaved(created))
+                : ConnectionView.of(created);
+        return ResponseEntity.created(location(ref, created)).body(body);
+    }
+
+    /** Tests settings without saving them; omitted secrets of an existing connection are taken as stored. */
+    @PostMapping("/test")
+    TestResult testUnsaved(@PathVariable String org, @RequestBody ConnectionRequest request) {
+        OrgRef ref = admin(org);
+        ConnectionEntity preview = connections.preview(ref, request);
+        var existing = connections.list(ref).stream().filter(c -> c.getApiName().equals(request.apiName())).findFirst();
+        List<java.security.cert.X509Certificate> trusted = existing
+                .map(c -> connections.trustedCertificates(c.getId())).orElse(List.of());
+        return tests.test(preview, trusted, existing.map(ConnectionEntity::getId).orElse(null));
+    }
+
+    @PostMapping("/{apiName}/test")
+    TestResult test(@PathVariable String org, @PathVariable String apiName) {
+        return testSaved(connections.get(admin(org), apiName));
+    }
+
+    @PostMapping("/{apiName}/migrate-to-graph")
+    ConnectionView migrateToGraph(@PathVariable String org, @PathVariable String apiName) {
+        return ConnectionView.of(connections.migrateToGraph(admin(org), apiName));
     }
 
     @GetMapping("/{apiName}")
@@ -52,9 +96,10 @@ class ConnectionController {
     }
 
     @PutMapping("/{apiName}")
-    ConnectionView replace(@PathVariable String org, @PathVariable String apiName,
-                           @RequestBody ConnectionRequest request) {
-        return ConnectionView.of(connections.replace(admin(org), apiName, request));
+    Object replace(@PathVariable String org, @PathVariable String apiName, @RequestBody ConnectionRequest request,
+                   @RequestParam(defaultValue = "false") boolean test) {
+        ConnectionEntity saved = connections.replace(admin(org), apiName, request);
+        return test ? new SavedAndTested(ConnectionView.of(saved), testSaved(saved)) : ConnectionView.of(saved);
     }
 
     @DeleteMapping("/{apiName}")
@@ -93,11 +138,33 @@ class ConnectionController {
         return ResponseEntity.status(201).body(all);
     }
 
+    /** Body {"sha256": "AB:CD:…"}: a certificate of the last failed test of this connection. */
+    @PostMapping(value = "/{apiName}/trusted-certificates", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<List<TrustedCertificateView>> trustPresented(@PathVariable String org, @PathVariable String apiName,
+                                                                @RequestBody TrustByFingerprint request) {
+        OrgRef ref = admin(org);
+        ConnectionEntity connection = connections.get(ref, apiName);
+        var certificate = tests.presentedInLastTest(connection.getId(), request.sha256()).orElseThrow(() ->
+                ApiProblem.validation("sha256", "no certificate with this fingerprint was presented in the last test "
+                        + "of this connection; test it again, or upload the certificate"));
+        connections.trust(ref, apiName, List.of(certificate));
+        return ResponseEntity.status(201).body(connections.trustedCertificates(ref, apiName).stream()
+                .map(TrustedCertificateView::of).toList());
+    }
+
     @DeleteMapping("/{apiName}/trusted-certificates/{sha256}")
     ResponseEntity<Void> distrust(@PathVariable String org, @PathVariable String apiName,
                                   @PathVariable String sha256) {
         connections.distrust(admin(org), apiName, sha256);
         return ResponseEntity.noContent().build();
+    }
+
+    private TestResult testSaved(ConnectionEntity connection) {
+        return tests.test(connection, connections.trustedCertificates(connection.getId()), connection.getId());
+    }
+
+    private static URI location(OrgRef org, ConnectionEntity connection) {
+        return URI.create("/api/v1/orgs/" + org.handle() + "/connections/" + connection.getApiName());
     }
 
     private OrgRef admin(String org) {

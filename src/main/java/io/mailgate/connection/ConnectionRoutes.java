@@ -35,17 +35,24 @@ class ConnectionRoutes {
     private final ConnectionService service;
     private final ConnectionStates states;
     private final RouteSettings settings;
+    private final SourceBeans sources;
+    private final GraphSources graph;
+    private final io.mailgate.ingest.IngestSettings ingest;
     private final AtomicLong generations = new AtomicLong();
     /** Route id → the registry bean names bound for its current generation. */
     private final Map<String, List<String>> beansOfRoute = new ConcurrentHashMap<>();
 
     ConnectionRoutes(CamelContext camel, ConnectionRepository connections, ConnectionService service,
-                     ConnectionStates states, RouteSettings settings) {
+                     ConnectionStates states, RouteSettings settings, SourceBeans sources, GraphSources graph,
+                     io.mailgate.ingest.IngestSettings ingest) {
         this.camel = camel;
         this.connections = connections;
         this.service = service;
         this.states = states;
         this.settings = settings;
+        this.sources = sources;
+        this.graph = graph;
+        this.ingest = ingest;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -76,8 +83,8 @@ class ConnectionRoutes {
         try {
             switch (connection.getProtocol()) {
                 case IMAP -> addImapRoute(connection);
-                case EXCHANGE, OAUTH -> states.stopped(connection.getId(), connection.getProtocol()
-                        + " connections are stored, but this version of mailgate does not run them yet.");
+                case EXCHANGE -> addEwsRoute(connection);
+                case OAUTH -> addGraphRoute(connection);
             }
         } catch (Exception e) {
             // One bad connection must not stop the others, nor the request that changed it.
@@ -117,6 +124,82 @@ class ConnectionRoutes {
         log.info("Started route {} for {}", routeId, connection);
     }
 
+    private void addEwsRoute(ConnectionEntity connection) throws Exception {
+        var ews = connection.getSettings().exchange();
+        String routeId = connection.routeId();
+        String tag = routeId + "-g" + generations.incrementAndGet();
+        String credentialsBean = "mailgate-credentials-" + tag;
+        String sslBean = "mailgate-ssl-" + tag;
+        String proxyBean = "mailgate-proxy-" + tag;
+        camel.getRegistry().bind(credentialsBean, sources.ewsCredentials(connection));
+        camel.getRegistry().bind(sslBean, TrustMaterial.sslContext(service.trustedCertificates(connection.getId())));
+        var proxy = sources.ewsProxy(connection);
+        if (proxy != null) {
+            camel.getRegistry().bind(proxyBean, proxy);
+        }
+        beansOfRoute.put(routeId, List.of(credentialsBean, sslBean, proxyBean));
+        states.bind(routeId, connection.getId());
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(camel, "mailgate-ews-source")
+                .routeId(routeId)
+                .prefixId(routeId + "-")
+                .parameter("connectionId", connection.getId())
+                .parameter("connectionKey", routeId)
+                .parameter("endpoint", ews.endpoint())
+                .parameter("mailbox", ews.emailAddress())
+                .parameter("folder", ews.sourceFolder())
+                .parameter("delay", connection.getSettings().polling().intervalSeconds() * 1000L)
+                .parameter("credentials", credentialsBean)
+                .parameter("sslContext", sslBean)
+                .parameter("workDir", sources.workDir().toString())
+                .parameter("maxMessageSize", ingest.maxMessageBytes())
+                .parameter("maxMessagesPerPoll", settings.maxMessagesPerPoll())
+                .parameter("backoffErrorThreshold", settings.backoffErrorThreshold())
+                .parameter("backoffMultiplier", settings.backoffMultiplier());
+        if (proxy != null) {
+            builder.parameter("proxy", "#" + proxyBean);
+        }
+        builder.add();
+        log.info("Started route {} for {}", routeId, connection);
+    }
+
+    private void addGraphRoute(ConnectionEntity connection) throws Exception {
+        var oauth = connection.getSettings().oauth();
+        if (oauth.apiType() == ConnectionSettings.OAuthApiType.EWS) {
+            states.stopped(connection.getId(), "Exchange Online no longer offers EWS: migrate this connection to "
+                    + "Microsoft Graph (POST …/migrate-to-graph); its credentials and account are kept.");
+            return;
+        }
+        if (!connection.hasSecret(SecretName.OAUTH_REFRESH_TOKEN)) {
+            states.needsConsent(connection.getId(), "No Microsoft 365 account has granted access yet: use Grant Access.");
+            return;
+        }
+        String routeId = connection.routeId();
+        String tag = routeId + "-g" + generations.incrementAndGet();
+        String httpBean = "mailgate-http-" + tag;
+        String tokenBean = "mailgate-token-" + tag;
+        var http = graph.httpClient(connection, service.trustedCertificates(connection.getId()));
+        camel.getRegistry().bind(httpBean, http);
+        camel.getRegistry().bind(tokenBean, graph.tokenProvider(connection, http));
+        beansOfRoute.put(routeId, List.of(httpBean, tokenBean));
+        states.bind(routeId, connection.getId());
+        TemplatedRouteBuilder.builder(camel, "mailgate-graph-source")
+                .routeId(routeId)
+                .prefixId(routeId + "-")
+                .parameter("connectionId", connection.getId())
+                .parameter("connectionKey", routeId)
+                .parameter("baseUrl", graph.baseUrl(connection))
+                .parameter("mailbox", GraphSources.mailbox(connection))
+                .parameter("folder", oauth.sourceFolder())
+                .parameter("delay", connection.getSettings().polling().intervalSeconds() * 1000L)
+                .parameter("tokenProvider", tokenBean)
+                .parameter("httpClient", httpBean)
+                .parameter("maxMessagesPerPoll", settings.maxMessagesPerPoll())
+                .parameter("backoffErrorThreshold", settings.backoffErrorThreshold())
+                .parameter("backoffMultiplier", settings.backoffMultiplier())
+                .add();
+        log.info("Started route {} for {}", routeId, connection);
+    }
+
     synchronized void remove(String routeId) {
         try {
             if (camel.getRoute(routeId) != null) {
@@ -138,7 +221,7 @@ class ConnectionRoutes {
                     }
                 }
             }
-            beans.forEach(camel.getRegistry()::unbind);
+            beans.forEach(name -> camel.getRegistry().unbind(name));
         }
         states.unbind(routeId);
     }

@@ -187,6 +187,11 @@ public class ConnectionService {
         return entity;
     }
 
+    @Transactional(readOnly = true)
+    public Optional<ConnectionEntity> byId(long connectionId) {
+        return connections.findById(connectionId);
+    }
+
     /** The current value of a secret, read from the database (tokens rotate while a route runs). */
     @Transactional(readOnly = true)
     public Optional<String> currentSecret(long connectionId, SecretName name) {

@@ -53,7 +53,7 @@ public class GraphSources {
         return GraphHttpClients.create(proxy, sslContext);
     }
 
-    HttpClient httpClient(ConnectionEntity c, List<X509Certificate> trusted) {
+    public HttpClient httpClient(ConnectionEntity c, List<X509Certificate> trusted) {
         return httpClient(c, TrustMaterial.sslContext(trusted));
     }
 

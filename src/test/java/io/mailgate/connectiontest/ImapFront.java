@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * TLS it is a recording relay. Either way it keeps what clients sent in clear, so a test can prove which
  * commands reached the server.
  */
-final class ImapFront implements AutoCloseable {
+public final class ImapFront implements AutoCloseable {
 
     private enum Mode { IMPLICIT_TLS, STARTTLS, PLAIN }
 
@@ -40,19 +40,19 @@ final class ImapFront implements AutoCloseable {
         Relay.daemon("imap-front-accept", this::acceptLoop);
     }
 
-    static ImapFront implicitTls(TestCertificates.Issued certificate, int backendPort) throws IOException {
+    public static ImapFront implicitTls(TestCertificates.Issued certificate, int backendPort) throws IOException {
         return new ImapFront(Mode.IMPLICIT_TLS, certificate.serverContext(), backendPort);
     }
 
-    static ImapFront startTls(TestCertificates.Issued certificate, int backendPort) throws IOException {
+    public static ImapFront startTls(TestCertificates.Issued certificate, int backendPort) throws IOException {
         return new ImapFront(Mode.STARTTLS, certificate.serverContext(), backendPort);
     }
 
-    static ImapFront plain(int backendPort) throws IOException {
+    public static ImapFront plain(int backendPort) throws IOException {
         return new ImapFront(Mode.PLAIN, null, backendPort);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

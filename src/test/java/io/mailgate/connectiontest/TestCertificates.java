@@ -26,12 +26,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made on the spot, so every test has exactly the server certificate it is about. */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate with its private key and the chain a server presents with it. */
-    record Issued(X509Certificate certificate, KeyPair keys, List<X509Certificate> chain) {
+    public record Issued(X509Certificate certificate, KeyPair keys, List<X509Certificate> chain) {
 
         SSLContext serverContext() {
             try {
@@ -53,7 +53,7 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static Issued selfSigned(String commonName, List<String> names) {
+    public static Issued selfSigned(String commonName, List<String> names) {
         Instant now = Instant.now();
         return selfSigned(commonName, names, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
     }

@@ -62,8 +62,8 @@ class DecryptionIngestTest extends IngestTestSupport {
         assertThat(message.get("encryptionFormat").asText()).isEqualTo("SMIME");
         assertThat(message.get("decryptedWith").asText()).isNotBlank();
 
-        // The next encrypted message is decrypted directly.
-        deliver(mailbox, fixture("smime/rsa-aes256-gcm.eml"));
+        // The next encrypted message (another one: its own Message-ID) is decrypted directly.
+        deliver(mailbox, "Message-ID: " + newMessageId() + "\r\n" + fixture("smime/rsa-aes256-gcm.eml"));
         assertThat(awaitMessages(connection, 2).get(1).get("decrypted").asBoolean()).isTrue();
     }
 

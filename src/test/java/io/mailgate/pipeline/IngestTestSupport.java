@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.mailgate.component.msgraph.GraphSimulator;
+import io.mailgate.oauth.EntraSimulator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -31,6 +33,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The real application on a random port with an in-memory H2 database, and one real IMAP server (GreenMail)
@@ -49,6 +53,15 @@ abstract class IngestTestSupport {
     static final String ADMIN_PASSWORD = "Ingest-admin-password-1";
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final GreenMail MAIL = startMailServer();
+    /** Microsoft Entra ID and Graph cannot run here: faithful simulators stand in, for the whole JVM. */
+    static final EntraSimulator ENTRA = new EntraSimulator();
+    static final GraphSimulator GRAPH = new GraphSimulator();
+
+    @DynamicPropertySource
+    static void microsoftSimulators(DynamicPropertyRegistry registry) {
+        registry.add("mailgate.oauth.authority-override", () -> ENTRA.baseUrl().toString());
+        registry.add("mailgate.oauth.graph-override", GRAPH::baseUrl);
+    }
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @Autowired

@@ -36,9 +36,9 @@ import com.sun.net.httpserver.HttpsServer;
  * delegated access, Basic and NTLM in front, and throttling on demand. Responses are the SOAP bodies Microsoft
  * documents, from the templates in src/test/resources/ews/.
  */
-final class EwsSimulator implements AutoCloseable {
+public final class EwsSimulator implements AutoCloseable {
 
-    enum Auth { BASIC, NTLM }
+    public enum Auth { BASIC, NTLM }
 
     /** How the next request of an account is throttled. */
     sealed interface Throttle permits ServerBusy, Unavailable, Xxe {
@@ -61,11 +61,11 @@ final class EwsSimulator implements AutoCloseable {
     record Folder(String id, String mailbox, String parentId, String displayName) {
     }
 
-    static final class Item {
+    public static final class Item {
         final String id;
         final String folderId;
         final MimeSource mime;
-        volatile boolean read;
+        public volatile boolean read;
         final AtomicInteger fetched = new AtomicInteger();
         volatile String changeKey = "CQAAABYAAAD2Ue5t1Z1YS4QH8PIU7cJ4AAAB" + System.nanoTime() % 1000;
 
@@ -104,7 +104,7 @@ final class EwsSimulator implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
 
-    EwsSimulator(Auth... auth) throws IOException {
+    public EwsSimulator(Auth... auth) throws IOException {
         this.auth = auth.length == 0 ? EnumSet.of(Auth.NTLM) : EnumSet.of(auth[0], auth);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setHttpsConfigurator(new HttpsConfigurator(TestTls.get().server));
@@ -118,7 +118,7 @@ final class EwsSimulator implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "https://localhost:" + server.getAddress().getPort() + "/EWS/Exchange.asmx";
     }
 
@@ -127,7 +127,7 @@ final class EwsSimulator implements AutoCloseable {
     }
 
     /** An account whose own mailbox has the same address. */
-    EwsSimulator user(String address, String password) {
+    public EwsSimulator user(String address, String password) {
         passwords.put(address.toLowerCase(Locale.ROOT), password);
         mailbox(address);
         return this;
@@ -165,7 +165,7 @@ final class EwsSimulator implements AutoCloseable {
         return id;
     }
 
-    Item message(String mailbox, String folder, String mime) {
+    public Item message(String mailbox, String folder, String mime) {
         byte[] bytes = mime.getBytes(StandardCharsets.UTF_8);
         return message(mailbox, folder, () -> new java.io.ByteArrayInputStream(bytes), false);
     }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * message ($value), PATCH isRead, bearer tokens (401), access denied (403), unknown users (404) and
  * throttling (429/503/504 with or without Retry-After).
  */
-final class GraphSimulator implements AutoCloseable {
+public final class GraphSimulator implements AutoCloseable {
 
     static final String TOKEN = "graph-access-token";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +52,7 @@ final class GraphSimulator implements AutoCloseable {
     private volatile String nextLinkHost;
     private volatile java.util.function.Predicate<String> issuer = t -> false;
 
-    GraphSimulator() {
+    public GraphSimulator() {
         this(null);
     }
 
@@ -68,7 +68,7 @@ final class GraphSimulator implements AutoCloseable {
         acceptedTokens.add(TOKEN);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return (https ? "https" : "http") + "://localhost:" + port();
     }
 
@@ -85,12 +85,12 @@ final class GraphSimulator implements AutoCloseable {
     }
 
     /** Also accept tokens this predicate knows, e.g. those an Entra simulator issued. */
-    void acceptTokens(java.util.function.Predicate<String> issuer) {
+    public void acceptTokens(java.util.function.Predicate<String> issuer) {
         this.issuer = issuer;
     }
 
     /** "me" or a shared mailbox's address. */
-    Mailbox mailbox(String key) {
+    public Mailbox mailbox(String key) {
         return mailboxes.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new Mailbox());
     }
 
@@ -137,7 +137,7 @@ final class GraphSimulator implements AutoCloseable {
         server.stop();
     }
 
-    static final class Mailbox {
+    public static final class Mailbox {
         final Map<String, Folder> folders = new ConcurrentHashMap<>();
         final Map<String, Message> messages = new ConcurrentHashMap<>();
         private int sequence;
@@ -155,11 +155,11 @@ final class GraphSimulator implements AutoCloseable {
             return f;
         }
 
-        Folder wellKnown(String name) {
+        public Folder wellKnown(String name) {
             return folders.values().stream().filter(f -> name.equalsIgnoreCase(f.wellKnown)).findFirst().orElse(null);
         }
 
-        synchronized Message add(Folder folder, String subject, Instant received) {
+        public synchronized Message add(Folder folder, String subject, Instant received) {
             int n = ++sequence;
             String internetId = "<msg" + n + "@sender.example>";
             String mime = "Received: from mx.sender.example by outlook.office365.com\r\n"
@@ -176,16 +176,16 @@ final class GraphSimulator implements AutoCloseable {
         }
     }
 
-    record Folder(String id, String displayName, String wellKnown, String parentId) {
+    public record Folder(String id, String displayName, String wellKnown, String parentId) {
     }
 
-    static final class Message {
+    public static final class Message {
         final String id;
         final String folderId;
         final String internetMessageId;
         final Instant received;
         final String mime;
-        volatile boolean read;
+        public volatile boolean read;
 
         Message(String id, String folderId, String internetMessageId, Instant received, String mime) {
             this.id = id;

@@ -1,0 +1,131 @@
+package io.mailgate.oauth;
+
+import io.mailgate.connection.ConnectionEntity;
+import io.mailgate.connection.ConnectionService;
+import io.mailgate.connection.GraphSources;
+import io.mailgate.connection.Protocol;
+import io.mailgate.connection.SecretName;
+import io.mailgate.secret.SecretCipher;
+import io.mailgate.system.ApiProblem;
+import io.mailgate.system.OrgRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Grant Access and Switch Account: the authorization code flow with PKCE. The state is random, single-use,
+ * expires, and is bound to the organization, the connection and the admin who started it; only its hash is
+ * stored, and the PKCE verifier is stored encrypted.
+ */
+@Service
+class GrantAccess {
+
+    record Completed(String username, String connection) {
+    }
+
+    private final ConnectionService connections;
+    private final GraphSources graph;
+    private final OAuthSettings settings;
+    private final SecretCipher cipher;
+    private final JdbcTemplate jdbc;
+    private final Clock clock = Clock.systemUTC();
+
+    GrantAccess(ConnectionService connections, GraphSources graph, OAuthSettings settings, SecretCipher cipher,
+                JdbcTemplate jdbc) {
+        this.connections = connections;
+        this.graph = graph;
+        this.settings = settings;
+        this.cipher = cipher;
+        this.jdbc = jdbc;
+    }
+
+    @Transactional
+    String start(OrgRef org, String apiName, String admin) {
+        ConnectionEntity connection = connections.get(org, apiName);
+        if (connection.getProtocol() != Protocol.OAUTH) {
+            throw ApiProblem.conflict("Grant Access applies to OAUTH connections only.");
+        }
+        var oauth = connection.getSettings().oauth();
+        String address = oauth.emailAddress();
+        String primary = address.contains("\\") ? address.substring(0, address.lastIndexOf('\\')) : address;
+        boolean switching = connection.hasSecret(SecretName.OAUTH_REFRESH_TOKEN);
+        AuthorizationRequest request;
+        try {
+            request = new AuthorizationRequests(graph.clientSettings(connection))
+                    .create(settings.redirectUri(), primary.contains("@") ? primary : null, switching);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw ApiProblem.validation("oauth", e.getMessage());
+        }
+        Instant now = clock.instant();
+        String hash = hash(request.state());
+        jdbc.update("INSERT INTO oauth_grants (state_hash, org_id, connection_id, requested_by, code_verifier, "
+                        + "created_at, expires_at, used) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE)",
+                hash, org.id(), connection.getId(), admin, cipher.encrypt(request.codeVerifier(), "oauth-grant:" + hash),
+                java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plus(settings.grantTtl())));
+        return request.authorizationUrl().toString();
+    }
+
+    /** Completes the sign-in the browser returns from; every failure is an {@link GrantFailed} with page text. */
+    Completed complete(AuthorizationCallback callback) {
+        if (callback.state() == null || callback.state().isBlank()) {
+            throw new GrantFailed("The answer from Microsoft has no state. Start Grant Access again from mailgate.");
+        }
+        String hash = hash(callback.state());
+        List<java.util.Map<String, Object>> rows = jdbc.queryForList(
+                "SELECT connection_id, code_verifier, expires_at, used FROM oauth_grants WHERE state_hash = ?", hash);
+        if (rows.isEmpty()) {
+            throw new GrantFailed("This sign-in is not known to mailgate. Start Grant Access again from mailgate.");
+        }
+        var row = rows.get(0);
+        // One use only: whoever flips the flag first completes the grant; a replayed answer is refused.
+        if (jdbc.update("UPDATE oauth_grants SET used = TRUE WHERE state_hash = ? AND used = FALSE", hash) != 1) {
+            throw new GrantFailed("This sign-in was already used. Start Grant Access again from mailgate.");
+        }
+        Instant expires = ((java.sql.Timestamp) row.get("expires_at")).toInstant();
+        if (clock.instant().isAfter(expires)) {
+            throw new GrantFailed("This sign-in expired. Start Grant Access again from mailgate.");
+        }
+        if (callback.isError()) {
+            throw new GrantFailed(callback.describeError());
+        }
+        long connectionId = ((Number) row.get("connection_id")).longValue();
+        ConnectionEntity connection = connections.byId(connectionId)
+                .orElseThrow(() -> new GrantFailed("The connection no longer exists."));
+        String verifier = cipher.decryptString((String) row.get("code_verifier"), "oauth-grant:" + hash);
+        var http = graph.httpClient(connection, connections.trustedCertificates(connectionId));
+        TokenResponse tokens;
+        try {
+            tokens = new TokenService(graph.clientSettings(connection), http)
+                    .exchangeAuthorizationCode(callback.code(), verifier, settings.redirectUri());
+        } catch (OAuthException e) {
+            throw new GrantFailed("Microsoft refused the sign-in: " + e.getMessage());
+        }
+        if (tokens.refreshToken() == null) {
+            throw new GrantFailed("Microsoft granted no refresh token; the app registration must allow offline_access.");
+        }
+        connections.grantAccount(connectionId, tokens.refreshToken(), tokens.username());
+        return new Completed(tokens.username(), connection.getApiName());
+    }
+
+    static String hash(String state) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(state.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class GrantFailed extends RuntimeException {
+        GrantFailed(String message) {
+            super(message);
+        }
+    }
+
+}

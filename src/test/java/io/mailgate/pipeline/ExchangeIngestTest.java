@@ -1,0 +1,69 @@
+package io.mailgate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailgate.component.ews.EwsSimulator;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+
+/**
+ * An EXCHANGE connection end to end, against the EWS simulator (NTLM over HTTPS with a self-signed
+ * certificate, the SOAP bodies Microsoft documents): test, trust, ingest, mark read only after storing.
+ */
+class ExchangeIngestTest extends IngestTestSupport {
+
+    static final String USER = "soc@corp.example";
+    static final String PASSWORD = "Ews-password-1";
+
+    @Test
+    void anExchangeMailboxBecomesIncidentsAfterItsCertificateIsTrusted() throws Exception {
+        try (EwsSimulator exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(USER, PASSWORD)) {
+            var first = exchange.message(USER, "inbox", message(newMessageId(), "EWS report one",
+                    "see https://evil.example/x"));
+            var second = exchange.message(USER, "inbox", message(newMessageId(), "EWS report two", "y"));
+            String apiName = unique("ews");
+            Reply created = call(HttpMethod.POST, "/api/v1/orgs/default/connections?test=true", admin(), Map.of(
+                    "apiName", apiName, "name", "On-premises Exchange", "protocol", "EXCHANGE",
+                    "exchange", Map.of("endpoint", exchange.url(), "emailAddress", USER, "password", PASSWORD),
+                    "polling", Map.of("intervalSeconds", 1)));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            JsonNode test = created.json().get("test");
+            assertThat(test.get("code").asText()).as(test.toString()).isEqualTo("UNTRUSTED_CERTIFICATE");
+            assertThat(test.get("stage").asText()).isEqualTo("TLS");
+            String sha256 = test.get("serverCertificates").get(0).get("sha256").asText();
+            assertThat(first.read).isFalse();
+
+            Reply trusted = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName
+                    + "/trusted-certificates", admin(), Map.of("sha256", sha256));
+            assertThat(trusted.status()).as(trusted.body()).isEqualTo(201);
+            JsonNode passed = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName + "/test", admin(),
+                    null).json();
+            assertThat(passed.get("ok").asBoolean()).as(passed.toString()).isTrue();
+            assertThat(passed.get("unreadMessages").asInt()).isEqualTo(2);
+
+            var messages = awaitMessages(apiName, 2);
+            assertThat(messages).extracting(m -> m.get("subject").asText())
+                    .containsExactlyInAnyOrder("EWS report one", "EWS report two");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(first.read).isTrue();
+                assertThat(second.read).isTrue();
+            });
+            assertThat(status(apiName).get("state").asText()).isEqualTo("RUNNING");
+            assertThat(get("/api/v1/orgs/default/connections/" + apiName).body()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void exchangeOnlineIsRefusedWithAPointerToGraph() {
+        Reply refused = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
+                "apiName", unique("eol"), "name", "EXO", "protocol", "EXCHANGE",
+                "exchange", Map.of("endpoint", "https://outlook.office365.com/EWS/Exchange.asmx",
+                        "emailAddress", USER, "password", PASSWORD)));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("exchange.endpoint").contains("OAUTH");
+    }
+}
