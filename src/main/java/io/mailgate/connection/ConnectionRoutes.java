@@ -169,7 +169,7 @@ class ConnectionRoutes {
                     + "Microsoft Graph (POST …/migrate-to-graph); its credentials and account are kept.");
             return;
         }
-        if (!connection.hasSecret(SecretName.OAUTH_REFRESH_TOKEN)) {
+        if (!oauth.appOnly() && !connection.hasSecret(SecretName.OAUTH_REFRESH_TOKEN)) {
             states.needsConsent(connection.getId(), "No Microsoft 365 account has granted access yet: use Grant Access.");
             return;
         }
@@ -179,7 +179,8 @@ class ConnectionRoutes {
         String tokenBean = "mailgate-token-" + tag;
         var http = graph.httpClient(connection, service.trustedCertificates(connection.getId()));
         camel.getRegistry().bind(httpBean, http);
-        camel.getRegistry().bind(tokenBean, graph.tokenProvider(connection, http));
+        camel.getRegistry().bind(tokenBean, oauth.appOnly() ? graph.appOnlyTokenProvider(connection, http)
+                : graph.tokenProvider(connection, http));
         beansOfRoute.put(routeId, List.of(httpBean, tokenBean));
         states.bind(routeId, connection.getId());
         TemplatedRouteBuilder.builder(camel, "mailgate-graph-source")

@@ -216,6 +216,24 @@ public class ConnectionService {
         return entity;
     }
 
+    /** Stores the Entra app's certificate credential (already checked to open); the route restarts with it. */
+    @Transactional
+    public ConnectionEntity installOAuthCertificate(OrgRef org, String apiName, String material, String password) {
+        ConnectionEntity entity = get(org, apiName);
+        if (entity.getProtocol() != Protocol.OAUTH) {
+            throw ApiProblem.conflict("A certificate credential applies to OAUTH connections only.");
+        }
+        putSecret(entity, SecretName.OAUTH_CERTIFICATE, material);
+        if (password == null || password.isEmpty()) {
+            entity.secrets().remove(SecretName.OAUTH_CERTIFICATE_PASSWORD.key());
+        } else {
+            putSecret(entity, SecretName.OAUTH_CERTIFICATE_PASSWORD, password);
+        }
+        entity.touch(clock.instant());
+        events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
+        return entity;
+    }
+
     /** Turns a legacy OAuth EWS connection into a Microsoft Graph one, keeping credentials and account. */
     @Transactional
     public ConnectionEntity migrateToGraph(OrgRef org, String apiName) {
@@ -230,7 +248,7 @@ public class ConnectionService {
         // Exchange Online's EWS endpoint belongs to the global cloud; its Graph counterpart is graph.microsoft.com.
         var migrated = new ConnectionSettings.OAuth(ConnectionSettings.OAuthApiType.MS_GRAPH,
                 "https://graph.microsoft.com", oauth.clientId(), oauth.tenantId(), oauth.credentialType(),
-                oauth.emailAddress(), oauth.sourceFolder());
+                oauth.emailAddress(), oauth.sourceFolder(), oauth.appOnly());
         entity.configure(entity.getProtocol(), entity.getSettings().withOAuth(migrated), clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
@@ -282,7 +300,8 @@ public class ConnectionService {
         switch (r.protocol()) {
             case IMAP -> kept.add(SecretName.IMAP_PASSWORD);
             case EXCHANGE -> kept.add(SecretName.EXCHANGE_PASSWORD);
-            case OAUTH -> kept.addAll(Set.of(SecretName.OAUTH_CLIENT_SECRET, SecretName.OAUTH_REFRESH_TOKEN));
+            case OAUTH -> kept.addAll(Set.of(SecretName.OAUTH_CLIENT_SECRET, SecretName.OAUTH_REFRESH_TOKEN,
+                    SecretName.OAUTH_CERTIFICATE, SecretName.OAUTH_CERTIFICATE_PASSWORD));
         }
         if (r.proxy() != null && r.proxy().username() != null) {
             kept.add(SecretName.PROXY_PASSWORD);
@@ -319,7 +338,8 @@ public class ConnectionService {
                     r.oauth().clientId().trim(),
                     r.oauth().tenantId() == null || r.oauth().tenantId().isBlank() ? null : r.oauth().tenantId().trim(),
                     r.oauth().credentialType() == null ? OAuthCredentialType.CLIENT_SECRET : r.oauth().credentialType(),
-                    r.oauth().emailAddress().trim(), orDefault(r.oauth().sourceFolder(), "Inbox"));
+                    r.oauth().emailAddress().trim(), orDefault(r.oauth().sourceFolder(), "Inbox"),
+                    Boolean.TRUE.equals(r.oauth().appOnly()));
         }
         ConnectionSettings.Proxy proxy = r.proxy() == null || r.protocol() == Protocol.IMAP ? null
                 : new ConnectionSettings.Proxy(r.proxy().protocol(), r.proxy().host().trim(), r.proxy().port(),

@@ -15,8 +15,13 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
     public record Exchange(String endpoint, String emailAddress, String sourceFolder) {
     }
 
+    /**
+     * @param appOnly application permissions (client credentials) instead of a signed-in account: for
+     *                unattended mailboxes; needs a tenant id, and reads the mailbox by its address
+     */
     public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
-                        OAuthCredentialType credentialType, String emailAddress, String sourceFolder) {
+                        OAuthCredentialType credentialType, String emailAddress, String sourceFolder,
+                        boolean appOnly) {
     }
 
     public record Proxy(ProxyProtocol protocol, String host, int port, String username) {

@@ -150,6 +150,9 @@ final class ConnectionValidator {
         }
         mailbox("oauth.emailAddress", oauth.emailAddress());
         folder("oauth.sourceFolder", oauth.sourceFolder());
+        if (Boolean.TRUE.equals(oauth.appOnly()) && blank(oauth.tenantId())) {
+            error("oauth.tenantId", "is required for app-only access (application permissions belong to one tenant)");
+        }
     }
 
     private void proxy(Proxy proxy) {

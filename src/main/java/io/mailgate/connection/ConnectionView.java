@@ -20,8 +20,8 @@ public record ConnectionView(String apiName, String name, String description, bo
     }
 
     public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
-                        OAuthCredentialType credentialType, boolean clientSecretSet, String emailAddress,
-                        String sourceFolder, Account account) {
+                        OAuthCredentialType credentialType, boolean clientSecretSet, boolean certificateSet,
+                        String emailAddress, String sourceFolder, boolean appOnly, Account account) {
     }
 
     public record Account(boolean granted, String username, Instant grantedAt) {
@@ -43,7 +43,8 @@ public record ConnectionView(String apiName, String name, String description, bo
                 s.exchange().emailAddress(), c.hasSecret(SecretName.EXCHANGE_PASSWORD), s.exchange().sourceFolder());
         OAuth oauth = s.oauth() == null ? null : new OAuth(s.oauth().apiType(), s.oauth().endpoint(),
                 s.oauth().clientId(), s.oauth().tenantId(), s.oauth().credentialType(),
-                c.hasSecret(SecretName.OAUTH_CLIENT_SECRET), s.oauth().emailAddress(), s.oauth().sourceFolder(),
+                c.hasSecret(SecretName.OAUTH_CLIENT_SECRET), c.hasSecret(SecretName.OAUTH_CERTIFICATE),
+                s.oauth().emailAddress(), s.oauth().sourceFolder(), s.oauth().appOnly(),
                 new Account(c.hasSecret(SecretName.OAUTH_REFRESH_TOKEN),
                         s.oauthAccount() == null ? null : s.oauthAccount().username(),
                         s.oauthAccount() == null ? null : s.oauthAccount().grantedAt()));

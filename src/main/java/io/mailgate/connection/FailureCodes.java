@@ -20,6 +20,17 @@ final class FailureCodes {
 
     static Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // The EWS and Graph components already speak in the codes of API.md.
+            if (t instanceof io.mailgate.component.ews.EwsException ews) {
+                return new Failure(ews.code().name(), ews.getMessage());
+            }
+            if (t instanceof io.mailgate.oauth.OAuthException oauth) {
+                return new Failure(oauth.needsConsent() ? "CONSENT_REQUIRED" : "TOKEN_FAILED", oauth.getMessage());
+            }
+            if (t instanceof io.mailgate.component.msgraph.GraphException graph) {
+                return new Failure(graph instanceof io.mailgate.component.msgraph.GraphThrottledException
+                        ? "THROTTLED" : "SERVER_ERROR", graph.getMessage());
+            }
             if (t instanceof AuthenticationFailedException) {
                 return new Failure("AUTH_FAILED", "The server refused the email address or password.");
             }

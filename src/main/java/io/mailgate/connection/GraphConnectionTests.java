@@ -33,7 +33,7 @@ class GraphConnectionTests {
             return TestResult.failure(TestStage.CONNECT, "EWS_RETIRED", "Exchange Online no longer offers EWS; migrate "
                     + "this connection to Microsoft Graph (POST …/migrate-to-graph).");
         }
-        if (connections.secret(c, SecretName.OAUTH_REFRESH_TOKEN).isEmpty()) {
+        if (!oauth.appOnly() && connections.secret(c, SecretName.OAUTH_REFRESH_TOKEN).isEmpty()) {
             return TestResult.failure(TestStage.TOKEN, "CONSENT_REQUIRED",
                     "No Microsoft 365 account has granted access yet: use Grant Access.");
         }
@@ -41,7 +41,8 @@ class GraphConnectionTests {
         GraphConnectionTest outcome;
         try {
             var http = graph.httpClient(c, capture.sslContext());
-            outcome = new MsGraphMailClient(http, graph.baseUrl(c), GraphSources.mailbox(c), graph.tokenProvider(c, http))
+            var tokens = oauth.appOnly() ? graph.appOnlyTokenProvider(c, http) : graph.tokenProvider(c, http);
+            outcome = new MsGraphMailClient(http, graph.baseUrl(c), GraphSources.mailbox(c), tokens)
                     .testConnection(oauth.sourceFolder());
         } catch (IllegalStateException | IllegalArgumentException e) {
             return TestResult.failure(TestStage.TOKEN, "CONFIGURATION", e.getMessage());

@@ -37,13 +37,25 @@ public class GraphSources {
     public OAuthClientSettings clientSettings(ConnectionEntity c) {
         var oauth = c.getSettings().oauth();
         GraphCloud cloud = GraphCloud.ofGraphEndpoint(oauth.endpoint()).orElse(GraphCloud.GLOBAL);
-        if (oauth.credentialType() == ConnectionSettings.OAuthCredentialType.CERTIFICATE) {
-            throw new IllegalStateException("Certificate credentials are not available in this version; use a client secret.");
-        }
-        ClientCredential credential = ClientCredential.secret(
-                connections.secret(c, SecretName.OAUTH_CLIENT_SECRET).orElse(""));
+        ClientCredential credential = oauth.credentialType() == ConnectionSettings.OAuthCredentialType.CERTIFICATE
+                ? certificate(connections.secret(c, SecretName.OAUTH_CERTIFICATE).orElseThrow(() ->
+                        new IllegalStateException("No certificate is installed (PUT …/oauth/certificate).")),
+                        connections.secret(c, SecretName.OAUTH_CERTIFICATE_PASSWORD).orElse(""))
+                : ClientCredential.secret(connections.secret(c, SecretName.OAUTH_CLIENT_SECRET).orElse(""));
         return new OAuthClientSettings(cloud, settings.authorityOverride(), oauth.clientId(), oauth.tenantId(),
                 credential);
+    }
+
+    /** PEM text (certificate and private key) or a PKCS#12 file in base64, as stored by the upload. */
+    public static ClientCredential certificate(String material, String password) {
+        char[] secret = password == null || password.isBlank() ? null : password.toCharArray();
+        try {
+            return material.strip().startsWith("-----BEGIN")
+                    ? ClientCredential.fromPem(material, secret)
+                    : ClientCredential.fromPkcs12(java.util.Base64.getDecoder().decode(material), secret);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("The certificate cannot be opened: " + e.getMessage());
+        }
     }
 
     public HttpClient httpClient(ConnectionEntity c, SSLContext sslContext) {
@@ -61,11 +73,20 @@ public class GraphSources {
         return settings.graphOverride() != null ? settings.graphOverride() : c.getSettings().oauth().endpoint();
     }
 
-    /** primary\shared reads the shared mailbox (/users/shared); a plain address is the signed-in account (/me). */
+    /**
+     * primary\shared reads the shared mailbox (/users/shared); a plain address is the signed-in account
+     * (/me), except with app-only access, where there is no signed-in account and the address is the mailbox.
+     */
     static String mailbox(ConnectionEntity c) {
-        String address = c.getSettings().oauth().emailAddress();
+        var oauth = c.getSettings().oauth();
+        String address = oauth.emailAddress();
         int slash = address.lastIndexOf('\\');
-        return slash < 0 ? "" : address.substring(slash + 1);
+        return slash >= 0 ? address.substring(slash + 1) : oauth.appOnly() ? address : "";
+    }
+
+    /** Application permissions: tokens from the client credentials grant, no refresh token, no account. */
+    io.mailgate.oauth.AccessTokenProvider appOnlyTokenProvider(ConnectionEntity c, HttpClient http) {
+        return new io.mailgate.oauth.ClientCredentialsAccessTokenProvider(new TokenService(clientSettings(c), http));
     }
 
     /** A token provider whose refresh token lives, encrypted, in the connection's secrets. */

@@ -6,6 +6,9 @@ public enum SecretName {
     EXCHANGE_PASSWORD("exchange.password"),
     OAUTH_CLIENT_SECRET("oauth.clientSecret"),
     OAUTH_REFRESH_TOKEN("oauth.refreshToken"),
+    /** The Entra app's certificate with its private key: PEM text, or a PKCS#12 file in base64. */
+    OAUTH_CERTIFICATE("oauth.certificate"),
+    OAUTH_CERTIFICATE_PASSWORD("oauth.certificatePassword"),
     PROXY_PASSWORD("proxy.password"),
     /** The uploaded PKCS#12 file, base64. */
     DECRYPTION_KEY("decryption.key"),

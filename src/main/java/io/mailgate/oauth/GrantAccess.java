@@ -29,6 +29,9 @@ class GrantAccess {
     record Completed(String username, String connection) {
     }
 
+    private record Pending(long connectionId, String codeVerifier, Instant expiresAt) {
+    }
+
     private final ConnectionService connections;
     private final GraphSources graph;
     private final OAuthSettings settings;
@@ -77,27 +80,28 @@ class GrantAccess {
             throw new GrantFailed("The answer from Microsoft has no state. Start Grant Access again from mailgate.");
         }
         String hash = hash(callback.state());
-        List<java.util.Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT connection_id, code_verifier, expires_at, used FROM oauth_grants WHERE state_hash = ?", hash);
+        List<Pending> rows = jdbc.query(
+                "SELECT connection_id, code_verifier, expires_at FROM oauth_grants WHERE state_hash = ?",
+                (rs, i) -> new Pending(rs.getLong(1), rs.getString(2),
+                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant()), hash);
         if (rows.isEmpty()) {
             throw new GrantFailed("This sign-in is not known to mailgate. Start Grant Access again from mailgate.");
         }
-        var row = rows.get(0);
+        Pending row = rows.get(0);
         // One use only: whoever flips the flag first completes the grant; a replayed answer is refused.
         if (jdbc.update("UPDATE oauth_grants SET used = TRUE WHERE state_hash = ? AND used = FALSE", hash) != 1) {
             throw new GrantFailed("This sign-in was already used. Start Grant Access again from mailgate.");
         }
-        Instant expires = ((java.sql.Timestamp) row.get("expires_at")).toInstant();
-        if (clock.instant().isAfter(expires)) {
+        if (clock.instant().isAfter(row.expiresAt())) {
             throw new GrantFailed("This sign-in expired. Start Grant Access again from mailgate.");
         }
         if (callback.isError()) {
             throw new GrantFailed(callback.describeError());
         }
-        long connectionId = ((Number) row.get("connection_id")).longValue();
+        long connectionId = row.connectionId();
         ConnectionEntity connection = connections.byId(connectionId)
                 .orElseThrow(() -> new GrantFailed("The connection no longer exists."));
-        String verifier = cipher.decryptString((String) row.get("code_verifier"), "oauth-grant:" + hash);
+        String verifier = cipher.decryptString(row.codeVerifier(), "oauth-grant:" + hash);
         var http = graph.httpClient(connection, connections.trustedCertificates(connectionId));
         TokenResponse tokens;
         try {
@@ -111,6 +115,10 @@ class GrantAccess {
         }
         connections.grantAccount(connectionId, tokens.refreshToken(), tokens.username());
         return new Completed(tokens.username(), connection.getApiName());
+    }
+
+    void installCertificate(OrgRef org, String apiName, String material, String password) {
+        connections.installOAuthCertificate(org, apiName, material, password);
     }
 
     static String hash(String state) {

@@ -75,6 +75,30 @@ class GraphIngestTest extends IngestTestSupport {
     }
 
     @Test
+    void appOnlyAccessReadsAMailboxWithoutASignedInAccount() {
+        String apiName = unique("apponly");
+        String address = apiName + "@contoso.example";
+        Map<String, Object> oauth = new java.util.HashMap<>(Map.of("clientId", EntraSimulator.CLIENT_ID,
+                "clientSecret", EntraSimulator.SECRET, "emailAddress", address, "appOnly", true));
+        Reply noTenant = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
+                "apiName", apiName, "name", "Unattended", "protocol", "OAUTH", "oauth", oauth));
+        assertThat(noTenant.status()).isEqualTo(400);
+        assertThat(noTenant.json().get("errors").findValuesAsText("field")).contains("oauth.tenantId");
+
+        oauth.put("tenantId", EntraSimulator.TENANT);
+        GRAPH.acceptTokens(token -> ENTRA.scopesOf(token) != null);
+        GraphSimulator.Mailbox mailbox = GRAPH.mailbox(address);
+        GraphSimulator.Message alert = mailbox.add(mailbox.wellKnown("inbox"), "App-only " + apiName, Instant.now());
+        Reply created = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
+                "apiName", apiName, "name", "Unattended", "protocol", "OAUTH", "oauth", oauth,
+                "polling", Map.of("intervalSeconds", 1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(messages(apiName)).extracting(m -> m.get("subject").asText()).contains("App-only " + apiName));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alert.read).isTrue());
+    }
+
+    @Test
     void aBadStateAnswersAClearPage() {
         Reply missing = page("/email-oauth?code=abc");
         assertThat(missing.status()).isEqualTo(400);
