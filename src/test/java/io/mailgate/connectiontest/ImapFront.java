@@ -57,7 +57,7 @@ public final class ImapFront implements AutoCloseable {
     }
 
     /** Everything clients sent, as the server would read it (after TLS, in clear). */
-    String received() {
+    public String received() {
         synchronized (seen) {
             return seen.toString(StandardCharsets.ISO_8859_1);
         }

@@ -109,4 +109,48 @@ class ConnectionTestApiTest extends IngestTestSupport {
             assertThat(unknown.json().get("errors").findValuesAsText("field")).contains("sha256");
         }
     }
+
+    @Test
+    void aStartTlsRouteIngestsOverTlsAndNeverFallsBackToClearText() throws Exception {
+        Mailbox mailbox = mailbox();
+        TestCertificates.Issued certificate = TestCertificates.selfSigned("localhost", List.of("localhost"));
+        try (ImapFront startTls = ImapFront.startTls(certificate, MAIL.getImap().getPort());
+             ImapFront plain = ImapFront.plain(MAIL.getImap().getPort())) {
+            // Against a server that offers no STARTTLS the route fails before sending any credential.
+            Map<String, Object> clear = imapConnection(unique("nostarttls"), mailbox, mailbox.password());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> clearImap = (Map<String, Object>) clear.get("imap");
+            clearImap.put("host", "localhost");
+            clearImap.put("port", plain.port());
+            clearImap.put("encryption", "STARTTLS");
+            String refused = createConnection(clear);
+            deliver(mailbox, message(newMessageId(), "Only over TLS", "x"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(status(refused).get("lastErrorCode").asText()).isEqualTo("TLS_NOT_OFFERED"));
+            assertThat(plain.received()).doesNotContain("LOGIN").doesNotContain(mailbox.password());
+            assertThat(seen(mailbox)).isZero();
+            call(HttpMethod.DELETE, "/api/v1/orgs/default/connections/" + refused, admin(), null);
+
+            // With STARTTLS offered and the certificate trusted (uploaded as PEM), the route ingests.
+            Map<String, Object> request = imapConnection(unique("starttls"), mailbox, mailbox.password());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> imap = (Map<String, Object>) request.get("imap");
+            imap.put("host", "localhost");
+            imap.put("port", startTls.port());
+            imap.put("encryption", "STARTTLS");
+            request.put("enabled", false);
+            String connection = createConnection(request);
+            org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+            headers.set(org.springframework.http.HttpHeaders.AUTHORIZATION, admin());
+            headers.setContentType(org.springframework.http.MediaType.parseMediaType("application/x-pem-file"));
+            var upload = http.exchange("/api/v1/orgs/default/connections/" + connection + "/trusted-certificates",
+                    HttpMethod.POST, new org.springframework.http.HttpEntity<>(
+                            io.mailgate.tls.Certificates.toPem(certificate.certificate()), headers), String.class);
+            assertThat(upload.getStatusCode().value()).as(upload.getBody()).isEqualTo(201);
+            request.put("enabled", true);
+            assertThat(call(HttpMethod.PUT, "/api/v1/orgs/default/connections/" + connection, admin(), request)
+                    .status()).isEqualTo(200);
+            assertThat(awaitMessages(connection, 1).get(0).get("subject").asText()).isEqualTo("Only over TLS");
+        }
+    }
 }

@@ -20,12 +20,13 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The same pipeline on PostgreSQL: Flyway's migrations (including large-object storage of raw messages),
- * the repositories, and the change feed. CI starts PostgreSQL and sets MAILGATE_TEST_POSTGRES_URL; a
+ * the repositories, and the change feed. CI starts PostgreSQL and sets MAILGATE_TEST_POSTGRES_INGEST_URL; a
  * developer without PostgreSQL skips this class, CI never does.
  */
 class PostgresIngestTest extends IngestTestSupport {
 
-    static final String URL = System.getenv("MAILGATE_TEST_POSTGRES_URL");
+    /** Its own database: the system tests bootstrap another admin in MAILGATE_TEST_POSTGRES_URL's. */
+    static final String URL = System.getenv("MAILGATE_TEST_POSTGRES_INGEST_URL");
 
     @Autowired
     JdbcTemplate jdbc;
@@ -33,9 +34,9 @@ class PostgresIngestTest extends IngestTestSupport {
     @BeforeAll
     static void requirePostgres() {
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(URL).as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)").isNotBlank();
+            assertThat(URL).as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_INGEST_URL)").isNotBlank();
         }
-        assumeThat(URL).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
+        assumeThat(URL).as("MAILGATE_TEST_POSTGRES_INGEST_URL").isNotBlank();
     }
 
     @DynamicPropertySource
