@@ -59,7 +59,7 @@ final class FailureCodes {
                     return new Failure("HOSTNAME_MISMATCH", "The server's certificate is for another host name.");
                 }
             }
-            if (t.getMessage() != null && t.getMessage().contains("STARTTLS is required")) {
+            if (t.getMessage() != null && t.getMessage().contains("STARTTLS") && t.getMessage().contains("required")) {
                 return new Failure("TLS_NOT_OFFERED", "The server does not offer STARTTLS; credentials were not sent.");
             }
         }
