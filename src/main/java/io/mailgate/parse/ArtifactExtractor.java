@@ -65,6 +65,9 @@ final class ArtifactExtractor {
 
     void addresses(String headerName, List<EmailAddress> addresses) {
         for (EmailAddress address : addresses) {
+            if (address.address().indexOf('@') < 0) {
+                continue; // a display name split at its comma, or a local name: nothing to look up
+            }
             add(ArtifactType.EMAIL_ADDRESS, address.address(), "header:" + headerName);
         }
     }
@@ -250,7 +253,8 @@ final class ArtifactExtractor {
         for (String value : values) {
             String noComments = stripComments(value);
             String[] segments = noComments.split(";");
-            for (int i = 1; i < segments.length; i++) { // segment 0 is the authserv-id
+            // segment 0 is the authserv-id, except from Exchange Online, which leaves it out
+            for (int i = 0; i < segments.length; i++) {
                 String segment = segments[i].strip().replaceAll("\\s+", " ");
                 Matcher m = AUTH_METHOD.matcher(segment);
                 if (m.matches()) {

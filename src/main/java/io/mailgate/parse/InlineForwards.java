@@ -20,6 +20,9 @@ final class InlineForwards {
     private static final Pattern SEPARATOR = Pattern.compile(
             "(?im)^[ \\t]*(?:-{2,}[ \\t]*(?:forwarded message|original message)[ \\t]*-{2,}|begin forwarded message:|_{20,})[ \\t]*\\r?$");
     private static final Set<String> FIELDS = Set.of("from", "sent", "date", "to", "cc", "subject", "reply-to");
+    private static final Set<String> ADDRESS_FIELDS = Set.of("from", "to", "cc", "reply-to");
+    /** One "Display Name <address>" of a list Outlook separates with ';', the name unquoted and maybe holding a comma. */
+    private static final Pattern NAMED = Pattern.compile("^\\s*([^\"<>;]*?)\\s*<([^<>\\s]+)>\\s*$");
     private static final Pattern MAILTO = Pattern.compile("\\[mailto:([^\\]\\s]+)\\]");
 
     private InlineForwards() {
@@ -60,6 +63,9 @@ final class InlineForwards {
                 break;
             }
             String value = MAILTO.matcher(line.substring(colon + 1).strip()).replaceAll("<$1>");
+            if (ADDRESS_FIELDS.contains(name.toLowerCase(Locale.ROOT))) {
+                value = quoteNames(value);
+            }
             fields.add(new HeaderBlock.Field(name.equalsIgnoreCase("sent") ? "Date" : name, value, true));
         }
         HeaderBlock block = new HeaderBlock(fields, 0);
@@ -82,5 +88,19 @@ final class InlineForwards {
         draft.rawSha256 = java.util.HexFormat.of().formatHex(ContentFingerprint.sha256().digest(section));
         draft.contentFingerprint = draft.rawSha256;
         return draft;
+    }
+
+    /** Outlook writes "Weber, Lisa <lisa@example.com>; Other <o@example.com>": quote the names, use commas. */
+    private static String quoteNames(String value) {
+        List<String> out = new ArrayList<>();
+        for (String piece : value.split(";")) {
+            Matcher m = NAMED.matcher(piece);
+            if (m.matches() && !m.group(1).isEmpty()) {
+                out.add("\"" + m.group(1) + "\" <" + m.group(2) + ">");
+            } else if (!piece.isBlank()) {
+                out.add(piece.strip());
+            }
+        }
+        return String.join(", ", out);
     }
 }

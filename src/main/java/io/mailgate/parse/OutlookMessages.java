@@ -21,6 +21,7 @@ import org.apache.poi.hmef.attribute.MAPIStringAttribute;
 import org.apache.poi.hmef.attribute.TNEFAttribute;
 import org.apache.poi.hmef.attribute.TNEFDateAttribute;
 import org.apache.poi.hmef.attribute.TNEFProperty;
+import org.apache.poi.hmef.attribute.TNEFStringAttribute;
 import org.apache.poi.hsmf.MAPIMessage;
 import org.apache.poi.hsmf.datatypes.AttachmentChunks;
 import org.apache.poi.hsmf.datatypes.ByteChunk;
@@ -157,7 +158,9 @@ final class OutlookMessages {
             draft.envelope(headerBlock(transport, limits));
         }
         if (draft.subject == null) {
-            draft.subject = blankToNull(quietly(message::getSubject));
+            draft.subject = firstNonBlank(quietly(message::getSubject),
+                    mapiString(message.getMessageMAPIAttribute(MAPIProperty.SUBJECT)),
+                    quietly(() -> TNEFStringAttribute.getAsString(message.getMessageAttribute(TNEFProperty.ID_SUBJECT))));
         }
         if (draft.from.isEmpty()) {
             String email = mapiString(message.getMessageMAPIAttribute(MAPIProperty.SENDER_EMAIL_ADDRESS));
