@@ -52,6 +52,10 @@ public final class MimeParser {
      */
     public ParsedEmail parse(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
         Objects.requireNonNull(filter, "filter");
+        return StreamProviderLoader.<ParsedEmail, MalformedEmailException, RuntimeException>with(() -> parseWithin(rawFile, filter));
+    }
+
+    private ParsedEmail parseWithin(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
         try (ParseRun run = new ParseRun(limits, filter)) {
             return parseMime(rawFile, run, 0);
         } catch (IOException e) {
@@ -70,6 +74,13 @@ public final class MimeParser {
      */
     public void copyAttachment(Path rawFile, int index, OutputStream out) throws MalformedEmailException, IOException {
         Objects.requireNonNull(out, "out");
+        StreamProviderLoader.<Void, MalformedEmailException, IOException>with(() -> {
+            copyWithin(rawFile, index, out);
+            return null;
+        });
+    }
+
+    private void copyWithin(Path rawFile, int index, OutputStream out) throws MalformedEmailException, IOException {
         try (Opened opened = open(rawFile)) {
             int seen = 0;
             for (Leaf leaf : new MimeWalker(limits).walk(opened.message(), opened.headers())) {
