@@ -5,7 +5,6 @@ import java.net.URL;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Works around a cost in Jakarta Mail 2.1: every InternetHeaders, MimeMultipart and MimeUtility.decode
