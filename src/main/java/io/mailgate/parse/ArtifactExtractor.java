@@ -15,7 +15,14 @@ import java.util.regex.Pattern;
  * <p>Plain regular expressions over decoded text, which also covers HTML once entities are decoded:
  * an href value sits between quotes or ends at {@code >}, both of which end a URL match. Every pattern
  * starts only at a token boundary and consumes possessively, so matching stays linear in the text
- * length even on hostile input. Defanged forms (hxxp, [.]) are not recognised yet.
+ * length even on hostile input.
+ *
+ * <p>Defanged indicators as analysts and reporters write them ({@code hxxp[:]//bad[.]example},
+ * {@code user[@]bad[.]example}) are refanged before matching. URLs wrapped by a redirector or a
+ * rewriting gateway (Microsoft Safe Links, Proofpoint URL Defense, Google's /url, any link whose
+ * {@code url}/{@code u}/{@code q}/{@code target}/... parameter is itself a URL) also yield the target;
+ * the wrapper is dropped when it is a security gateway's, kept otherwise (an abused open redirect is
+ * evidence). Every artifact passes the organization's {@link ArtifactFilter}.
  */
 final class ArtifactExtractor {
 
@@ -32,11 +39,35 @@ final class ArtifactExtractor {
     private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:.]{2,45}+(?![\\w:])");
     private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);");
 
+    private static final Pattern DEFANGED = Pattern.compile(
+            "(?i)\\bhxxps?(?=\\[?:)|\\[(?:\\.|dot|:|://|@|at)\\]|\\((?:\\.|dot)\\)|\\{\\.\\}");
+    private static final Pattern QUERY_PARAM = Pattern.compile("[?&]([A-Za-z_]{1,12})=([^&#]*+)");
+    private static final java.util.Set<String> TARGET_PARAMS = java.util.Set.of(
+            "url", "u", "q", "target", "dest", "destination", "redirect", "redirect_url", "link", "goto", "to", "r");
+    /** Rewriters run by the recipient's own security gateway: their wrapper is noise, only the target counts. */
+    private static final java.util.List<String> GATEWAY_HOSTS = java.util.List.of(
+            "safelinks.protection.outlook.com", "urldefense.proofpoint.com", "urldefense.com");
+    private static final Pattern RECEIVED_FROM_IP = Pattern.compile(
+            "[\\[(](?:IPv6:)?([0-9A-Fa-f:.]{2,45})[\\])]");
+    private static final Pattern AUTH_METHOD = Pattern.compile("(?i)^(spf|dkim|dmarc)\\s*=\\s*([A-Za-z]+)(.*)$");
+
     private final Map<String, Artifact> found = new LinkedHashMap<>();
+    private final ArtifactFilter filter;
     private boolean capped;
+
+    ArtifactExtractor() {
+        this(ArtifactFilter.none());
+    }
+
+    ArtifactExtractor(ArtifactFilter filter) {
+        this.filter = filter;
+    }
 
     void addresses(String headerName, List<EmailAddress> addresses) {
         for (EmailAddress address : addresses) {
+            if (address.address().indexOf('@') < 0) {
+                continue; // a display name split at its comma, or a local name: nothing to look up
+            }
             add(ArtifactType.EMAIL_ADDRESS, address.address(), "header:" + headerName);
         }
     }
@@ -45,19 +76,10 @@ final class ArtifactExtractor {
         if (text == null || text.isEmpty()) {
             return;
         }
+        text = refang(text);
         Matcher url = URL.matcher(text);
         while (url.find()) {
-            String value = trimTrailingPunctuation(url.group());
-            if (add(ArtifactType.URL, value, foundIn)) {
-                String host = host(value);
-                if (host != null) {
-                    if (IPV4.matcher(host).matches() || isIpv6(host)) {
-                        add(ArtifactType.IP_ADDRESS, host, foundIn);
-                    } else if (isDomain(host)) {
-                        add(ArtifactType.DOMAIN, host, foundIn);
-                    }
-                }
-            }
+            url(trimTrailingPunctuation(url.group()), foundIn, 0);
         }
         Matcher ipv4 = IPV4.matcher(text);
         while (ipv4.find()) {
@@ -84,6 +106,189 @@ final class ArtifactExtractor {
         }
     }
 
+    /** A URL, its host, and the target it wraps (a few levels at most: wrappers wrap wrappers). */
+    private void url(String value, String foundIn, int level) {
+        String target = level < 4 ? unwrap(value) : null;
+        String host = host(value);
+        boolean gateway = target != null && host != null && GATEWAY_HOSTS.stream().anyMatch(
+                g -> host.equals(g) || host.endsWith("." + g));
+        if (!gateway && add(ArtifactType.URL, value, foundIn) && host != null) {
+            if (IPV4.matcher(host).matches() || isIpv6(host)) {
+                add(ArtifactType.IP_ADDRESS, host, foundIn);
+            } else if (isDomain(host)) {
+                add(ArtifactType.DOMAIN, host, foundIn);
+            }
+        }
+        if (target != null) {
+            url(target, foundIn, level + 1);
+        }
+    }
+
+    /** The URL a redirector or link rewriter points to, when it is written in the link itself; else null. */
+    static String unwrap(String url) {
+        String host = host(url);
+        if (host == null) {
+            return null;
+        }
+        if (host.equals("urldefense.com") || host.endsWith(".urldefense.com")) {
+            int start = url.indexOf("/v3/__");
+            int end = start < 0 ? -1 : url.indexOf("__;", start + 6);
+            if (end > start) {
+                return asUrl(url.substring(start + 6, end));
+            }
+        }
+        Matcher m = QUERY_PARAM.matcher(url);
+        while (m.find()) {
+            if (!TARGET_PARAMS.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String raw = m.group(2);
+            if (host.endsWith("urldefense.proofpoint.com") && url.contains("/v2/")) {
+                raw = raw.replace('-', '%').replace('_', '/');
+            }
+            String target = asUrl(percentDecode(raw));
+            if (target != null) {
+                return target;
+            }
+        }
+        return null;
+    }
+
+    private static String asUrl(String candidate) {
+        Matcher m = URL.matcher(candidate);
+        return m.lookingAt() && m.end() == candidate.length() ? trimTrailingPunctuation(candidate) : null;
+    }
+
+    /** Percent-decoding as UTF-8 (Latin-1 where the bytes are not UTF-8); '+' is a space only in forms, so kept. */
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return CharsetFallback.decode(bytes.toByteArray(), "utf-8");
+    }
+
+    /** hxxp → http, [.] (.) [dot] → ., [:] → :, [@] [at] → @; other text untouched. */
+    static String refang(String text) {
+        Matcher m = DEFANGED.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        do {
+            String d = m.group().toLowerCase(Locale.ROOT);
+            String replacement;
+            if (d.startsWith("h")) {
+                replacement = d.endsWith("s") ? "https" : "http";
+            } else if (d.contains("://")) {
+                replacement = "://";
+            } else if (d.contains(":")) {
+                replacement = ":";
+            } else if (d.contains("@") || d.contains("at")) {
+                replacement = "@";
+            } else {
+                replacement = ".";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        } while (m.find());
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * The originating IP: in the oldest Received header whose "from" clause names a public address
+     * that the filter keeps (hops inside the organization are skipped), that address.
+     *
+     * @param received Received header values, newest (topmost) first, as they appear
+     */
+    void received(List<String> received) {
+        for (int i = received.size() - 1; i >= 0; i--) {
+            String value = received.get(i);
+            String lower = value.toLowerCase(Locale.ROOT);
+            int from = lower.startsWith("from ") ? 0 : lower.indexOf(" from ");
+            if (from < 0) {
+                continue;
+            }
+            int by = lower.indexOf(" by ", from);
+            String clause = value.substring(from, by < 0 ? value.length() : by);
+            Matcher m = RECEIVED_FROM_IP.matcher(clause);
+            while (m.find()) {
+                byte[] bytes = IpAddresses.parse(m.group(1));
+                if (bytes == null || IpAddresses.isInternal(bytes)) {
+                    continue;
+                }
+                String ip = m.group(1).toLowerCase(Locale.ROOT);
+                if (!filter.drops(ArtifactType.ORIGINATING_IP, ip)) {
+                    add(ArtifactType.ORIGINATING_IP, ip, "header:Received");
+                    return;
+                }
+            }
+        }
+    }
+
+    /** X-Originating-IP (Exchange, webmail): the client's address, in brackets or not. */
+    void originatingIpHeader(String value) {
+        if (value == null) {
+            return;
+        }
+        String ip = value.strip().replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
+        byte[] bytes = IpAddresses.parse(ip);
+        if (bytes != null && !IpAddresses.isInternal(bytes)) {
+            add(ArtifactType.ORIGINATING_IP, ip, "header:X-Originating-IP");
+        }
+    }
+
+    /** SPF, DKIM and DMARC results of Authentication-Results headers (RFC 8601), comments removed. */
+    void authenticationResults(List<String> values) {
+        for (String value : values) {
+            String noComments = stripComments(value);
+            String[] segments = noComments.split(";");
+            // segment 0 is the authserv-id, except from Exchange Online, which leaves it out
+            for (int i = 0; i < segments.length; i++) {
+                String segment = segments[i].strip().replaceAll("\\s+", " ");
+                Matcher m = AUTH_METHOD.matcher(segment);
+                if (m.matches()) {
+                    String result = m.group(1).toLowerCase(Locale.ROOT) + "=" + m.group(2).toLowerCase(Locale.ROOT)
+                            + m.group(3).replaceAll("\\s*=\\s*", "=");
+                    add(ArtifactType.AUTH_RESULT, result.strip(), "header:Authentication-Results");
+                }
+            }
+        }
+    }
+
+    private static String stripComments(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        int depth = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (depth == 0) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Another message's artifacts (an attached or forwarded one), under a prefix saying where it was. */
+    void nested(String prefix, List<Artifact> artifacts) {
+        for (Artifact artifact : artifacts) {
+            add(artifact.type(), artifact.value(), prefix + "/" + artifact.foundIn());
+        }
+    }
+
     void html(String foundIn, String html) {
         if (html != null) {
             text(foundIn, decodeEntities(html));
@@ -96,6 +301,8 @@ final class ArtifactExtractor {
             add(ArtifactType.FILE_NAME, attachment.name(), foundIn);
         }
         add(ArtifactType.FILE_HASH_SHA256, attachment.sha256(), foundIn);
+        add(ArtifactType.FILE_HASH_SHA1, attachment.sha1(), foundIn);
+        add(ArtifactType.FILE_HASH_MD5, attachment.md5(), foundIn);
     }
 
     List<Artifact> artifacts() {
@@ -113,6 +320,9 @@ final class ArtifactExtractor {
         String key = type + "\u0000" + value;
         if (found.containsKey(key)) {
             return true;
+        }
+        if (filter.drops(type, value)) {
+            return false;
         }
         if (found.size() >= MAX_ARTIFACTS) {
             capped = true;

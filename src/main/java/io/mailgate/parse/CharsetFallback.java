@@ -34,11 +34,32 @@ final class CharsetFallback {
     private CharsetFallback() {
     }
 
+    /**
+     * Names already looked up. The JDK asks its charset providers through a ServiceLoader for every
+     * name outside the standard set (ISO-2022-JP, Shift_JIS, and every unknown name): costly per part.
+     * Bounded, as the names come from hostile mail.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Charset>> KNOWN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 512;
+
     /** The charset for a MIME name, or null when Java does not know it. */
     static Charset lookup(String mimeName) {
         if (mimeName == null || mimeName.isBlank()) {
             return null;
         }
+        java.util.Optional<Charset> known = KNOWN.get(mimeName);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        Charset charset = lookupUncached(mimeName);
+        if (KNOWN.size() < MAX_KNOWN && mimeName.length() <= 64) {
+            KNOWN.put(mimeName, java.util.Optional.ofNullable(charset));
+        }
+        return charset;
+    }
+
+    private static Charset lookupUncached(String mimeName) {
         String name = mimeName.trim();
         int language = name.indexOf('*'); // RFC 2231 language suffix: "utf-8*en"
         if (language > 0) {

@@ -61,7 +61,7 @@ final class DecodedBudget {
         };
     }
 
-    private void charge(long n) throws ExceededException {
+    void charge(long n) throws ExceededException {
         used += n;
         if (used > limit) {
             throw new ExceededException(limit);

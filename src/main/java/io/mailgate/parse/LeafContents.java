@@ -4,7 +4,11 @@ import io.mailgate.parse.MalformedEmailException.Reason;
 import io.mailgate.parse.MimeWalker.Kind;
 import io.mailgate.parse.MimeWalker.Leaf;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,11 @@ final class LeafContents {
      *                       not worth a FILE_NAME artifact)
      */
     record Result(String textBody, String htmlBody, List<Attachment> attachments, List<Boolean> namedByMessage,
-                  boolean truncated) {
+                  boolean truncated, List<Nested> nested) {
+    }
+
+    /** An attachment that carries a message, its decoded bytes copied to a temporary file. */
+    record Nested(int attachmentIndex, AttachedMessage.Format format, Path file, int depth) {
     }
 
     private final ParseLimits limits;
@@ -37,14 +45,17 @@ final class LeafContents {
     private boolean truncated;
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<Boolean> namedByMessage = new ArrayList<>();
+    private final List<Nested> nested = new ArrayList<>();
+    private final ParseRun run;
 
-    private LeafContents(ParseLimits limits) {
-        this.limits = limits;
-        this.budget = new DecodedBudget(limits.maxDecodedBytes());
+    private LeafContents(ParseRun run) {
+        this.limits = run.limits();
+        this.budget = run.budget();
+        this.run = run;
     }
 
-    static Result read(List<Leaf> leaves, ParseLimits limits) throws MalformedEmailException, IOException {
-        LeafContents contents = new LeafContents(limits);
+    static Result read(List<Leaf> leaves, ParseRun run) throws MalformedEmailException, IOException {
+        LeafContents contents = new LeafContents(run);
         for (Leaf leaf : leaves) {
             if (leaf.kind() == Kind.ATTACHMENT) {
                 contents.addAttachment(leaf);
@@ -54,7 +65,7 @@ final class LeafContents {
         }
         return new Result(contents.text == null ? null : contents.text.toString(),
                 contents.html == null ? null : contents.html.toString(),
-                contents.attachments, contents.namedByMessage, contents.truncated);
+                contents.attachments, contents.namedByMessage, contents.truncated, contents.nested);
     }
 
     private void addBody(Leaf leaf) throws MalformedEmailException, IOException {
@@ -87,8 +98,18 @@ final class LeafContents {
         int index = attachments.size();
         PartInfo info = leaf.info();
         AttachmentDigester.Digests digests;
+        AttachedMessage.Format format = AttachedMessage.Format.of(info.mimeType(), info.fileName());
         try (InputStream in = budget.meter(PartContent.open(leaf.part(), info))) {
-            digests = AttachmentDigester.digest(in);
+            if (format == null) {
+                digests = AttachmentDigester.digest(in);
+            } else {
+                // one pass: the digests, and the bytes for parsing the message inside
+                Path copy = run.newTempFile();
+                try (OutputStream out = Files.newOutputStream(copy)) {
+                    digests = AttachmentDigester.digest(new TeeInputStream(in, out));
+                }
+                nested.add(new Nested(index, format, copy, leaf.depth() + 1));
+            }
         } catch (DecodedBudget.ExceededException e) {
             throw e.toMalformed();
         } catch (IOException e) {
@@ -126,5 +147,33 @@ final class LeafContents {
         String subtype = info.mimeType().substring(info.mimeType().indexOf('/') + 1);
         String extension = EXTENSIONS.getOrDefault(info.mimeType(), subtype.matches("[a-z0-9]{1,5}") ? subtype : "bin");
         return "untitled-" + index + "." + extension;
+    }
+
+    /** Copies what is read to {@code out}. */
+    private static final class TeeInputStream extends FilterInputStream {
+        private final OutputStream out;
+
+        TeeInputStream(InputStream in, OutputStream out) {
+            super(in);
+            this.out = out;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                out.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                out.write(buffer, offset, n);
+            }
+            return n;
+        }
     }
 }

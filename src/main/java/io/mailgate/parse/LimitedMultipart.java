@@ -64,6 +64,21 @@ final class LimitedMultipart extends MimeMultipart {
             this.headerBlock = headerBlock;
         }
 
+        /**
+         * A part over the shared file whose header block we already read: Jakarta's own header parsing
+         * is skipped (it would read the same bytes again, and look its StreamProvider up each time).
+         */
+        WalkedBodyPart(SharedInputStream shared, HeaderBlock headerBlock) {
+            super();
+            this.headerBlock = headerBlock;
+            for (HeaderBlock.Field field : headerBlock.fields()) {
+                if (field.wellFormed()) {
+                    headers.addHeader(field.name(), field.value());
+                }
+            }
+            this.contentStream = shared.newStream(headerBlock.bodyOffset(), -1);
+        }
+
         WalkedBodyPart(InternetHeaders headers, byte[] content) throws MessagingException {
             super(headers, content);
             this.headerBlock = null;
@@ -107,7 +122,7 @@ final class LimitedMultipart extends MimeMultipart {
         } catch (IOException unreadable) {
             throw new MessagingException("cannot read the headers of a body part", unreadable);
         }
-        return new WalkedBodyPart(in, headerBlock);
+        return new WalkedBodyPart(shared, headerBlock);
     }
 
     @Override

@@ -36,14 +36,32 @@ public final class MimeParser {
         this.session = Session.getInstance(properties);
     }
 
-    /** Parses raw RFC 5322 bytes stored in a file. Streams: never holds the whole message or an attachment in memory. */
+    /** Parses raw RFC 5322 bytes stored in a file, keeping every artifact. Same as {@code parse(rawFile, ArtifactFilter.none())}. */
     public ParsedEmail parse(Path rawFile) throws MalformedEmailException {
-        try {
-            return doParse(rawFile);
+        return parse(rawFile, ArtifactFilter.none());
+    }
+
+    /**
+     * Parses raw RFC 5322 bytes stored in a file. Streams: never holds the whole message or an
+     * attachment in memory (Outlook .msg and winmail.dat attachments are the exception: POI reads them
+     * whole, so they are parsed only up to {@value #MAX_IN_MEMORY_BYTES} bytes). Attached messages are
+     * parsed too, within the same limits: their depth adds to the depth of the part they are in, and
+     * parts and decoded bytes are counted across all of them.
+     *
+     * @param filter artifacts the organization does not want (its own domains, internal ranges)
+     */
+    public ParsedEmail parse(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
+        Objects.requireNonNull(filter, "filter");
+        return StreamProviderLoader.<ParsedEmail, MalformedEmailException, RuntimeException>with(() -> parseWithin(rawFile, filter));
+    }
+
+    private ParsedEmail parseWithin(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
+        try (ParseRun run = new ParseRun(limits, filter)) {
+            return parseMime(rawFile, run, 0);
         } catch (IOException e) {
             throw new MalformedEmailException(Reason.UNREADABLE, "cannot read " + rawFile.getFileName() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // Jakarta Mail is not written for hostile input; whatever slips through is a bad message, not a crash.
+        } catch (RuntimeException | StackOverflowError e) {
+            // Jakarta Mail and POI are not written for hostile input; whatever slips through is a bad message, not a crash.
             throw new MalformedEmailException(Reason.UNREADABLE, "unexpected failure while parsing: " + e, e);
         }
     }
@@ -56,6 +74,13 @@ public final class MimeParser {
      */
     public void copyAttachment(Path rawFile, int index, OutputStream out) throws MalformedEmailException, IOException {
         Objects.requireNonNull(out, "out");
+        StreamProviderLoader.<Void, MalformedEmailException, IOException>with(() -> {
+            copyWithin(rawFile, index, out);
+            return null;
+        });
+    }
+
+    private void copyWithin(Path rawFile, int index, OutputStream out) throws MalformedEmailException, IOException {
         try (Opened opened = open(rawFile)) {
             int seen = 0;
             for (Leaf leaf : new MimeWalker(limits).walk(opened.message(), opened.headers())) {
@@ -88,48 +113,65 @@ public final class MimeParser {
         throw new IndexOutOfBoundsException("no attachment with index " + index);
     }
 
-    private ParsedEmail doParse(Path rawFile) throws MalformedEmailException, IOException {
-        try (Opened opened = open(rawFile)) {
+    /** Outlook .msg and TNEF files larger than this are kept as attachments without being parsed. */
+    static final long MAX_IN_MEMORY_BYTES = 64L * 1024 * 1024;
+
+    ParsedEmail parseMime(Path rawFile, ParseRun run, int depth) throws MalformedEmailException, IOException {
+        try (Opened opened = open(rawFile, depth)) {
             HeaderBlock headers = opened.headers();
             ContentFingerprint.Result fingerprint = ContentFingerprint.compute(headers, rawFile);
-            List<Leaf> leaves = new MimeWalker(limits).walk(opened.message(), headers);
+            List<Leaf> leaves = new MimeWalker(limits, run.counter()).walk(opened.message(), headers, depth);
 
-            LeafContents.Result contents = LeafContents.read(leaves, limits);
+            LeafContents.Result contents = LeafContents.read(leaves, run);
 
-            String subject = EncodedWords.decode(headers.first("Subject"));
-            List<EmailAddress> from = EnvelopeFields.addresses(headers.all("From"));
-            List<EmailAddress> to = EnvelopeFields.addresses(headers.all("To"));
-            List<EmailAddress> cc = EnvelopeFields.addresses(headers.all("Cc"));
-            List<EmailAddress> replyTo = EnvelopeFields.addresses(headers.all("Reply-To"));
-
-            ArtifactExtractor artifacts = new ArtifactExtractor();
-            artifacts.addresses("From", from);
-            artifacts.addresses("To", to);
-            artifacts.addresses("Cc", cc);
-            artifacts.addresses("Reply-To", replyTo);
-            artifacts.text("subject", subject);
-            artifacts.text("textBody", contents.textBody());
-            artifacts.html("htmlBody", contents.htmlBody());
-            for (int i = 0; i < contents.attachments().size(); i++) {
-                artifacts.attachment(contents.attachments().get(i), contents.namedByMessage().get(i));
+            Draft draft = new Draft();
+            draft.envelope(headers);
+            draft.textBody = contents.textBody();
+            draft.htmlBody = contents.htmlBody();
+            draft.attachments.addAll(contents.attachments());
+            draft.namedByMessage.addAll(contents.namedByMessage());
+            draft.truncated = contents.truncated();
+            draft.contentFingerprint = fingerprint.fingerprint();
+            draft.rawSize = fingerprint.rawSize();
+            draft.rawSha256 = fingerprint.rawSha256();
+            for (LeafContents.Nested nested : contents.nested()) {
+                Attachment attachment = contents.attachments().get(nested.attachmentIndex());
+                ParsedEmail message = parseNested(nested.format(), nested.file(), run, nested.depth());
+                if (message != null) {
+                    draft.attached.add(new AttachedMessage(nested.format(), "attachment:" + attachment.name(),
+                            nested.attachmentIndex(), message));
+                }
             }
+            return draft.build(run, depth);
+        }
+    }
 
-            return new ParsedEmail(
-                    EnvelopeFields.firstMessageId(headers.first("Message-ID")),
-                    EnvelopeFields.firstMessageId(headers.first("In-Reply-To")),
-                    EnvelopeFields.messageIds(String.join(" ", headers.all("References"))),
-                    subject,
-                    from.isEmpty() ? null : from.get(0),
-                    to, cc, replyTo,
-                    EnvelopeFields.date(headers.first("Date")),
-                    headers.headers(),
-                    contents.textBody(), contents.htmlBody(),
-                    contents.attachments(),
-                    artifacts.artifacts(),
-                    fingerprint.fingerprint(),
-                    contents.truncated() || artifacts.capped(),
-                    fingerprint.rawSize(),
-                    fingerprint.rawSha256());
+    /**
+     * A message carried in an attachment, or null when it cannot be read as one (it stays a plain
+     * attachment). Limit violations are not swallowed: they make the whole message a bomb.
+     */
+    ParsedEmail parseNested(AttachedMessage.Format format, Path file, ParseRun run, int depth) throws MalformedEmailException {
+        if (depth > limits.maxDepth()) {
+            throw new MalformedEmailException(Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
+        }
+        try {
+            switch (format) {
+                case RFC822:
+                    return parseMime(file, run, depth);
+                case OUTLOOK_MSG:
+                    return Files.size(file) > MAX_IN_MEMORY_BYTES ? null : OutlookMessages.msg(this, file, run, depth);
+                case TNEF:
+                    return Files.size(file) > MAX_IN_MEMORY_BYTES ? null : OutlookMessages.tnef(this, file, run, depth);
+                default:
+                    return null;
+            }
+        } catch (MalformedEmailException e) {
+            if (e.reason() == Reason.UNREADABLE || e.reason() == Reason.NOT_MIME) {
+                return null;
+            }
+            throw e;
+        } catch (IOException | RuntimeException notAMessage) {
+            return null; // a damaged or mislabelled file: still hashed and listed as an attachment
         }
     }
 
@@ -142,13 +184,17 @@ public final class MimeParser {
     }
 
     private Opened open(Path rawFile) throws MalformedEmailException, IOException {
+        return open(rawFile, 0);
+    }
+
+    private Opened open(Path rawFile, int depth) throws MalformedEmailException, IOException {
         HeaderBlock headers;
         // Our reader first: it enforces maxHeaderBytes before Jakarta Mail buffers the header block.
         try (InputStream in = Files.newInputStream(rawFile)) {
             headers = HeaderBlockReader.readMessage(in, limits.maxHeaderBytes());
         }
         try (InputStream in = Files.newInputStream(rawFile)) {
-            new StructureScanner(limits).scan(in);
+            new StructureScanner(limits).scan(in, depth);
         }
         SharedFileInputStream stream = new SharedFileInputStream(rawFile.toFile());
         try {

@@ -25,29 +25,43 @@ final class MimeWalker {
 
     enum Kind { TEXT_BODY, HTML_BODY, ATTACHMENT }
 
-    /** A leaf of the tree; {@code part} reads its content lazily from the shared file. */
-    record Leaf(Kind kind, MimePart part, PartInfo info) {
+    /**
+     * A leaf of the tree; {@code part} reads its content lazily from the shared file. {@code depth}
+     * counts the multiparts and enclosing messages around it; a message inside it starts one deeper.
+     */
+    record Leaf(Kind kind, MimePart part, PartInfo info, int depth) {
     }
 
     private record Node(MimePart part, HeaderBlock headers, int depth) {
     }
 
     private final ParseLimits limits;
+    private final LimitedMultipart.PartCounter counter;
 
     MimeWalker(ParseLimits limits) {
+        this(limits, new LimitedMultipart.PartCounter(limits));
+    }
+
+    /** A walker that counts parts with a counter shared with the walks of nested messages. */
+    MimeWalker(ParseLimits limits, LimitedMultipart.PartCounter counter) {
         this.limits = limits;
+        this.counter = counter;
     }
 
     List<Leaf> walk(MimeMessage message, HeaderBlock messageHeaders) throws MalformedEmailException {
-        LimitedMultipart.PartCounter counter = new LimitedMultipart.PartCounter(limits);
+        return walk(message, messageHeaders, 0);
+    }
+
+    /** @param baseDepth depth of the message itself: 0 at the top, more for a message nested in another */
+    List<Leaf> walk(MimeMessage message, HeaderBlock messageHeaders, int baseDepth) throws MalformedEmailException {
         List<Leaf> leaves = new ArrayList<>();
         Deque<Node> pending = new ArrayDeque<>();
-        pending.push(new Node(message, messageHeaders, 0));
+        pending.push(new Node(message, messageHeaders, baseDepth));
         while (!pending.isEmpty()) {
             Node node = pending.pop();
             PartInfo info = PartInfo.of(node.headers());
             if (!info.isMultipart()) {
-                leaves.add(new Leaf(classify(info), node.part(), info));
+                leaves.add(new Leaf(classify(info), node.part(), info, node.depth()));
                 continue;
             }
             if (node.depth() + 1 > limits.maxDepth()) {
@@ -59,7 +73,7 @@ final class MimeWalker {
                 // A multipart we cannot split (no boundary line at all, or a broken Content-Type):
                 // show its content as text rather than lose the message.
                 PartInfo asText = new PartInfo("text/plain", info.charset(), null, null, null, info.encoding());
-                leaves.add(new Leaf(Kind.TEXT_BODY, node.part(), asText));
+                leaves.add(new Leaf(Kind.TEXT_BODY, node.part(), asText, node.depth()));
                 continue;
             }
             for (int i = children.size() - 1; i >= 0; i--) {
@@ -115,7 +129,7 @@ final class MimeWalker {
     /**
      * text/plain and text/html parts are the body unless marked as an attachment or named; everything
      * else (other text types such as text/calendar included) is an attachment. A whole message
-     * (message/rfc822) is one attachment: walking into forwarded originals is a separate feature.
+     * (message/rfc822) is one attachment here; {@link MimeParser} parses it as a message of its own.
      */
     static Kind classify(PartInfo info) {
         if (!info.isMessage() && !info.isAttachmentDisposition() && info.fileName() == null) {

@@ -3,7 +3,8 @@ package io.mailgate.parse;
 /**
  * Bounds that keep a hostile or broken message from exhausting memory or time while it is parsed.
  *
- * @param maxDepth        how many multiparts may be nested inside each other
+ * @param maxDepth        how many multiparts and attached messages (message/rfc822, .eml, .msg,
+ *                        winmail.dat) may be nested inside each other, counted together
  * @param maxParts        how many MIME body parts the whole message may have
  * @param maxHeaderBytes  size of one header block (of the message, or of any body part), line ends included
  * @param maxTextChars    characters kept of the text body and, separately, of the HTML body; the rest is cut

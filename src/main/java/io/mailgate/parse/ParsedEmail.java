@@ -19,6 +19,14 @@ import java.util.List;
  * @param truncated          a body was cut at {@link ParseLimits#maxTextChars()} or artifacts were capped
  * @param rawSize            size of the parsed file in bytes
  * @param rawSha256          hex SHA-256 of the parsed file's bytes
+ * @param attachedMessages   messages carried inside this one, parsed into the same shape, in document
+ *                           order: message/rfc822 parts and .eml attachments, Outlook .msg attachments,
+ *                           TNEF winmail.dat, and an inline-forwarded message found in the text body.
+ *                           Their artifacts are also in {@link #artifacts()}, {@code foundIn} prefixed
+ *                           with where the message was ({@code attachment:Invoice.eml/header:From})
+ * @param reported           the message a user reports when this is a phishing report: the first
+ *                           attached .eml/.msg/message/rfc822, else an inline-forwarded message; null when
+ *                           there is none (then this message is itself the one to look at)
  */
 public record ParsedEmail(
         String messageId,
@@ -38,7 +46,9 @@ public record ParsedEmail(
         String contentFingerprint,
         boolean truncated,
         long rawSize,
-        String rawSha256) {
+        String rawSha256,
+        List<AttachedMessage> attachedMessages,
+        AttachedMessage reported) {
 
     public ParsedEmail {
         references = List.copyOf(references);
@@ -48,5 +58,11 @@ public record ParsedEmail(
         headers = List.copyOf(headers);
         attachments = List.copyOf(attachments);
         artifacts = List.copyOf(artifacts);
+        attachedMessages = List.copyOf(attachedMessages);
+    }
+
+    /** The reported original if there is one, else this message: what an analyst investigates. */
+    public ParsedEmail original() {
+        return reported == null ? this : reported.message().original();
     }
 }

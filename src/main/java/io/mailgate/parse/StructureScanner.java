@@ -22,9 +22,11 @@ import java.util.Locale;
  * enforces the same limits itself ({@link LimitedMultipart}), so this scan may be approximate at the
  * margins without letting anything through.
  *
- * <p>Mirrors what the walk does: message/rfc822 parts are not entered, a multipart without a boundary
- * parameter takes the first "--" line of its body as its boundary, and a missing close delimiter is
- * implied by the enclosing one.
+ * <p>Mirrors what the walk does: a multipart without a boundary parameter takes the first "--" line of
+ * its body as its boundary, and a missing close delimiter is implied by the enclosing one. A
+ * message/rfc822 part that is not base64 or quoted-printable encoded is entered as one level deeper
+ * (the parser parses attached messages with the same depth limit), so a bomb of messages nested in
+ * messages fails here too; encoded ones are limited when they are parsed.
  */
 final class StructureScanner {
 
@@ -37,22 +39,33 @@ final class StructureScanner {
         this.limits = limits;
     }
 
-    /** A multipart being scanned; {@code boundary} is null until guessed when the header gave none. */
+    /**
+     * A multipart being scanned; {@code boundary} is null until guessed when the header gave none. A
+     * message frame (an attached message) has no boundary and ends with its enclosing multipart.
+     */
     private static final class Frame {
         String boundary;
+        final boolean message;
 
-        Frame(String boundary) {
+        Frame(String boundary, boolean message) {
             this.boundary = boundary;
+            this.message = message;
         }
     }
 
     void scan(InputStream raw) throws IOException, MalformedEmailException {
+        scan(raw, 0);
+    }
+
+    /** @param baseDepth depth of the message scanned, when it is nested in another */
+    void scan(InputStream raw, int baseDepth) throws IOException, MalformedEmailException {
         LineReader lines = new LineReader(raw);
         List<Frame> open = new ArrayList<>(); // innermost last
         ByteArrayOutputStream line = new ByteArrayOutputStream(MAX_DELIMITER_LINE);
         StringBuilder contentType = null;     // unfolded Content-Type of the header block being read
         boolean inHeaders = true;             // the message starts with its header block
         boolean inContentType = false;
+        boolean encoded = false;              // the part has a base64 / quoted-printable body
         long headerBytes = 0;
         int parts = 0;
         while (true) {
@@ -70,12 +83,20 @@ final class StructureScanner {
                 if (text.isEmpty()) {
                     inHeaders = false;
                     String boundary = multipartBoundary(contentType);
-                    if (boundary != null) {
-                        if (open.size() + 1 > limits.maxDepth()) {
+                    boolean message = boundary == null && !encoded && isMessage(contentType);
+                    if (boundary != null || message) {
+                        if (baseDepth + open.size() + 1 > limits.maxDepth()) {
                             throw new MalformedEmailException(Reason.TOO_DEEP,
                                     "MIME nesting deeper than " + limits.maxDepth() + " levels");
                         }
-                        open.add(new Frame(boundary.isEmpty() ? null : boundary));
+                        open.add(new Frame(boundary == null || boundary.isEmpty() ? null : boundary, message));
+                    }
+                    if (message) {
+                        inHeaders = true; // the attached message's own header block follows
+                        contentType = null;
+                        inContentType = false;
+                        encoded = false;
+                        headerBytes = 0;
                     }
                 } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
                     if (inContentType) {
@@ -83,6 +104,10 @@ final class StructureScanner {
                     }
                 } else {
                     int colon = text.indexOf(':');
+                    if (colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-transfer-encoding")) {
+                        String cte = text.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+                        encoded = cte.startsWith("base64") || cte.startsWith("quoted-printable");
+                    }
                     // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
                     inContentType = colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
                     if (inContentType && contentType == null) {
@@ -95,10 +120,13 @@ final class StructureScanner {
                 String text = line.toString(StandardCharsets.ISO_8859_1).stripTrailing();
                 if (text.startsWith("--")) {
                     Frame innermost = open.get(open.size() - 1);
-                    if (innermost.boundary == null) {
+                    if (innermost.boundary == null && !innermost.message) {
                         innermost.boundary = text.substring(2);
                     }
                     for (int level = open.size() - 1; level >= 0; level--) {
+                        if (open.get(level).message) {
+                            continue;
+                        }
                         String delimiter = "--" + open.get(level).boundary;
                         if (text.equals(delimiter)) {
                             close(open, level + 1); // inner multiparts left open end here
@@ -109,6 +137,7 @@ final class StructureScanner {
                             inHeaders = true;
                             contentType = null;
                             inContentType = false;
+                            encoded = false;
                             headerBytes = 0;
                             break;
                         }
@@ -129,6 +158,14 @@ final class StructureScanner {
         while (open.size() > fromLevel) {
             open.remove(open.size() - 1);
         }
+    }
+
+    private static boolean isMessage(StringBuilder contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String base = contentType.toString().split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return base.equals("message/rfc822") || base.equals("message/global");
     }
 
     /** The boundary of a multipart Content-Type; "" for a multipart without one; null if not multipart. */

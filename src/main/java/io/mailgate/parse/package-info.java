@@ -2,8 +2,17 @@
  * MIME parsing: raw RFC 5322 bytes in a file become an immutable {@link io.mailgate.parse.ParsedEmail}.
  *
  * <p>Public API: {@link io.mailgate.parse.MimeParser} (thread-safe, one per application is enough),
- * {@link io.mailgate.parse.ParseLimits}, {@link io.mailgate.parse.MalformedEmailException} and the
- * result records. Everything else is package-private.
+ * {@link io.mailgate.parse.ParseLimits}, {@link io.mailgate.parse.ArtifactFilter} (an organization's
+ * own domains and ranges, passed per call), {@link io.mailgate.parse.MalformedEmailException} and the
+ * result records ({@link io.mailgate.parse.AttachedMessage} for messages inside messages). Everything
+ * else is package-private.
+ *
+ * <p>Phishing reports: a message attached to the report (message/rfc822, an .eml, an Outlook .msg read
+ * with Apache POI HSMF, a TNEF winmail.dat read with POI HMEF) or forwarded inline in its text is
+ * parsed into a ParsedEmail of its own ({@code attachedMessages}, {@code reported}, {@code original()}),
+ * and its artifacts are added to the report's with {@code foundIn} saying where. Nested messages count
+ * against the same limits: their depth adds to the depth of the part that carries them, and parts and
+ * decoded bytes are counted across all of them ({@code ParseRun}).
  *
  * <p>How a parse runs, and why in this order:
  * <ol>
@@ -17,6 +26,13 @@
  *   <li>{@code LeafContents} decodes the bodies ({@code CharsetFallback}) and hashes the attachments
  *       ({@code AttachmentDigester}) as streams; {@code ArtifactExtractor} finds URLs, domains, IPs,
  *       addresses, file names and hashes.</li>
+ *   <li>{@code Draft} assembles the result the same way for every format ({@code OutlookMessages},
+ *       {@code InlineForwards}): artifacts (with the originating IP from Received, SPF/DKIM/DMARC from
+ *       Authentication-Results, defanged and wrapped URLs), attached messages, the reported one.</li>
  * </ol>
+ *
+ * <p>Jakarta Mail 2.1 looks its StreamProvider up through a ServiceLoader for every part it creates;
+ * with the class path of this application that lookup cost more than the parse.
+ * {@code StreamProviderLoader} answers it from memory while a parse runs.
  */
 package io.mailgate.parse;

@@ -59,7 +59,9 @@ class ArtifactExtractorTest {
         assertThat(extractor.artifacts()).extracting(Artifact::type, Artifact::value, Artifact::foundIn).containsExactly(
                 tuple(ArtifactType.EMAIL_ADDRESS, "a@x.example", "header:From"),
                 tuple(ArtifactType.FILE_NAME, "f.pdf", "attachment:f.pdf"),
-                tuple(ArtifactType.FILE_HASH_SHA256, "ab", "attachment:f.pdf"));
+                tuple(ArtifactType.FILE_HASH_SHA256, "ab", "attachment:f.pdf"),
+                tuple(ArtifactType.FILE_HASH_SHA1, "cd", "attachment:f.pdf"),
+                tuple(ArtifactType.FILE_HASH_MD5, "ef", "attachment:f.pdf"));
     }
 
     @Test

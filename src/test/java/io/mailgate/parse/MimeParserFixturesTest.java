@@ -50,6 +50,7 @@ class MimeParserFixturesTest {
                 tuple(ArtifactType.EMAIL_ADDRESS, "soc@example.com", "header:To"),
                 tuple(ArtifactType.EMAIL_ADDRESS, "jane.doe@example.com", "header:To"),
                 tuple(ArtifactType.EMAIL_ADDRESS, "collect@evil.example", "header:Reply-To"),
+                tuple(ArtifactType.ORIGINATING_IP, "192.0.2.10", "header:Received"),
                 tuple(ArtifactType.URL, "https://login.bad.example/verify?id=42&u=xyz", "textBody"),
                 tuple(ArtifactType.DOMAIN, "login.bad.example", "textBody"),
                 tuple(ArtifactType.IP_ADDRESS, "198.51.100.7", "textBody"),
@@ -177,8 +178,18 @@ class MimeParserFixturesTest {
                 .startsWith("Message-ID: <inner-1@bad.example>\r\n")
                 .contains("Content-Disposition: attachment; filename=wire.pdf");
         assertThat(email.attachments().get(0).size()).isEqualTo(copied.size());
-        // the forwarded original is not walked into (yet): its URL is not an artifact of the report
-        assertThat(email.artifacts()).extracting(Artifact::value).doesNotContain("http://pay.bad.example/");
+        // the forwarded original is parsed too: it is the reported message, its artifacts are the report's
+        assertThat(email.attachedMessages()).singleElement().satisfies(m -> {
+            assertThat(m.format()).isEqualTo(AttachedMessage.Format.RFC822);
+            assertThat(m.attachmentIndex()).isZero();
+            assertThat(m.message().messageId()).isEqualTo("<inner-1@bad.example>");
+            assertThat(m.message().attachments()).extracting(Attachment::name).containsExactly("wire.pdf");
+            assertThat(m.message().rawSha256()).isEqualTo(email.attachments().get(0).sha256());
+        });
+        assertThat(email.reported()).isSameAs(email.attachedMessages().get(0));
+        assertThat(email.original()).isSameAs(email.attachedMessages().get(0).message());
+        assertThat(email.artifacts()).filteredOn(a -> a.value().equals("http://pay.bad.example/")).singleElement()
+                .extracting(Artifact::foundIn).isEqualTo("attachment:Urgent wire transfer _ überweisung.eml/textBody");
     }
 
     @Test

@@ -19,7 +19,9 @@ class MimeParserRobustnessTest {
 
     private static final List<String> FIXTURES = List.of("multipart-alternative.eml", "attachments-rfc2231.eml",
             "iso-2022-jp.eml", "bare-lf.eml", "no-message-id.eml", "wrong-charset.eml", "nested-rfc822.eml",
-            "missing-closing-boundary.eml", "odd-headers.eml");
+            "missing-closing-boundary.eml", "odd-headers.eml", "outlook-inline-forward.eml", "gmail-inline-forward.eml",
+            "apple-mail-attached.eml", "thunderbird-attached.eml", "ms-report-message.eml", "calendar-invite.eml",
+            "signed-newsletter.eml", "outlook-msg-report.eml", "tnef-winmail.eml");
     private static final String[] JUNK = {"\r\n--mixed-1\r\n", "\r\n--==alt==--\r\n", "\r\nContent-Type: multipart/mixed; boundary=\r\n",
             "\r\nContent-Type: message/rfc822\r\n\r\n", "=?utf-8?B?@@@?=", "filename*0*=x''%ZZ;", "\r\n\r\n", "\u00ff\u00fe", "\r"};
 
@@ -53,6 +55,41 @@ class MimeParserRobustnessTest {
             }
         }
         assertThat(parsed).as("most damaged messages still parse").isGreaterThan(FIXTURES.size() * 10);
+    }
+
+    /** POI is not written for hostile files either: a damaged .msg or winmail.dat stays a plain attachment. */
+    @Test
+    void damagedOutlookFilesStayPlainAttachments() throws Exception {
+        MimeParser parser = new MimeParser(ParseLimits.defaults());
+        SplittableRandom random = new SplittableRandom(9);
+        int parsedAsMessage = 0;
+        for (int round = 0; round < 60; round++) {
+            boolean msg = round % 2 == 0;
+            byte[] original = msg ? OutlookFixtures.phishMsg() : OutlookFixtures.winmailDat();
+            byte[] damaged = original.clone();
+            if (random.nextBoolean()) {
+                damaged = java.util.Arrays.copyOf(damaged, 1 + random.nextInt(damaged.length));
+            } else {
+                for (int i = 0; i < 1 + random.nextInt(20); i++) {
+                    damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+                }
+            }
+            String message = "From: r@example.com\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\n\r\nreport\r\n"
+                    + "--o\r\nContent-Type: " + (msg ? "application/vnd.ms-outlook; name=a.msg" : "application/ms-tnef; name=winmail.dat")
+                    + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getMimeEncoder().encodeToString(damaged)
+                    + "\r\n--o--\r\n";
+            Path file = Files.writeString(dir.resolve("damaged-outlook.eml"), message);
+            try {
+                ParsedEmail email = parser.parse(file);
+                assertThat(email.attachments()).hasSize(1);
+                parsedAsMessage += email.attachedMessages().size();
+            } catch (MalformedEmailException expected) {
+                assertThat(expected.reason()).isNotNull();
+            } catch (Throwable unexpected) {
+                fail("round %d: %s", round, unexpected, unexpected);
+            }
+        }
+        assertThat(parsedAsMessage).as("some damage is survivable").isPositive();
     }
 
     private static byte[] damage(byte[] original, SplittableRandom random) {
