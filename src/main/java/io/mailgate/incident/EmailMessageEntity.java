@@ -82,4 +82,6 @@ class EmailMessageEntity {
     String textBody;
     @Column(name = "html_body", columnDefinition = "TEXT")
     String htmlBody;
+    @Column(name = "reported_json", columnDefinition = "TEXT")
+    String reportedJson;
 }

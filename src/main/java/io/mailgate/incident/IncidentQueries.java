@@ -87,7 +87,8 @@ class IncidentQueries {
                 read(m.toJson, new TypeReference<List<String>>() { }),
                 read(m.ccJson, new TypeReference<List<String>>() { }), m.sentAt, m.receivedAt, m.size, m.sha256,
                 m.encrypted, m.decrypted, m.encryptionFormat, m.decryptedWith, m.signature, m.signer,
-                m.signerCertificate, attachments(m), m.linkReason);
+                m.signerCertificate, attachments(m), m.linkReason,
+                m.reportedJson == null ? null : read(m.reportedJson, new TypeReference<ReportedOriginal>() { }));
     }
 
     private <T> T read(String value, TypeReference<T> type) {

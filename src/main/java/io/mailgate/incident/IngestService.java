@@ -106,6 +106,8 @@ public class IngestService {
         m.attachmentsJson = toJson(email.attachments() == null ? List.of() : email.attachments());
         m.textBody = email.textBody();
         m.htmlBody = email.htmlBody();
+        ReportedOriginal reported = ReportedOriginal.of(email.reported());
+        m.reportedJson = reported == null ? null : toJson(reported);
         m = messages.save(m);
 
         saveArtifacts(incident.getId(), m.id, email.artifacts());

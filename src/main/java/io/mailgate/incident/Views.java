@@ -27,7 +27,7 @@ final class Views {
                        List<String> to, List<String> cc, Instant date, Instant receivedAt, long size, String sha256,
                        boolean encrypted, boolean decrypted, String encryptionFormat, String decryptedWith,
                        String signature, String signer, String signerCertificate, List<Attachment> attachments,
-                       String linkReason) {
+                       String linkReason, ReportedOriginal reported) {
     }
 
     record MessageDetailView(@JsonUnwrapped MessageView message, List<Header> headers, String textBody,

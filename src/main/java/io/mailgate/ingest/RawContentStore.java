@@ -71,6 +71,8 @@ public class RawContentStore {
         }
     }
 
+    /** Transactional itself: a call from read() on this same object would bypass the proxy. */
+    @Transactional(readOnly = true)
     public void copyTo(long id, OutputStream out) {
         read(id, in -> in.transferTo(out));
     }

@@ -1,5 +1,7 @@
 package io.mailgate.pipeline;
 
+import io.mailgate.connection.ConnectionRepository;
+import io.mailgate.incident.ArtifactAllowLists;
 import io.mailgate.ingest.IngestProperties;
 import io.mailgate.ingest.IngestSettings;
 import io.mailgate.ingest.RawEmail;
@@ -18,10 +20,15 @@ class ParseStep implements Processor {
 
     private final MimeParser parser;
     private final IngestSettings settings;
+    private final ConnectionRepository connections;
+    private final ArtifactAllowLists allowLists;
 
-    ParseStep(MimeParser parser, IngestSettings settings) {
+    ParseStep(MimeParser parser, IngestSettings settings, ConnectionRepository connections,
+              ArtifactAllowLists allowLists) {
         this.parser = parser;
         this.settings = settings;
+        this.connections = connections;
+        this.allowLists = allowLists;
     }
 
     @Override
@@ -34,7 +41,8 @@ class ParseStep implements Processor {
         Path file = exchange.getProperty(IngestProperties.PARSE_FILE, raw.file(), Path.class);
         ParsedEmail parsed;
         try {
-            parsed = parser.parse(file);
+            long orgId = StoreStep.connection(exchange, connections).getOrgId();
+            parsed = parser.parse(file, allowLists.filterOf(orgId));
         } catch (MalformedEmailException e) {
             throw new RejectedMessageException(e.reason().name(), e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {

@@ -132,7 +132,7 @@ class ConnectionLifecycleTest extends IngestTestSupport {
     }
 
     @Test
-    void exchangeAndOauthConnectionsAreStoredAndReportStopped() {
+    void anExchangeConnectionWithAProxyIsStoredWithoutItsSecretsAndReportsWhyItFails() {
         Reply created = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
                 "apiName", unique("ews"), "name", "On-prem Exchange", "protocol", "EXCHANGE",
                 "exchange", Map.of("endpoint", "https://mail.example.com/EWS/Exchange.asmx",
@@ -144,6 +144,12 @@ class ConnectionLifecycleTest extends IngestTestSupport {
         assertThat(created.json().at("/exchange/sourceFolder").asText()).isEqualTo("Inbox");
         assertThat(created.json().at("/proxy/passwordSet").asBoolean()).isTrue();
         String apiName = created.json().get("apiName").asText();
-        assertThat(status(apiName).get("state").asText()).isEqualTo("STOPPED");
+        // Its route runs, and says why it cannot reach the proxy (no such host here).
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode status = status(apiName);
+            assertThat(status.get("state").asText()).isEqualTo("FAILING");
+            assertThat(status.get("lastErrorCode").asText()).isIn("UNKNOWN_HOST", "PROXY_FAILED", "CONNECTION_REFUSED",
+                    "TIMEOUT");
+        });
     }
 }
