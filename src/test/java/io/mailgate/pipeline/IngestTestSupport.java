@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -31,6 +34,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The real application on a random port with an in-memory H2 database, and one real IMAP server (GreenMail)
@@ -43,12 +48,24 @@ import org.springframework.http.ResponseEntity;
         "MAILGATE_MASTER_KEY=" + IngestTestSupport.MASTER_KEY,
         "mailgate.ingest.spool-directory=target/test-spool",
         "mailgate.routes.timeout=5s",
+        // operations (issue 8): the test's own external routes, quick credential checks, a forwarder to SOAR below
+        "mailgate.external-routes.directory=src/test/resources/external-routes",
+        "mailgate.ops.check-interval=500ms",
+        "mailgate.ops.max-silence=4s",
+        "mailgate.ops.expiry-warning-days=36500",
+        "mailgate.outbox.forwarders.soar.hmac-secret=" + IngestTestSupport.SOAR_HMAC_SECRET,
+        "mailgate.outbox.forwarders.soar.poll-interval=200ms",
+        "mailgate.outbox.forwarders.soar.redelivery-delay=50ms",
+        "mailgate.outbox.forwarders.soar.maximum-redeliveries=5",
 })
 abstract class IngestTestSupport {
 
     static final String ADMIN_PASSWORD = "Ingest-admin-password-1";
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final GreenMail MAIL = startMailServer();
+    static final String SOAR_HMAC_SECRET = "soar-hmac-secret-for-tests";
+    /** A SOAR's webhook receiver: accepts every incident the outbox forwards, unless a test stubs otherwise. */
+    static final WireMockServer SOAR = startSoar();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @Autowired
@@ -56,6 +73,20 @@ abstract class IngestTestSupport {
 
     @Autowired
     ObjectMapper json;
+
+    @DynamicPropertySource
+    static void soarWebhook(DynamicPropertyRegistry registry) {
+        registry.add("mailgate.outbox.forwarders.soar.uri", () -> "http://127.0.0.1:" + SOAR.port() + "/hook");
+    }
+
+    private static WireMockServer startSoar() {
+        WireMockServer soar = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        soar.start();
+        soar.stubFor(WireMock.post(WireMock.urlEqualTo("/hook")).atPriority(10)
+                .willReturn(WireMock.aResponse().withStatus(200)));
+        Runtime.getRuntime().addShutdownHook(new Thread(soar::stop));
+        return soar;
+    }
 
     private static GreenMail startMailServer() {
         GreenMail mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
