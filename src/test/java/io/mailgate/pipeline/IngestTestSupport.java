@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "mailgate.external-routes.directory=src/test/resources/external-routes",
         "mailgate.ops.check-interval=500ms",
         "mailgate.ops.max-silence=4s",
-        "mailgate.ops.expiry-warning-days=36500",
+        "mailgate.ops.expiry-warning-days=50000",
         "mailgate.outbox.forwarders.soar.hmac-secret=" + IngestTestSupport.SOAR_HMAC_SECRET,
         "mailgate.outbox.forwarders.soar.poll-interval=200ms",
         "mailgate.outbox.forwarders.soar.redelivery-delay=50ms",

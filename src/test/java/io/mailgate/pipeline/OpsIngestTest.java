@@ -194,6 +194,34 @@ class OpsIngestTest extends IngestTestSupport {
         }
     }
 
+    @Test
+    void daysUntilTheDecryptionCertificateExpiresAreAMetricAndAWarning() throws Exception {
+        Mailbox mailbox = mailbox();
+        Map<String, Object> request = imapConnection(unique("expiring"), mailbox, mailbox.password());
+        request.put("decryption", Map.of("enabled", true));
+        String connection = createConnection(request);
+        var form = new org.springframework.util.LinkedMultiValueMap<String, Object>();
+        form.add("file", new org.springframework.core.io.FileSystemResource("src/test/resources/decrypt/keys/recipient-rsa.p12"));
+        form.add("password", "changeit");
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, admin());
+        headers.setContentType(org.springframework.http.MediaType.MULTIPART_FORM_DATA);
+        assertThat(http.exchange("/api/v1/orgs/default/connections/" + connection + "/decryption-key", HttpMethod.PUT,
+                new HttpEntity<>(form, headers), String.class).getStatusCode().value()).isEqualTo(200);
+
+        var certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(java.nio.file.Files.newInputStream(
+                        java.nio.file.Path.of("src/test/resources/decrypt/keys/recipient-rsa.crt")));
+        long days = Math.floorDiv(Duration.between(java.time.Instant.now(),
+                certificate.getNotAfter().toInstant()).toSeconds(), 86_400L);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            double found = metric(prometheus(), "mailgate_credential_expiry_days", "connection",
+                    "default/" + connection, "credential", "decryption_certificate");
+            assertThat(found).isBetween(days - 1.0, (double) days);
+            assertThat(status(connection).get("warnings").findValuesAsText("code")).contains("CREDENTIAL_EXPIRING");
+        });
+    }
+
     private String prometheusAsAdmin() {
         return prometheus();
     }
