@@ -15,13 +15,18 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Two filter chains: the API (stateless; HTTP Basic or an API key; 401 as problem+json) and
  * everything else (public docs and health, admin-only actuator, users by HTTP Basic for now; a
- * form-login web UI will take this chain over later).
+ * form-login web UI will take this chain over later). The second chain is where Hawtio and Jolokia live
+ * (under /actuator, system admins only); a browser session there is protected against CSRF the way Hawtio
+ * expects: the token in cookie XSRF-TOKEN, sent back in header X-XSRF-TOKEN on every POST.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -84,6 +89,17 @@ class SecurityConfig {
                         .requestMatchers(path("/actuator/**")).hasAuthority(UserPrincipal.SYSTEM_ADMIN_AUTHORITY)
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        // Hawtio sends the cookie's value as it is (not the masked form Spring uses in pages)
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()))
+                // Tokens are loaded lazily; load it on every request so the cookie is there for Hawtio's first POST.
+                .addFilterAfter((request, response, chain) -> {
+                    if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+                        token.getToken();
+                    }
+                    chain.doFilter(request, response);
+                }, BasicAuthenticationFilter.class)
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(accessDenied))

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
@@ -47,6 +50,15 @@ import org.springframework.test.context.DynamicPropertySource;
         "MAILGATE_MASTER_KEY=" + IngestTestSupport.MASTER_KEY,
         "mailgate.ingest.spool-directory=target/test-spool",
         "mailgate.routes.timeout=5s",
+        // operations (issue 8): the test's own external routes, quick credential checks, a forwarder to SOAR below
+        "mailgate.external-routes.directory=src/test/resources/external-routes",
+        "mailgate.ops.check-interval=500ms",
+        "mailgate.ops.max-silence=4s",
+        "mailgate.ops.expiry-warning-days=50000",
+        "mailgate.outbox.forwarders.soar.hmac-secret=" + IngestTestSupport.SOAR_HMAC_SECRET,
+        "mailgate.outbox.forwarders.soar.poll-interval=200ms",
+        "mailgate.outbox.forwarders.soar.redelivery-delay=50ms",
+        "mailgate.outbox.forwarders.soar.maximum-redeliveries=5",
 })
 abstract class IngestTestSupport {
 
@@ -62,6 +74,9 @@ abstract class IngestTestSupport {
         registry.add("mailgate.oauth.authority-override", () -> ENTRA.baseUrl().toString());
         registry.add("mailgate.oauth.graph-override", GRAPH::baseUrl);
     }
+    static final String SOAR_HMAC_SECRET = "soar-hmac-secret-for-tests";
+    /** A SOAR's webhook receiver: accepts every incident the outbox forwards, unless a test stubs otherwise. */
+    static final WireMockServer SOAR = startSoar();
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @Autowired
@@ -69,6 +84,20 @@ abstract class IngestTestSupport {
 
     @Autowired
     ObjectMapper json;
+
+    @DynamicPropertySource
+    static void soarWebhook(DynamicPropertyRegistry registry) {
+        registry.add("mailgate.outbox.forwarders.soar.uri", () -> "http://127.0.0.1:" + SOAR.port() + "/hook");
+    }
+
+    private static WireMockServer startSoar() {
+        WireMockServer soar = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        soar.start();
+        soar.stubFor(WireMock.post(WireMock.urlEqualTo("/hook")).atPriority(10)
+                .willReturn(WireMock.aResponse().withStatus(200)));
+        Runtime.getRuntime().addShutdownHook(new Thread(soar::stop));
+        return soar;
+    }
 
     private static GreenMail startMailServer() {
         GreenMail mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());

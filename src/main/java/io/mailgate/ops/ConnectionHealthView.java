@@ -1,0 +1,60 @@
+package io.mailgate.ops;
+
+import io.mailgate.connection.ConnectionEntity;
+import io.mailgate.connection.ConnectionStates;
+import java.time.Instant;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * A connection's state as its status endpoint reports it (RUNNING, STOPPED, FAILING), read from the same facts:
+ * the connection, its poll state, and its Camel route (so a route stopped or suspended in Hawtio is STOPPED).
+ */
+@Component
+class ConnectionHealthView {
+
+    record State(boolean enabled, String state, String reason, Instant lastPollAt, Instant lastSuccessAt,
+                 String lastErrorCode, String routeStatus) {
+
+        /** Failing, or meant to run and not running: mailgate is degraded. */
+        boolean degraded() {
+            return "FAILING".equals(state) || (enabled && "STOPPED".equals(state));
+        }
+    }
+
+    private final ConnectionStates states;
+    private final CamelContext camel;
+
+    ConnectionHealthView(ConnectionStates states, CamelContext camel) {
+        this.states = states;
+        this.camel = camel;
+    }
+
+    State of(ConnectionEntity connection) {
+        ConnectionStates.Snapshot s = states.snapshot(connection.getId());
+        ServiceStatus route = camel.getRouteController().getRouteStatus(connection.routeId());
+        String routeStatus = route == null ? null : route.name();
+        boolean failing = s.lastFailureAt() != null
+                && (s.lastSuccessAt() == null || s.lastFailureAt().isAfter(s.lastSuccessAt()));
+        String state;
+        String reason = null;
+        if (!connection.isEnabled()) {
+            state = "STOPPED";
+            reason = "The connection is disabled.";
+        } else if (s.stoppedReason() != null) {
+            state = "STOPPED";
+            reason = s.stoppedReason();
+        } else if (route != ServiceStatus.Started) {
+            state = "STOPPED";
+            reason = route == null ? "The connection has no route." : "The route is " + routeStatus + ".";
+        } else if (failing) {
+            state = "FAILING";
+            reason = s.lastError();
+        } else {
+            state = "RUNNING";
+        }
+        return new State(connection.isEnabled(), state, reason, s.lastPollAt(), s.lastSuccessAt(), failing ? s.lastErrorCode() : null,
+                routeStatus);
+    }
+}

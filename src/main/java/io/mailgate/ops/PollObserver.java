@@ -1,0 +1,118 @@
+package io.mailgate.ops;
+
+import io.mailgate.connection.ConnectionStates;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.apache.camel.spi.RouteIdAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Observes every poll of every mailbox route: the poll strategy {@code mailgatePollStrategy} that the source
+ * templates name is wrapped, so each poll is timed, counted and written to the email log after the connection's
+ * state has been updated. The wrapped strategy decides everything, as before.
+ */
+@Component
+class PollObserver implements BeanPostProcessor {
+
+    static final String POLL_STRATEGY = "mailgatePollStrategy";
+    static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
+
+    private final ObjectProvider<ConnectionMetrics> metrics;
+    private final ObjectProvider<ConnectionStates> states;
+    private final ObjectProvider<ConnectionDirectory> directory;
+
+    PollObserver(ObjectProvider<ConnectionMetrics> metrics, ObjectProvider<ConnectionStates> states,
+                 ObjectProvider<ConnectionDirectory> directory) {
+        this.metrics = metrics;
+        this.states = states;
+        this.directory = directory;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (POLL_STRATEGY.equals(beanName) && bean instanceof PollingConsumerPollStrategy strategy) {
+            return new Observed(strategy);
+        }
+        return bean;
+    }
+
+    private final class Observed implements PollingConsumerPollStrategy {
+
+        private final PollingConsumerPollStrategy delegate;
+        private final Map<Consumer, Long> started = new ConcurrentHashMap<>();
+
+        Observed(PollingConsumerPollStrategy delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean begin(Consumer consumer, Endpoint endpoint) {
+            started.put(consumer, System.nanoTime());
+            return delegate.begin(consumer, endpoint);
+        }
+
+        @Override
+        public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+            delegate.commit(consumer, endpoint, polledMessages);
+            Duration took = took(consumer);
+            ConnectionRef connection = connectionOf(consumer);
+            if (connection != null) {
+                metrics.getObject().polled(connection, polledMessages, took, true);
+                emailLog.info("connection={} route={} poll=OK messages={} durationMs={}", connection.name(),
+                        connection.routeId(), polledMessages, took.toMillis());
+            }
+        }
+
+        @Override
+        public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause)
+                throws Exception {
+            boolean retry = delegate.rollback(consumer, endpoint, retryCounter, cause);
+            Duration took = took(consumer);
+            ConnectionRef connection = connectionOf(consumer);
+            if (connection != null) {
+                ConnectionStates.Snapshot state = directory.getObject().idOf(connection.routeId())
+                        .map(id -> states.getObject().snapshot(id)).orElse(null);
+                String code = state == null || state.lastErrorCode() == null ? "ERROR" : state.lastErrorCode();
+                ConnectionMetrics m = metrics.getObject();
+                m.polled(connection, 0, took, false);
+                m.failed(connection, "poll", code);
+                if (throttled(cause)) {
+                    m.throttled(connection);
+                }
+                emailLog.warn("connection={} route={} poll=FAILED code={} durationMs={} error={}", connection.name(),
+                        connection.routeId(), code, took.toMillis(), state == null ? "" : state.lastError());
+            }
+            return retry;
+        }
+
+        private Duration took(Consumer consumer) {
+            Long start = started.remove(consumer);
+            return start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        private ConnectionRef connectionOf(Consumer consumer) {
+            return consumer instanceof RouteIdAware aware ? ConnectionRef.ofRoute(aware.getRouteId()) : null;
+        }
+    }
+
+    /** Graph (429/503/504) and EWS (ErrorServerBusy) throttling, recognised in the cause chain. */
+    static boolean throttled(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof io.mailgate.component.msgraph.GraphThrottledException) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("ErrorServerBusy")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

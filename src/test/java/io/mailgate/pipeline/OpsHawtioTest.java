@@ -1,0 +1,147 @@
+package io.mailgate.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** Hawtio and Jolokia inside mailgate: admins only, routes managed as Hawtio does it, and no secret to be seen. */
+class OpsHawtioTest extends IngestTestSupport {
+
+    /** A signed-in Hawtio session: Basic credentials, and the CSRF cookie Hawtio echoes in X-XSRF-TOKEN. */
+    record Session(String csrf) {
+    }
+
+    Session hawtio() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, admin());
+        ResponseEntity<String> page = http.exchange("/actuator/hawtio/", HttpMethod.GET, new HttpEntity<>(headers),
+                String.class);
+        assertThat(page.getStatusCode().value()).isEqualTo(200);
+        String cookie = page.getHeaders().getOrEmpty(HttpHeaders.SET_COOKIE).stream()
+                .filter(c -> c.startsWith("XSRF-TOKEN=")).findFirst().orElseThrow();
+        return new Session(cookie.substring("XSRF-TOKEN=".length(), cookie.indexOf(';')));
+    }
+
+    JsonNode jolokia(Session session, Object request) {
+        ResponseEntity<String> response = jolokiaPost(session, request);
+        assertThat(response.getStatusCode().value()).as(response.getBody()).isEqualTo(200);
+        try {
+            return json.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ResponseEntity<String> jolokiaPost(Session session, Object request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, admin());
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        if (session != null) {
+            headers.add(HttpHeaders.COOKIE, "XSRF-TOKEN=" + session.csrf());
+            headers.set("X-XSRF-TOKEN", session.csrf());
+        }
+        try {
+            return http.exchange("/actuator/jolokia", HttpMethod.POST,
+                    new HttpEntity<>(json.writeValueAsString(request), headers), String.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String routeMBean(Session session, String routeId) {
+        JsonNode found = jolokia(session, Map.of("type", "search", "mbean", "org.apache.camel:type=routes,*"));
+        List<String> names = new ArrayList<>();
+        found.get("value").forEach(n -> names.add(n.asText()));
+        return names.stream().filter(n -> n.contains("name=\"" + routeId + "\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no MBean for route " + routeId + " in " + names));
+    }
+
+    @Test
+    void hawtioAndJolokiaAreForSignedInAdminsOnly() {
+        assertThat(http.getForEntity("/actuator/hawtio/", String.class).getStatusCode().value()).isEqualTo(401);
+        assertThat(http.getForEntity("/actuator/jolokia/version", String.class).getStatusCode().value()).isEqualTo(401);
+        Session session = hawtio();
+        assertThat(jolokia(session, Map.of("type", "version")).at("/value/agent").asText()).isNotBlank();
+        // a POST without Hawtio's CSRF header is refused
+        assertThat(jolokiaPost(null, Map.of("type", "version")).getStatusCode().value()).isEqualTo(403);
+    }
+
+    @Test
+    void aRouteStoppedInHawtioStaysStoppedUntilStartedThere() {
+        Mailbox mailbox = mailbox();
+        String connection = createImapConnection(mailbox);
+        String routeId = get("/api/v1/orgs/default/connections/" + connection + "/status").json().get("routeId").asText();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(status(connection).get("state").asText()).isEqualTo("RUNNING"));
+
+        Session session = hawtio();
+        String mbean = routeMBean(session, routeId);
+        assertThat(jolokia(session, Map.of("type", "read", "mbean", mbean, "attribute", "RouteId")).get("value").asText())
+                .isEqualTo(routeId);
+
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", mbean, "operation", "stop()")).get("status").asInt())
+                .isEqualTo(200);
+        JsonNode stopped = status(connection);
+        assertThat(stopped.get("state").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.get("reason").asText()).contains("Stopped");
+        deliver(mailbox, message(newMessageId(), "Sent while stopped", "x"));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(status(connection).get("state").asText()).isEqualTo("STOPPED");
+            assertThat(messages(connection)).isEmpty();
+        });
+
+        jolokia(session, Map.of("type", "exec", "mbean", mbean, "operation", "start()"));
+        awaitMessages(connection, 1);
+        assertThat(status(connection).get("state").asText()).isEqualTo("RUNNING");
+
+        jolokia(session, Map.of("type", "exec", "mbean", mbean, "operation", "suspend()"));
+        assertThat(status(connection).get("state").asText()).isEqualTo("STOPPED");
+        assertThat(status(connection).get("reason").asText()).contains("Suspended");
+        jolokia(session, Map.of("type", "exec", "mbean", mbean, "operation", "resume()"));
+        assertThat(status(connection).get("state").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void noSecretInAnyCamelAttributeEndpointUriOrRouteDump() throws Exception {
+        Mailbox mailbox = mailbox();
+        String connection = createImapConnection(mailbox);
+        deliver(mailbox, message(newMessageId(), "Something to process", "x"));
+        awaitMessages(connection, 1);
+        Session session = hawtio();
+
+        List<String> seen = new ArrayList<>();
+        JsonNode endpoints = jolokia(session, Map.of("type", "read", "mbean", "org.apache.camel:type=endpoints,*",
+                "attribute", "EndpointUri"));
+        seen.add(endpoints.toString());
+        assertThat(endpoints.toString()).contains("imap://127.0.0.1:" + MAIL.getImap().getPort())
+                .contains("authenticator=%23mailgate-authenticator-");
+        JsonNode everything = jolokia(session, Map.of("type", "read", "mbean", "org.apache.camel:*",
+                "config", Map.of("ignoreErrors", true, "serializeLong", "number")));
+        seen.add(everything.toString());
+        String contextMBean = jolokia(session, Map.of("type", "search", "mbean", "org.apache.camel:type=context,*"))
+                .get("value").get(0).asText();
+        for (String dump : List.of("dumpRoutesAsXml()", "dumpRouteTemplatesAsXml()", "dumpRoutesAsYaml()")) {
+            seen.add(jolokia(session, Map.of("type", "exec", "mbean", contextMBean, "operation", dump)).toString());
+        }
+        JsonNode runtime = jolokia(session, Map.of("type", "read", "mbean", "java.lang:type=Runtime",
+                "attribute", "SystemProperties"));
+        assertThat(runtime.get("status").asInt()).isEqualTo(403);
+
+        assertThat(seen).allSatisfy(text -> assertThat(text)
+                .doesNotContain(mailbox.password())
+                .doesNotContain(MASTER_KEY)
+                .doesNotContain(ADMIN_PASSWORD)
+                .doesNotContain(SOAR_HMAC_SECRET));
+    }
+}
