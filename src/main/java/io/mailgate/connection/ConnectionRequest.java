@@ -35,7 +35,7 @@ public record ConnectionRequest(String apiName, String name, String description,
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
                         OAuthCredentialType credentialType, String clientSecret, String emailAddress,
-                        String sourceFolder, Boolean appOnly) {
+                        String sourceFolder, Boolean appOnly, java.time.Instant clientSecretExpiresAt) {
         @Override
         public String toString() {
             return "OAuth[endpoint=" + endpoint + ", clientId=" + clientId + ", clientSecret=<redacted>]";

@@ -248,7 +248,7 @@ public class ConnectionService {
         // Exchange Online's EWS endpoint belongs to the global cloud; its Graph counterpart is graph.microsoft.com.
         var migrated = new ConnectionSettings.OAuth(ConnectionSettings.OAuthApiType.MS_GRAPH,
                 "https://graph.microsoft.com", oauth.clientId(), oauth.tenantId(), oauth.credentialType(),
-                oauth.emailAddress(), oauth.sourceFolder(), oauth.appOnly());
+                oauth.emailAddress(), oauth.sourceFolder(), oauth.appOnly(), oauth.clientSecretExpiresAt());
         entity.configure(entity.getProtocol(), entity.getSettings().withOAuth(migrated), clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
@@ -339,7 +339,7 @@ public class ConnectionService {
                     r.oauth().tenantId() == null || r.oauth().tenantId().isBlank() ? null : r.oauth().tenantId().trim(),
                     r.oauth().credentialType() == null ? OAuthCredentialType.CLIENT_SECRET : r.oauth().credentialType(),
                     r.oauth().emailAddress().trim(), orDefault(r.oauth().sourceFolder(), "Inbox"),
-                    Boolean.TRUE.equals(r.oauth().appOnly()));
+                    Boolean.TRUE.equals(r.oauth().appOnly()), r.oauth().clientSecretExpiresAt());
         }
         ConnectionSettings.Proxy proxy = r.proxy() == null || r.protocol() == Protocol.IMAP ? null
                 : new ConnectionSettings.Proxy(r.proxy().protocol(), r.proxy().host().trim(), r.proxy().port(),

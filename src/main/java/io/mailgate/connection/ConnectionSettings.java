@@ -16,12 +16,15 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
     }
 
     /**
-     * @param appOnly application permissions (client credentials) instead of a signed-in account: for
-     *                unattended mailboxes; needs a tenant id, and reads the mailbox by its address
+     * @param appOnly                application permissions (client credentials) instead of a signed-in
+     *                               account: for unattended mailboxes; needs a tenant id, and reads the mailbox
+     *                               by its address
+     * @param clientSecretExpiresAt  when the client secret expires, as Entra showed it at creation (the token
+     *                               endpoint never tells), so that credential health can warn in time
      */
     public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
                         OAuthCredentialType credentialType, String emailAddress, String sourceFolder,
-                        boolean appOnly) {
+                        boolean appOnly, java.time.Instant clientSecretExpiresAt) {
     }
 
     public record Proxy(ProxyProtocol protocol, String host, int port, String username) {

@@ -21,7 +21,8 @@ public record ConnectionView(String apiName, String name, String description, bo
 
     public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
                         OAuthCredentialType credentialType, boolean clientSecretSet, boolean certificateSet,
-                        String emailAddress, String sourceFolder, boolean appOnly, Account account) {
+                        String emailAddress, String sourceFolder, boolean appOnly,
+                        java.time.Instant clientSecretExpiresAt, Account account) {
     }
 
     public record Account(boolean granted, String username, Instant grantedAt) {
@@ -45,6 +46,7 @@ public record ConnectionView(String apiName, String name, String description, bo
                 s.oauth().clientId(), s.oauth().tenantId(), s.oauth().credentialType(),
                 c.hasSecret(SecretName.OAUTH_CLIENT_SECRET), c.hasSecret(SecretName.OAUTH_CERTIFICATE),
                 s.oauth().emailAddress(), s.oauth().sourceFolder(), s.oauth().appOnly(),
+                s.oauth().clientSecretExpiresAt(),
                 new Account(c.hasSecret(SecretName.OAUTH_REFRESH_TOKEN),
                         s.oauthAccount() == null ? null : s.oauthAccount().username(),
                         s.oauthAccount() == null ? null : s.oauthAccount().grantedAt()));

@@ -86,6 +86,8 @@ class GraphIngestTest extends IngestTestSupport {
         assertThat(noTenant.json().get("errors").findValuesAsText("field")).contains("oauth.tenantId");
 
         oauth.put("tenantId", EntraSimulator.TENANT);
+        // Entra showed the secret's expiry when it was created: five days left is worth a warning.
+        oauth.put("clientSecretExpiresAt", Instant.now().plus(Duration.ofDays(5)).toString());
         GRAPH.acceptTokens(token -> ENTRA.scopesOf(token) != null);
         GraphSimulator.Mailbox mailbox = GRAPH.mailbox(address);
         GraphSimulator.Message alert = mailbox.add(mailbox.wellKnown("inbox"), "App-only " + apiName, Instant.now());
@@ -96,6 +98,8 @@ class GraphIngestTest extends IngestTestSupport {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(messages(apiName)).extracting(m -> m.get("subject").asText()).contains("App-only " + apiName));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alert.read).isTrue());
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(status(apiName).get("warnings").findValuesAsText("code")).contains("CREDENTIAL_EXPIRING"));
     }
 
     @Test
