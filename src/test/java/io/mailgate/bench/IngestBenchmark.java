@@ -43,7 +43,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -Xmx256m -cp target/test-classes:target/classes:$(cat target/cp.txt) io.mailgate.bench.IngestBenchmark
  * </pre>
- * Args (optional): latencySamples (20), smallMessages (1000), bigMessageMb (100).
+ * Args (optional): latencySamples (20), smallMessages (1000), bigMessageMb (100); 0 skips that part.
  */
 public final class IngestBenchmark {
 
@@ -128,6 +128,9 @@ public final class IngestBenchmark {
             // 3. Peak heap while one large message goes through the pipeline: spool, decrypt check, parse with
             //    attachment hashing, storage as a BLOB, then a streamed raw download. GreenMail cannot serve it:
             //    it re-serializes the whole message for every partial FETCH, so the IMAP leg is left out here.
+            if (bigMb == 0) {
+                return;
+            }
             Path big = bigMessage(work, bigMb);
             long connectionId = app.getBean(io.mailgate.connection.ConnectionRepository.class).findAll().get(0).getId();
             System.gc();
