@@ -74,10 +74,9 @@ class ConnectionController {
     TestResult testUnsaved(@PathVariable String org, @RequestBody ConnectionRequest request) {
         OrgRef ref = admin(org);
         ConnectionEntity preview = connections.preview(ref, request);
-        var existing = connections.list(ref).stream().filter(c -> c.getApiName().equals(request.apiName())).findFirst();
-        List<java.security.cert.X509Certificate> trusted = existing
-                .map(c -> connections.trustedCertificates(c.getId())).orElse(List.of());
-        return tests.test(preview, trusted, existing.map(ConnectionEntity::getId).orElse(null));
+        // A preview of a saved connection keeps its id: its trusted certificates apply, and its last test is kept.
+        Long savedId = preview.savedId();
+        return tests.test(preview, savedId == null ? List.of() : connections.trustedCertificates(savedId), savedId);
     }
 
     @PostMapping("/{apiName}/test")

@@ -70,6 +70,10 @@ public class ConnectionEntity {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** For an unsaved preview of a stored connection: that connection's id (the preview's own id stays null). */
+    @jakarta.persistence.Transient
+    private Long previewOf;
+
     protected ConnectionEntity() {
     }
 
@@ -83,6 +87,15 @@ public class ConnectionEntity {
 
     public Long getId() {
         return id;
+    }
+
+    /** This connection's id, or for a preview the id of the stored connection it previews, else null. */
+    public Long savedId() {
+        return id != null ? id : previewOf;
+    }
+
+    void previewOf(Long storedId) {
+        this.previewOf = storedId;
     }
 
     public long getOrgId() {

@@ -262,6 +262,7 @@ public class ConnectionService {
         rejectInvalid(ConnectionValidator.validate(request, existing.orElse(null)));
         ConnectionEntity preview = new ConnectionEntity(org.id(), org.handle(), request.apiName(), clock.instant());
         existing.ifPresent(stored -> {
+            preview.previewOf(stored.getId());
             preview.secrets().putAll(stored.secrets());
             preview.configure(stored.getProtocol(), stored.getSettings(), clock.instant());
         });

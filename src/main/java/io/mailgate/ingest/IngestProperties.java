@@ -13,6 +13,10 @@ public final class IngestProperties {
     public static final String PARSED = "mailgateParsed";
     /** The {@code IngestResult} of the store step. */
     public static final String RESULT = "mailgateResult";
+    /** The connection's entity, loaded once per message by the first step that needs it. */
+    public static final String CONNECTION = "mailgateConnection";
+    /** The quarantine entry's id (Long), once the message was quarantined. */
+    public static final String QUARANTINED = "mailgateQuarantined";
     /** Set when the exchange retries a quarantined message (its quarantine id, Long). */
     public static final String QUARANTINE_ID = "mailgateQuarantineId";
 

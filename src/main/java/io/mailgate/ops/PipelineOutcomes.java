@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Learns what became of each message when its exchange ends, from the properties the pipeline set: stored
- * ({@link IngestProperties#RESULT}), a duplicate, quarantined ({@link #QUARANTINED}), or failed and left unread at
+ * ({@link IngestProperties#RESULT}), a duplicate, quarantined ({@link IngestProperties#QUARANTINED}), or failed and left unread at
  * its source. Counts it per connection; a failure also goes to the email log (the decisions themselves are logged
  * by the pipeline's steps).
  */
@@ -23,7 +23,6 @@ import org.springframework.stereotype.Component;
 class PipelineOutcomes extends EventNotifierSupport {
 
     /** Set by the pipeline's quarantine step: the quarantine entry's id. */
-    static final String QUARANTINED = "mailgateQuarantined";
 
     private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
 
@@ -58,7 +57,7 @@ class PipelineOutcomes extends EventNotifierSupport {
         }
         IngestResult result = exchange.getProperty(IngestProperties.RESULT, IngestResult.class);
         Exception failure = exchange.getException();
-        if (failure == null && exchange.getProperty(QUARANTINED) != null) {
+        if (failure == null && exchange.getProperty(IngestProperties.QUARANTINED) != null) {
             Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             metrics.quarantined(connection, cause instanceof RejectedMessageException r ? r.code() : "UNEXPECTED");
         } else if (failure == null && result != null) {

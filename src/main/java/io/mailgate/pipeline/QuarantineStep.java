@@ -18,9 +18,6 @@ import org.springframework.stereotype.Component;
 @Component("quarantineStep")
 class QuarantineStep implements Processor {
 
-    /** Exchange property holding the quarantine entry's id (Long) after this step. */
-    static final String QUARANTINED = "mailgateQuarantined";
-
     private final ConnectionRepository connections;
     private final QuarantineService quarantine;
 
@@ -40,7 +37,7 @@ class QuarantineStep implements Processor {
         long id = quarantine.quarantine(connection, raw, code, reason,
                 parsed == null ? null : parsed.messageId(), parsed == null ? null : parsed.subject(),
                 exchange.getProperty(IngestProperties.QUARANTINE_ID, Long.class));
-        exchange.setProperty(QUARANTINED, id);
+        exchange.setProperty(IngestProperties.QUARANTINED, id);
         StoreStep.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
                 connection.getOrgHandle(), connection.getApiName(), raw.sourcePosition(), code, id, reason);
     }

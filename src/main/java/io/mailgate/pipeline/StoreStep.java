@@ -52,13 +52,20 @@ class StoreStep implements Processor {
                 result.outcome(), result.incidentId(), result.linkReason());
     }
 
+    /** The message's connection, read from the database once per message and kept on the exchange. */
     static ConnectionEntity connection(Exchange exchange, ConnectionRepository connections) {
+        ConnectionEntity loaded = exchange.getProperty(IngestProperties.CONNECTION, ConnectionEntity.class);
+        if (loaded != null) {
+            return loaded;
+        }
         Long id = exchange.getProperty(IngestProperties.CONNECTION_ID, Long.class);
         if (id == null) {
             throw new IllegalStateException("The source route did not set " + IngestProperties.CONNECTION_ID);
         }
         // A connection deleted while its message was in flight: fail, so the source leaves the message unread.
-        return connections.findById(id).orElseThrow(
+        ConnectionEntity connection = connections.findById(id).orElseThrow(
                 () -> new IllegalStateException("Connection " + id + " no longer exists"));
+        exchange.setProperty(IngestProperties.CONNECTION, connection);
+        return connection;
     }
 }
