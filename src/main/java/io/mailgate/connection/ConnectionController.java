@@ -1,11 +1,9 @@
 package io.mailgate.connection;
 
 import io.mailgate.connectiontest.TestResult;
-import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.OrgRef;
 import io.mailgate.system.Role;
-import io.mailgate.tls.Certificates;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -27,8 +25,8 @@ class ConnectionController {
 
     private final OrgAccess access;
     private final ConnectionService connections;
-    private final ConnectionStatusService status;
     private final ConnectionTestService tests;
+    private final ConnectionAdmin admin;
 
     /** The answer of "Save and Test": the saved connection and what the test found. */
     record SavedAndTested(ConnectionView connection, TestResult test) {
@@ -38,12 +36,12 @@ class ConnectionController {
     record TrustByFingerprint(String sha256) {
     }
 
-    ConnectionController(OrgAccess access, ConnectionService connections, ConnectionStatusService status,
-                         ConnectionTestService tests) {
+    ConnectionController(OrgAccess access, ConnectionService connections, ConnectionTestService tests,
+                         ConnectionAdmin admin) {
         this.access = access;
         this.connections = connections;
-        this.status = status;
         this.tests = tests;
+        this.admin = admin;
     }
 
     @GetMapping
@@ -109,12 +107,12 @@ class ConnectionController {
 
     @GetMapping("/{apiName}/status")
     ConnectionStatusView status(@PathVariable String org, @PathVariable String apiName) {
-        return status.status(connections.get(admin(org), apiName));
+        return admin.status(admin(org), apiName);
     }
 
     @GetMapping("/{apiName}/trusted-certificates")
     List<TrustedCertificateView> trusted(@PathVariable String org, @PathVariable String apiName) {
-        return connections.trustedCertificates(admin(org), apiName).stream().map(TrustedCertificateView::of).toList();
+        return admin.trusted(admin(org), apiName);
     }
 
     /** Body: a PEM (one or more certificates) or DER certificate, trusted for this connection only. */
@@ -123,32 +121,14 @@ class ConnectionController {
             MediaType.TEXT_PLAIN_VALUE})
     ResponseEntity<List<TrustedCertificateView>> trust(@PathVariable String org, @PathVariable String apiName,
                                                        @RequestBody byte[] certificate) {
-        OrgRef ref = admin(org);
-        connections.get(ref, apiName);
-        List<java.security.cert.X509Certificate> parsed;
-        try {
-            parsed = Certificates.parse(certificate);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.validation(List.of(new ApiProblem.FieldError("certificate", e.getMessage())));
-        }
-        connections.trust(ref, apiName, parsed);
-        List<TrustedCertificateView> all = connections.trustedCertificates(ref, apiName).stream()
-                .map(TrustedCertificateView::of).toList();
-        return ResponseEntity.status(201).body(all);
+        return ResponseEntity.status(201).body(admin.trustUploaded(admin(org), apiName, certificate));
     }
 
     /** Body {"sha256": "AB:CD:…"}: a certificate of the last failed test of this connection. */
     @PostMapping(value = "/{apiName}/trusted-certificates", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<List<TrustedCertificateView>> trustPresented(@PathVariable String org, @PathVariable String apiName,
                                                                 @RequestBody TrustByFingerprint request) {
-        OrgRef ref = admin(org);
-        ConnectionEntity connection = connections.get(ref, apiName);
-        var certificate = tests.presentedInLastTest(connection.getId(), request.sha256()).orElseThrow(() ->
-                ApiProblem.validation("sha256", "no certificate with this fingerprint was presented in the last test "
-                        + "of this connection; test it again, or upload the certificate"));
-        connections.trust(ref, apiName, List.of(certificate));
-        return ResponseEntity.status(201).body(connections.trustedCertificates(ref, apiName).stream()
-                .map(TrustedCertificateView::of).toList());
+        return ResponseEntity.status(201).body(admin.trustPresented(admin(org), apiName, request.sha256()));
     }
 
     @DeleteMapping("/{apiName}/trusted-certificates/{sha256}")
@@ -159,7 +139,7 @@ class ConnectionController {
     }
 
     private TestResult testSaved(ConnectionEntity connection) {
-        return tests.test(connection, connections.trustedCertificates(connection.getId()), connection.getId());
+        return admin.test(connection);
     }
 
     private static URI location(OrgRef org, ConnectionEntity connection) {

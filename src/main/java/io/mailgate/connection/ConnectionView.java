@@ -36,7 +36,7 @@ public record ConnectionView(String apiName, String name, String description, bo
                              java.util.List<ConnectionSettings.DecryptionKeyInfo> keys) {
     }
 
-    static ConnectionView of(ConnectionEntity c) {
+    public static ConnectionView of(ConnectionEntity c) {
         ConnectionSettings s = c.getSettings();
         Imap imap = s.imap() == null ? null : new Imap(s.imap().host(), s.imap().port(), s.imap().emailAddress(),
                 c.hasSecret(SecretName.IMAP_PASSWORD), s.imap().encryption(), s.imap().sourceFolder());

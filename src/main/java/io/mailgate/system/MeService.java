@@ -13,10 +13,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+/** The signed-in caller's organizations and password; the API's /me and the admin pages' organization switcher. */
 @Service
-class MeService {
+public class MeService {
 
-    record OrgRole(String handle, String name, Role role) {
+    public record OrgRole(String handle, String name, Role role) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(MeService.class);
@@ -35,7 +36,7 @@ class MeService {
     }
 
     @Transactional(readOnly = true)
-    List<OrgRole> memberships(Object principal) {
+    public List<OrgRole> memberships(Object principal) {
         boolean systemAdmin = principal instanceof UserPrincipal user && user.systemAdmin();
         Map<Long, Role> roles = Map.of();
         if (principal instanceof UserPrincipal user && !systemAdmin) {

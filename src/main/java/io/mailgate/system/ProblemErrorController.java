@@ -40,6 +40,22 @@ class ProblemErrorController implements ErrorController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
+    /** The same error for a browser: the page "error" (templates/error.html), still without the exception. */
+    @RequestMapping(value = "${server.error.path:/error}", produces = MediaType.TEXT_HTML_VALUE)
+    org.springframework.web.servlet.ModelAndView errorPage(HttpServletRequest request) {
+        HttpStatus status = status(request);
+        var page = new org.springframework.web.servlet.ModelAndView("error", status);
+        page.addObject("status", status.value());
+        page.addObject("title", status.getReasonPhrase());
+        page.addObject("detail", switch (status) {
+            case NOT_FOUND -> "There is nothing here, or you cannot see it.";
+            case FORBIDDEN -> "You cannot do this here. If you were signed in for a while, reload the page and try again.";
+            default -> status.is5xxServerError() ? "An unexpected error occurred. It has been logged."
+                    : status.getReasonPhrase();
+        });
+        return page;
+    }
+
     private static HttpStatus status(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         if (code instanceof Integer value) {

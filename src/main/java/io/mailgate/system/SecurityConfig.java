@@ -20,13 +20,23 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 
 /**
  * Two filter chains: the API (stateless; HTTP Basic or an API key; 401 as problem+json) and
- * everything else (public docs and health, admin-only actuator, users by HTTP Basic for now; a
- * form-login web UI will take this chain over later). The second chain is where Hawtio and Jolokia live
- * (under /actuator, system admins only); a browser session there is protected against CSRF the way Hawtio
- * expects: the token in cookie XSRF-TOKEN, sent back in header X-XSRF-TOKEN on every POST.
+ * everything else: the admin pages (form sign-in, a session), public docs and health, and the admin-only
+ * actuator where Hawtio and Jolokia live. A browser session is protected against CSRF in one way for both
+ * the pages and Hawtio: the token in cookie XSRF-TOKEN, sent back in header X-XSRF-TOKEN (Hawtio, htmx) or
+ * in the form field {@code _csrf} (Thymeleaf adds it to every POST form). A browser that is not signed in
+ * is sent to the sign-in page; a script gets 401 as problem+json.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -37,7 +47,16 @@ class SecurityConfig {
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html",
             "/email-oauth",
             "/error",
+            "/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/favicon.svg",
     };
+
+    /**
+     * The admin pages' content policy: our own scripts and styles only (no inline code), images only from
+     * us or data: URIs, so a sanitized email body that still names a remote image cannot fetch it.
+     * Hawtio (under /actuator) brings its own inline styles and is left out.
+     */
+    static final String PAGE_CONTENT_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -89,6 +108,11 @@ class SecurityConfig {
                         .requestMatchers(path("/actuator/**")).hasAuthority(UserPrincipal.SYSTEM_ADMIN_AUTHORITY)
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
+                .formLogin(form -> form.loginPage("/login").failureUrl("/login?error").permitAll())
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut").permitAll())
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        new NegatedRequestMatcher(path("/actuator/**")),
+                        new StaticHeadersWriter("Content-Security-Policy", PAGE_CONTENT_POLICY))))
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         // Hawtio sends the cookie's value as it is (not the masked form Spring uses in pages)
@@ -101,9 +125,19 @@ class SecurityConfig {
                     chain.doFilter(request, response);
                 }, BasicAuthenticationFilter.class)
                 .exceptionHandling(exceptions -> exceptions
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(accessDenied))
+                        .defaultAuthenticationEntryPointFor(new SignInEntryPoint(), browserPage())
+                        .defaultAuthenticationEntryPointFor(entryPoint, AnyRequestMatcher.INSTANCE)
+                        // a page shows the error page (the container's /error renders HTML for browsers)
+                        .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), browserPage())
+                        .defaultAccessDeniedHandlerFor(accessDenied, AnyRequestMatcher.INSTANCE))
                 .build();
+    }
+
+    /** A browser asking for a page (or htmx asking for a piece of one), not a script asking for JSON. */
+    private static RequestMatcher browserPage() {
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+        return new OrRequestMatcher(html, new RequestHeaderRequestMatcher("HX-Request", "true"));
     }
 
     private static DaoAuthenticationProvider userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {

@@ -1,0 +1,77 @@
+package io.mailgate.web;
+
+import io.mailgate.connection.ConnectionAdmin;
+import io.mailgate.connection.ConnectionService;
+import io.mailgate.connection.ConnectionView;
+import io.mailgate.system.OrgAccess;
+import io.mailgate.system.OrgRef;
+import io.mailgate.system.Role;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Administrator Settings › Organization › Inbound Email Connections: the list with each connection's state,
+ * turning one on or off, and deleting one after a confirmation. Admins only, like the API.
+ */
+@Controller
+@RequestMapping("/orgs/{org}/connections")
+class ConnectionListPages {
+
+    private final OrgAccess access;
+    private final ConnectionService connections;
+    private final ConnectionAdmin admin;
+
+    ConnectionListPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin) {
+        this.access = access;
+        this.connections = connections;
+        this.admin = admin;
+    }
+
+    @GetMapping
+    String list(@PathVariable String org, Model model) {
+        model.addAttribute("section", "connections");
+        model.addAttribute("rows", admin.overview(admin(org)));
+        return "connections/list";
+    }
+
+    /** The table's rows alone: htmx refreshes them while the page is open, so states stay current. */
+    @GetMapping("/rows")
+    String rows(@PathVariable String org, Model model) {
+        model.addAttribute("rows", admin.overview(admin(org)));
+        return "connections/list :: rows";
+    }
+
+    @PostMapping("/{apiName}/enabled")
+    String enable(@PathVariable String org, @PathVariable String apiName, @RequestParam boolean enabled,
+                  RedirectAttributes redirect) {
+        ConnectionView saved = ConnectionView.of(connections.setEnabled(admin(org), apiName, enabled));
+        redirect.addFlashAttribute("flash", saved.name() + (enabled ? " is enabled." : " is disabled."));
+        return "redirect:/orgs/" + org + "/connections";
+    }
+
+    @GetMapping("/{apiName}/delete")
+    String confirmDelete(@PathVariable String org, @PathVariable String apiName, Model model) {
+        model.addAttribute("section", "connections");
+        model.addAttribute("connection", ConnectionView.of(connections.get(admin(org), apiName)));
+        return "connections/delete";
+    }
+
+    @PostMapping("/{apiName}/delete")
+    String delete(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
+        OrgRef ref = admin(org);
+        String name = connections.get(ref, apiName).getName();
+        connections.delete(ref, apiName);
+        redirect.addFlashAttribute("flash", "Connection " + name + " is deleted.");
+        return "redirect:/orgs/" + org + "/connections";
+    }
+
+    private OrgRef admin(String org) {
+        return access.require(org, Role.ADMIN);
+    }
+}

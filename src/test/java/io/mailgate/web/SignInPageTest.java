@@ -1,0 +1,76 @@
+package io.mailgate.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+
+class SignInPageTest extends WebTestSupport {
+
+    @Test
+    void aPageAsksForSignInAndReturnsThereAfterwards() {
+        browser.open("/orgs/default/connections");
+        assertThat(browser.path()).startsWith("/login");
+
+        browser.field("username").sendKeys("admin");
+        browser.field("password").sendKeys(ADMIN_PASSWORD);
+        browser.find("form button[type=submit]").click();
+
+        // back where the browser was going (Spring Security marks the replayed request with "?continue")
+        browser.waitFor(d -> browser.path().startsWith("/orgs/default/connections"));
+        assertThat(browser.find("h1").getText()).isEqualTo("Inbound Email Connections");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithoutSayingWhichPartWasWrong() {
+        browser.open("/login");
+        browser.field("username").sendKeys("admin");
+        browser.field("password").sendKeys("not-the-password");
+        browser.find("form button[type=submit]").click();
+
+        assertThat(browser.waitForElement("#signin-error").getText())
+                .isEqualTo("The user name or password is not correct.");
+        assertThat(browser.path()).isEqualTo("/login?error");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void signingOutEndsTheSession() {
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.find(".account form button").click();
+        browser.waitFor(d -> browser.path().startsWith("/login"));
+        assertThat(browser.text()).contains("You are signed out.");
+
+        browser.open("/orgs/default/connections");
+        assertThat(browser.path()).startsWith("/login");
+    }
+
+    @Test
+    void aUserInSeveralOrganizationsSwitchesBetweenThemAndSeesNoOther() {
+        String user = unique("multi");
+        String first = organizationWithUser(user, "Multi-password-1", "ADMIN");
+        String second = unique("org").replace('_', '-').toLowerCase();
+        api(HttpMethod.POST, "/api/v1/orgs", admin(), java.util.Map.of("handle", second, "name", "Second " + second), 201);
+        api(HttpMethod.POST, "/api/v1/orgs/" + second + "/members", admin(),
+                java.util.Map.of("username", user, "role", "ANALYST"), 200);
+
+        browser.signIn(user, "Multi-password-1");
+        assertThat(browser.path()).isEqualTo("/orgs/" + first + "/connections");
+        var options = browser.all("#org-switch option").stream().map(o -> o.getAttribute("value")).toList();
+        assertThat(options).containsExactlyInAnyOrder(first, second);
+
+        new org.openqa.selenium.support.ui.Select(browser.field("org-switch")).selectByValue(second);
+        // an analyst there: the incidents, and no connections link
+        browser.waitFor(d -> browser.path().equals("/orgs/" + second + "/incidents"));
+        assertThat(browser.all("nav a").stream().map(a -> a.getText()).toList())
+                .doesNotContain("Inbound Email Connections");
+
+        browser.open("/orgs/" + second + "/connections");
+        assertThat(browser.find("h1").getText()).isEqualTo("403 Forbidden");
+        browser.open("/orgs/default/connections");
+        assertThat(browser.find("h1").getText()).isEqualTo("404 Not Found");
+        browser.open("/switch-organization?org=default");
+        assertThat(browser.path()).isEqualTo("/orgs/" + first + "/connections");
+    }
+}
