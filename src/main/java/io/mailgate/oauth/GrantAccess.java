@@ -24,9 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
  * stored, and the PKCE verifier is stored encrypted.
  */
 @Service
-class GrantAccess {
+public class GrantAccess {
 
-    record Completed(String username, String connection) {
+    record Completed(String username, String connection, String org) {
     }
 
     private record Pending(long connectionId, String codeVerifier, Instant expiresAt) {
@@ -37,6 +37,8 @@ class GrantAccess {
     private final OAuthSettings settings;
     private final SecretCipher cipher;
     private final JdbcTemplate jdbc;
+    static final int MAX_CERTIFICATE_BYTES = 1024 * 1024;
+
     private final Clock clock = Clock.systemUTC();
 
     GrantAccess(ConnectionService connections, GraphSources graph, OAuthSettings settings, SecretCipher cipher,
@@ -48,8 +50,9 @@ class GrantAccess {
         this.jdbc = jdbc;
     }
 
+    /** Starts Grant Access (or Switch Account): the Microsoft sign-in URL the admin's browser goes to. */
     @Transactional
-    String start(OrgRef org, String apiName, String admin) {
+    public String start(OrgRef org, String apiName, String admin) {
         ConnectionEntity connection = connections.get(org, apiName);
         if (connection.getProtocol() != Protocol.OAUTH) {
             throw ApiProblem.conflict("Grant Access applies to OAUTH connections only.");
@@ -114,10 +117,27 @@ class GrantAccess {
             throw new GrantFailed("Microsoft granted no refresh token; the app registration must allow offline_access.");
         }
         connections.grantAccount(connectionId, tokens.refreshToken(), tokens.username());
-        return new Completed(tokens.username(), connection.getApiName());
+        return new Completed(tokens.username(), connection.getApiName(), connection.getOrgHandle());
     }
 
-    void installCertificate(OrgRef org, String apiName, String material, String password) {
+    /**
+     * The Entra app's certificate credential: a PEM with certificate and private key, or a .pfx/.p12, and its
+     * password when the key is protected. Checked to open before it is stored; errors name {@code file}.
+     */
+    public void installCertificate(OrgRef org, String apiName, byte[] file, String password) {
+        if (file == null || file.length == 0) {
+            throw ApiProblem.validation("file", "is required: a PEM or .pfx/.p12 certificate with its key");
+        }
+        if (file.length > MAX_CERTIFICATE_BYTES) {
+            throw ApiProblem.validation("file", "is larger than 1 MB");
+        }
+        String text = new String(file, StandardCharsets.US_ASCII);
+        String material = text.strip().startsWith("-----BEGIN") ? text : java.util.Base64.getEncoder().encodeToString(file);
+        try {
+            GraphSources.certificate(material, password);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.validation("file", e.getMessage());
+        }
         connections.installOAuthCertificate(org, apiName, material, password);
     }
 

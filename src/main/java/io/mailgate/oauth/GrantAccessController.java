@@ -3,14 +3,15 @@ package io.mailgate.oauth;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.Role;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.HtmlUtils;
 
 /** Grant Access / Switch Account, and /email-oauth, the redirect URI registered in Microsoft Entra. */
 @RestController
@@ -41,47 +42,39 @@ class GrantAccessController {
                                      @RequestParam(required = false) org.springframework.web.multipart.MultipartFile file,
                                      @RequestParam(required = false) String password) throws java.io.IOException {
         var ref = access.require(org, Role.ADMIN);
-        if (file == null || file.isEmpty()) {
-            throw io.mailgate.system.ApiProblem.validation("file", "is required: a PEM or .pfx/.p12 certificate with its key");
+        if (file != null && file.getSize() > GrantAccess.MAX_CERTIFICATE_BYTES) {
+            throw io.mailgate.system.ApiProblem.validation("file", "is larger than 1 MB"); // before reading it
         }
-        if (file.getSize() > 1024 * 1024) {
-            throw io.mailgate.system.ApiProblem.validation("file", "is larger than 1 MB");
-        }
-        byte[] bytes = file.getBytes();
-        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
-        String material = text.strip().startsWith("-----BEGIN") ? text : java.util.Base64.getEncoder().encodeToString(bytes);
-        try {
-            io.mailgate.connection.GraphSources.certificate(material, password);
-        } catch (IllegalArgumentException e) {
-            throw io.mailgate.system.ApiProblem.validation("file", e.getMessage());
-        }
-        grants.installCertificate(ref, apiName, material, password);
+        grants.installCertificate(ref, apiName, file == null ? null : file.getBytes(), password);
         return ResponseEntity.noContent().build();
     }
 
-    /** Where Microsoft sends the browser back; answers a page a person reads, never JSON or a stack trace. */
+    /**
+     * Where Microsoft sends the browser back; answers a page a person reads (templates/oauth-result.html),
+     * never JSON or a stack trace. On success it links back to the connection, which now shows Switch Account.
+     */
     @GetMapping(value = "/email-oauth", produces = MediaType.TEXT_HTML_VALUE)
-    ResponseEntity<String> callback(@RequestParam Map<String, String> query) {
+    ModelAndView callback(@RequestParam Map<String, String> query) {
         try {
             GrantAccess.Completed done = grants.complete(AuthorizationCallback.of(query));
-            return ResponseEntity.ok(page("Access granted", "mailgate can now read the mailbox of connection "
-                    + done.connection() + " as " + (done.username() == null ? "the account you signed in with" : done.username())
-                    + ". You can close this window."));
+            return page(HttpStatus.OK, "Access granted", "mailgate can now read the mailbox of connection "
+                    + done.connection() + " as " + (done.username() == null ? "the account you signed in with"
+                    : done.username()) + ".", "/orgs/" + done.org() + "/connections/" + done.connection());
         } catch (GrantAccess.GrantFailed e) {
-            return ResponseEntity.badRequest().contentType(MediaType.TEXT_HTML).body(page("Access not granted",
-                    e.getMessage()));
+            return page(HttpStatus.BAD_REQUEST, "Access not granted", e.getMessage(), null);
         } catch (RuntimeException e) {
             // A person reads this page: a clear sentence, the details only in the log.
             log.error("Completing a Grant Access sign-in failed", e);
-            return ResponseEntity.internalServerError().contentType(MediaType.TEXT_HTML).body(page(
-                    "Access not granted", "mailgate could not complete the sign-in; the error is in its log. "
-                            + "Start Grant Access again from mailgate."));
+            return page(HttpStatus.INTERNAL_SERVER_ERROR, "Access not granted", "mailgate could not complete the "
+                    + "sign-in; the error is in its log. Start Grant Access again from mailgate.", null);
         }
     }
 
-    private static String page(String title, String text) {
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mailgate: "
-                + HtmlUtils.htmlEscape(title) + "</title></head><body><main><h1>" + HtmlUtils.htmlEscape(title)
-                + "</h1><p>" + HtmlUtils.htmlEscape(text) + "</p></main></body></html>";
+    private static ModelAndView page(HttpStatus status, String title, String text, String back) {
+        ModelAndView page = new ModelAndView("oauth-result", status);
+        page.addObject("title", title);
+        page.addObject("text", text);
+        page.addObject("back", back);
+        return page;
     }
 }

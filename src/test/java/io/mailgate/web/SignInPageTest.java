@@ -38,7 +38,7 @@ class SignInPageTest extends WebTestSupport {
     @Test
     void signingOutEndsTheSession() {
         browser.signIn("admin", ADMIN_PASSWORD);
-        browser.find(".account form button").click();
+        browser.find("#sign-out").click();
         browser.waitFor(d -> browser.path().startsWith("/login"));
         assertThat(browser.text()).contains("You are signed out.");
 

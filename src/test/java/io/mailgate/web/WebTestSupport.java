@@ -27,25 +27,52 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import io.mailgate.component.msgraph.GraphSimulator;
+import io.mailgate.oauth.EntraSimulator;
 
 /**
- * The real application on a random port (in-memory H2), one real IMAP server (GreenMail) and one headless
- * Chromium per test class. Data a page test needs but does not test (users, organizations, a connection
+ * The real application on a free port chosen up front (so the OAuth redirect URI, which must be known before
+ * start, points back at it), in-memory H2, one real IMAP server (GreenMail), the Entra ID and Graph simulators
+ * (they cannot run here), and one headless Chromium per test class. Data a page test needs but does not test (users, organizations, a connection
  * whose incidents a page shows) is made through the public API; what a test is about is done in the page.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:mailgate-web;DB_CLOSE_DELAY=-1",
         "mailgate.admin-password=" + WebTestSupport.ADMIN_PASSWORD,
         "MAILGATE_MASTER_KEY=" + WebTestSupport.MASTER_KEY,
         "mailgate.ingest.spool-directory=target/test-spool-web",
         "mailgate.routes.timeout=5s",
-        "mailgate.oauth.public-url=https://mailgate.example.test",
 })
 abstract class WebTestSupport {
 
     static final String ADMIN_PASSWORD = "Web-admin-password-1";
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final GreenMail MAIL = startMailServer();
+    static final int PORT = freePort();
+    static final EntraSimulator ENTRA = new EntraSimulator();
+    static final GraphSimulator GRAPH = new GraphSimulator();
+
+    static {
+        GRAPH.acceptTokens(token -> ENTRA.scopesOf(token) != null); // Graph takes what Entra issued
+    }
+
+    @DynamicPropertySource
+    static void serverAndMicrosoft(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+        registry.add("mailgate.oauth.public-url", () -> "http://127.0.0.1:" + PORT);
+        registry.add("mailgate.oauth.authority-override", () -> ENTRA.baseUrl().toString());
+        registry.add("mailgate.oauth.graph-override", GRAPH::baseUrl);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     static Browser browser;

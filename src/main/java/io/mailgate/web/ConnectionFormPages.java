@@ -1,0 +1,255 @@
+package io.mailgate.web;
+
+import io.mailgate.connection.ConnectionAdmin;
+import io.mailgate.connection.ConnectionEntity;
+import io.mailgate.connection.ConnectionService;
+import io.mailgate.connection.ConnectionView;
+import io.mailgate.connectiontest.TestResult;
+import io.mailgate.decrypt.DecryptionKeyInstaller;
+import io.mailgate.oauth.GrantAccess;
+import io.mailgate.oauth.OAuthSettings;
+import io.mailgate.system.ApiProblem;
+import io.mailgate.system.OrgAccess;
+import io.mailgate.system.OrgRef;
+import io.mailgate.system.Role;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Add Connection + and a connection's page: the Mailbox, Connection Details (per protocol), Proxy and
+ * decryption sections; Save, and Save and Test Connection; trusting the certificate a failed test found (or an
+ * uploaded one) and testing again; Grant Access / Switch Account for OAuth. Every action is the API's service
+ * call, so the same rules and the same field names apply. After a successful save the browser is redirected
+ * (a reload never saves twice); a form with errors is shown again with each error next to its field.
+ */
+@Controller
+@RequestMapping("/orgs/{org}/connections")
+class ConnectionFormPages {
+
+    private final OrgAccess access;
+    private final ConnectionService connections;
+    private final ConnectionAdmin admin;
+    private final DecryptionKeyInstaller decryptionKeys;
+    private final GrantAccess grants;
+    private final OAuthSettings oauth;
+
+    ConnectionFormPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin,
+                        DecryptionKeyInstaller decryptionKeys, GrantAccess grants, OAuthSettings oauth) {
+        this.access = access;
+        this.connections = connections;
+        this.admin = admin;
+        this.decryptionKeys = decryptionKeys;
+        this.grants = grants;
+        this.oauth = oauth;
+    }
+
+    @GetMapping("/new")
+    String add(@PathVariable String org, Model model) {
+        return form(admin(org), model, null, ConnectionForm.defaults(), Map.of());
+    }
+
+    @GetMapping("/{apiName}")
+    String edit(@PathVariable String org, @PathVariable String apiName, Model model) {
+        OrgRef ref = admin(org);
+        ConnectionView saved = ConnectionView.of(connections.get(ref, apiName));
+        return form(ref, model, saved, ConnectionForm.of(saved), Map.of());
+    }
+
+    @PostMapping("/new")
+    String create(@PathVariable String org, @RequestParam MultiValueMap<String, String> submitted,
+                  @RequestParam(name = "decryption.file", required = false) MultipartFile decryptionFile,
+                  @RequestParam(name = "oauth.certificateFile", required = false) MultipartFile certificateFile,
+                  @RequestParam(defaultValue = "save") String action, Model model, RedirectAttributes redirect) {
+        return save(admin(org), null, submitted, decryptionFile, certificateFile, action, model, redirect);
+    }
+
+    @PostMapping("/{apiName}")
+    String update(@PathVariable String org, @PathVariable String apiName,
+                  @RequestParam MultiValueMap<String, String> submitted,
+                  @RequestParam(name = "decryption.file", required = false) MultipartFile decryptionFile,
+                  @RequestParam(name = "oauth.certificateFile", required = false) MultipartFile certificateFile,
+                  @RequestParam(defaultValue = "save") String action, Model model, RedirectAttributes redirect) {
+        OrgRef ref = admin(org);
+        ConnectionView saved = ConnectionView.of(connections.get(ref, apiName));
+        return save(ref, saved, submitted, decryptionFile, certificateFile, action, model, redirect);
+    }
+
+    private String save(OrgRef org, ConnectionView existing, MultiValueMap<String, String> submitted,
+                        MultipartFile decryptionFile, MultipartFile certificateFile, String action, Model model,
+                        RedirectAttributes redirect) {
+        Map<String, String> values = new LinkedHashMap<>(submitted.toSingleValueMap());
+        if (existing != null) {
+            values.put("apiName", existing.apiName()); // shown read-only: an API name never changes
+        }
+        ConnectionForm.Parsed parsed = ConnectionForm.parse(values);
+        if (!parsed.errors().isEmpty()) {
+            return form(org, model, existing, ConnectionForm.shown(values), parsed.errors());
+        }
+        ConnectionEntity saved;
+        try {
+            saved = existing == null ? connections.create(org, parsed.request())
+                    : connections.replace(org, existing.apiName(), parsed.request());
+        } catch (ApiProblem problem) {
+            model.addAttribute("problem", problem.errors().isEmpty() ? problem.detail() : null);
+            return form(org, model, existing, ConnectionForm.shown(values), fieldErrors(problem, ""));
+        }
+        String apiName = saved.getApiName();
+        // Uploads belong to a saved connection: the connection is saved first; an upload's error is then shown
+        // on the saved connection's page, next to the upload.
+        Map<String, String> uploadErrors = new LinkedHashMap<>();
+        upload(decryptionFile, "decryption.", uploadErrors,
+                bytes -> decryptionKeys.install(org, apiName, bytes, blankToNull(values.get("decryption.password"))));
+        upload(certificateFile, "oauth.certificate", uploadErrors,
+                bytes -> grants.installCertificate(org, apiName, bytes, blankToNull(values.get("oauth.certificatePassword"))));
+        if (!uploadErrors.isEmpty()) {
+            ConnectionView now = ConnectionView.of(connections.get(org, apiName));
+            model.addAttribute("flash", "The connection is saved, but an uploaded file was not accepted.");
+            return form(org, model, now, ConnectionForm.of(now), uploadErrors);
+        }
+        redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
+        if ("test".equals(action)) {
+            redirect.addFlashAttribute("test", admin.test(org, apiName));
+        }
+        return "redirect:/orgs/" + org.handle() + "/connections/" + apiName;
+    }
+
+    /** Trust a certificate the server presented in the last test, then test again. */
+    @PostMapping("/{apiName}/trust")
+    String trust(@PathVariable String org, @PathVariable String apiName, @RequestParam String sha256,
+                 RedirectAttributes redirect) {
+        OrgRef ref = admin(org);
+        try {
+            admin.trustPresented(ref, apiName, sha256);
+            redirect.addFlashAttribute("flash", "The certificate is trusted for this connection. Tested again:");
+            redirect.addFlashAttribute("test", admin.test(ref, apiName));
+        } catch (ApiProblem problem) {
+            redirect.addFlashAttribute("problem", message(problem));
+        }
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
+    /** Trust an uploaded certificate (PEM or DER), then test again. */
+    @PostMapping("/{apiName}/trusted-certificates")
+    String upload(@PathVariable String org, @PathVariable String apiName,
+                  @RequestParam(required = false) MultipartFile certificate, RedirectAttributes redirect)
+            throws IOException {
+        OrgRef ref = admin(org);
+        try {
+            if (certificate == null || certificate.isEmpty()) {
+                throw ApiProblem.validation("certificate", "choose a certificate file (PEM or DER) to upload");
+            }
+            admin.trustUploaded(ref, apiName, certificate.getBytes());
+            redirect.addFlashAttribute("flash", "The uploaded certificate is trusted for this connection. Tested again:");
+            redirect.addFlashAttribute("test", admin.test(ref, apiName));
+        } catch (ApiProblem problem) {
+            redirect.addFlashAttribute("problem", message(problem));
+        }
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
+    @PostMapping("/{apiName}/trusted-certificates/{sha256}/remove")
+    String distrust(@PathVariable String org, @PathVariable String apiName, @PathVariable String sha256,
+                    RedirectAttributes redirect) {
+        connections.distrust(admin(org), apiName, sha256);
+        redirect.addFlashAttribute("flash", "The certificate is no longer trusted for this connection.");
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
+    @PostMapping("/{apiName}/test")
+    String test(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
+        redirect.addFlashAttribute("test", admin.test(admin(org), apiName));
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
+    @PostMapping("/{apiName}/decryption-key/remove")
+    String removeKey(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
+        connections.removeDecryptionKeys(admin(org), apiName);
+        redirect.addFlashAttribute("flash", "The decryption key is removed.");
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
+    /** Grant Access (or Switch Account): the browser goes to Microsoft's sign-in and comes back to /email-oauth. */
+    @PostMapping("/{apiName}/grant")
+    String grant(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
+        try {
+            return "redirect:" + grants.start(admin(org), apiName, access.callerName());
+        } catch (ApiProblem problem) {
+            redirect.addFlashAttribute("problem", message(problem));
+            return "redirect:/orgs/" + org + "/connections/" + apiName;
+        }
+    }
+
+    private String form(OrgRef org, Model model, ConnectionView saved, Map<String, String> values,
+                        Map<String, String> errors) {
+        model.addAttribute("section", "connections");
+        model.addAttribute("saved", saved);
+        model.addAttribute("values", values);
+        model.addAttribute("errors", errors);
+        model.addAttribute("labels", ConnectionForm.LABELS);
+        model.addAttribute("redirectUri", oauth.redirectUri().toString());
+        if (saved != null) {
+            model.addAttribute("status", admin.status(org, saved.apiName()));
+            model.addAttribute("trusted", admin.trusted(org, saved.apiName()));
+        }
+        if (!model.containsAttribute("test")) {
+            model.addAttribute("test", (TestResult) null);
+        }
+        return "connections/form";
+    }
+
+    private interface Upload {
+        void accept(byte[] bytes);
+    }
+
+    /** Runs an upload's install step; its field errors are named under {@code prefix} (decryption.file…). */
+    private static void upload(MultipartFile file, String prefix, Map<String, String> errors, Upload install) {
+        if (file == null || file.isEmpty()) {
+            return;
+        }
+        try {
+            if (file.getSize() > 1024 * 1024) {
+                throw ApiProblem.validation("file", "is larger than 1 MB");
+            }
+            install.accept(file.getBytes());
+        } catch (ApiProblem problem) {
+            Map<String, String> named = fieldErrors(problem, "");
+            named.forEach((field, text) -> errors.put(prefix.endsWith(".") ? prefix + field
+                    : prefix + Character.toUpperCase(field.charAt(0)) + field.substring(1), text));
+            if (named.isEmpty()) {
+                errors.put(prefix.endsWith(".") ? prefix + "file" : prefix + "File", problem.detail());
+            }
+        } catch (IOException e) {
+            errors.put(prefix.endsWith(".") ? prefix + "file" : prefix + "File", "could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> fieldErrors(ApiProblem problem, String prefix) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        problem.errors().forEach(e -> errors.merge(prefix + e.field(), e.message(), (a, b) -> a + "; " + b));
+        return errors;
+    }
+
+    private static String message(ApiProblem problem) {
+        return problem.errors().isEmpty() ? problem.detail()
+                : problem.errors().stream().map(e -> e.message()).reduce((a, b) -> a + "; " + b).orElse(problem.detail());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private OrgRef admin(String org) {
+        return access.require(org, Role.ADMIN);
+    }
+}
