@@ -8,6 +8,7 @@ import io.mailgate.connectiontest.TestResult;
 import io.mailgate.decrypt.DecryptionKeyInstaller;
 import io.mailgate.oauth.GrantAccess;
 import io.mailgate.oauth.OAuthSettings;
+import io.mailgate.ops.CredentialHealth;
 import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.OrgRef;
@@ -43,15 +44,18 @@ class ConnectionFormPages {
     private final DecryptionKeyInstaller decryptionKeys;
     private final GrantAccess grants;
     private final OAuthSettings oauth;
+    private final CredentialHealth credentials;
 
     ConnectionFormPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin,
-                        DecryptionKeyInstaller decryptionKeys, GrantAccess grants, OAuthSettings oauth) {
+                        DecryptionKeyInstaller decryptionKeys, GrantAccess grants, OAuthSettings oauth,
+                        CredentialHealth credentials) {
         this.access = access;
         this.connections = connections;
         this.admin = admin;
         this.decryptionKeys = decryptionKeys;
         this.grants = grants;
         this.oauth = oauth;
+        this.credentials = credentials;
     }
 
     @GetMapping("/new")
@@ -179,6 +183,19 @@ class ConnectionFormPages {
         return "redirect:/orgs/" + org + "/connections/" + apiName;
     }
 
+    /** The reference's "Migrating an OAuth EWS connection to MS Graph": same app, same mailbox, Graph's endpoint. */
+    @PostMapping("/{apiName}/migrate-to-graph")
+    String migrate(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
+        try {
+            connections.migrateToGraph(admin(org), apiName);
+            redirect.addFlashAttribute("flash", "The connection now uses Microsoft Graph. Grant Access again if "
+                    + "the app registration changed, then test it.");
+        } catch (ApiProblem problem) {
+            redirect.addFlashAttribute("problem", message(problem));
+        }
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
+    }
+
     /** Grant Access (or Switch Account): the browser goes to Microsoft's sign-in and comes back to /email-oauth. */
     @PostMapping("/{apiName}/grant")
     String grant(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
@@ -201,6 +218,7 @@ class ConnectionFormPages {
         if (saved != null) {
             model.addAttribute("status", admin.status(org, saved.apiName()));
             model.addAttribute("trusted", admin.trusted(org, saved.apiName()));
+            model.addAttribute("warnings", credentials.warnings(connections.get(org, saved.apiName())));
         }
         if (!model.containsAttribute("test")) {
             model.addAttribute("test", (TestResult) null);

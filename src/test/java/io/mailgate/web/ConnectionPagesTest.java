@@ -161,10 +161,15 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.type("oauth.tenantId", EntraSimulator.TENANT);
         browser.type("oauth.clientSecret", EntraSimulator.SECRET);
         browser.type("oauth.emailAddress", EntraSimulator.USERNAME);
+        // the client secret's expiry as Entra shows it: five days from now is worth a warning
+        String expires = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(5).toString();
+        browser.driver.executeScript("document.getElementById('oauth.clientSecretExpiresAt').value = arguments[0]", expires);
         browser.find("#save").click();
 
         browser.waitFor(d -> browser.path().equals("/orgs/default/connections/" + apiName));
         assertThat(browser.find("#connection-state").getText()).contains("Needs consent");
+        assertThat(browser.field("credential-warnings").getText()).contains("CREDENTIAL_EXPIRING").contains("expires in");
+        assertThat(browser.field("oauth.clientSecretExpiresAt").getAttribute("value")).isEqualTo(expires);
         assertThat(browser.field("grant-access").getText()).isEqualTo("Grant Access");
         assertThat(browser.field("oauth.clientSecret").getAttribute("value")).isEmpty();
         assertThat(browser.driver.getPageSource()).doesNotContain(EntraSimulator.SECRET);

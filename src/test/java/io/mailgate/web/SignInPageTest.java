@@ -3,6 +3,7 @@ package io.mailgate.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.springframework.http.HttpMethod;
 
 class SignInPageTest extends WebTestSupport {
@@ -72,5 +73,29 @@ class SignInPageTest extends WebTestSupport {
         assertThat(browser.find("h1").getText()).isEqualTo("404 Not Found");
         browser.open("/switch-organization?org=default");
         assertThat(browser.path()).isEqualTo("/orgs/" + first + "/connections");
+    }
+
+    @Test
+    void signInAndAddingAConnectionWorkWithTheKeyboardAlone() {
+        browser.open("/login");
+        // the user name field has the focus; Tab to the password, Enter submits
+        browser.driver.switchTo().activeElement().sendKeys("admin", Keys.TAB, ADMIN_PASSWORD, Keys.ENTER);
+        browser.waitFor(d -> browser.path().startsWith("/orgs/default/connections"));
+
+        // the first Tab reaches "Skip to content"; further Tabs reach "Add Connection +", Enter follows it
+        browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+        for (int i = 0; i < 30 && !"add-connection".equals(browser.driver.switchTo().activeElement().getAttribute("id")); i++) {
+            browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.waitFor(d -> browser.path().endsWith("/connections/new"));
+
+        // the protocol is a radio group: arrow keys change it, and the page shows that protocol's fields
+        browser.field("protocol-imap").sendKeys(Keys.ARROW_RIGHT);
+        assertThat(browser.field("protocol-exchange").isSelected()).isTrue();
+        assertThat(browser.field("exchange.endpoint").isDisplayed()).isTrue();
+        assertThat(browser.field("imap.host").isDisplayed()).isFalse();
+        assertNoConsoleErrors();
     }
 }
