@@ -55,22 +55,26 @@ class QuarantinePages {
     @PostMapping("/{id}/retry")
     String retry(@PathVariable String org, @PathVariable long id, RedirectAttributes redirect) {
         OrgRef ref = analyst(org);
-        String flash;
+        // released: the usual (green) flash; still failing or not retried: a notice the analyst cannot miss
         try {
             QuarantineRetry.Outcome outcome = desk.retry(ref, id);
-            flash = "RELEASED".equals(outcome.status())
-                    ? "Message " + id + " was processed and released into incident " + outcome.incidentId() + "."
-                    : "Message " + id + " is still failing (" + outcome.reasonCode() + "): " + outcome.reason();
+            if ("RELEASED".equals(outcome.status())) {
+                redirect.addFlashAttribute("flash", "Message " + id + " was processed and released into incident "
+                        + outcome.incidentId() + ".");
+            } else {
+                redirect.addFlashAttribute("retryProblem", "Message " + id + " is still failing ("
+                        + outcome.reasonCode() + "): " + outcome.reason());
+            }
         } catch (ApiProblem problem) {
             if (problem.status() == HttpStatus.NOT_FOUND) {
                 throw problem;
             }
-            flash = "Message " + id + " was not retried: " + problem.detail();
+            redirect.addFlashAttribute("retryProblem", "Message " + id + " was not retried: " + problem.detail());
         } catch (Exception e) {
             log.warn("Retrying quarantined message {} of {} failed", id, org, e);
-            flash = "Message " + id + " could not be retried now; it stays in quarantine. Try again later.";
+            redirect.addFlashAttribute("retryProblem", "Message " + id
+                    + " could not be retried now; it stays in quarantine. Try again later.");
         }
-        redirect.addFlashAttribute("flash", flash);
         return "redirect:/orgs/" + org + "/quarantine";
     }
 

@@ -173,6 +173,8 @@ class IncidentPagesTest extends WebTestSupport {
         assertThat(browser.find("#artifacts").getText()).contains("pay.evil.example");
 
         assertNoConsoleErrors();
+        // the picture shows the first message as it reads: facts, attachment, the inert HTML body
+        browser.driver.executeScript("document.getElementById(arguments[0]).scrollIntoView()", "message-" + first);
         browser.screenshot("incident-detail");
     }
 

@@ -93,8 +93,9 @@ class QuarantinePagesTest extends WebTestSupport {
 
         // still unmatched: the retry says so, and the message stays
         row.findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(browser.waitForElement(".flash").getText())
-                .startsWith("Message " + id + " is still failing (UNMATCHED): ");
+        assertThat(browser.waitForElement("#retry-problem").getText())
+                .startsWith("Message " + id + " is still failing (UNMATCHED): ").containsIgnoringCase("append");
+        assertThat(browser.all(".flash")).isEmpty();
         assertThat(browser.path()).isEqualTo("/orgs/" + org + "/quarantine");
         assertThat(browser.find("#quarantined-" + id).getText()).contains("Quarantined", "Retried 1 time");
         assertNoConsoleErrors();
@@ -106,6 +107,7 @@ class QuarantinePagesTest extends WebTestSupport {
         api(HttpMethod.PUT, "/api/v1/orgs/" + org + "/connections/" + apiName, admin(), connection, 200);
         browser.find("#quarantined-" + id + " button[type=submit]").click();
         String flash = browser.waitForElement(".flash").getText();
+        assertThat(browser.all("#retry-problem")).isEmpty();
         long incident = awaitIncident(org, subject).get("id").asLong();
         assertThat(flash).isEqualTo("Message " + id + " was processed and released into incident " + incident + ".");
         WebElement released = browser.find("#quarantined-" + id);
