@@ -3,20 +3,9 @@ package io.mailgate.incident;
 import io.mailgate.incident.Views.MessageDetailView;
 import io.mailgate.incident.Views.MessageView;
 import io.mailgate.incident.Views.Page;
-import io.mailgate.ingest.RawContentStore;
-import io.mailgate.ingest.RawSpool;
-import io.mailgate.parse.Attachment;
-import io.mailgate.parse.MimeParser;
-import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.OrgRef;
 import io.mailgate.system.Role;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,17 +21,12 @@ class EmailMessageController {
 
     private final OrgAccess access;
     private final IncidentQueries queries;
-    private final RawContentStore rawStore;
-    private final RawSpool spool;
-    private final MimeParser parser;
+    private final MessageDownloads downloads;
 
-    EmailMessageController(OrgAccess access, IncidentQueries queries, RawContentStore rawStore, RawSpool spool,
-                           MimeParser parser) {
+    EmailMessageController(OrgAccess access, IncidentQueries queries, MessageDownloads downloads) {
         this.access = access;
         this.queries = queries;
-        this.rawStore = rawStore;
-        this.spool = spool;
-        this.parser = parser;
+        this.downloads = downloads;
     }
 
     @GetMapping
@@ -60,53 +44,13 @@ class EmailMessageController {
 
     @GetMapping("/{id}/raw")
     ResponseEntity<StreamingResponseBody> raw(@PathVariable String org, @PathVariable long id) {
-        EmailMessageEntity m = queries.entity(analyst(org), id);
-        long rawId = m.rawContentId;
-        StreamingResponseBody body = (OutputStream out) -> rawStore.copyTo(rawId, out);
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("message/rfc822"))
-                .contentLength(m.size)
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment().filename("message-" + id + ".eml").build().toString())
-                .body(body);
+        return downloads.raw(analyst(org), id);
     }
 
     @GetMapping("/{id}/attachments/{index}")
     ResponseEntity<StreamingResponseBody> attachment(@PathVariable String org, @PathVariable long id,
                                                      @PathVariable int index) {
-        EmailMessageEntity m = queries.entity(analyst(org), id);
-        Attachment attachment = queries.attachments(m).stream().filter(a -> a.index() == index).findFirst()
-                .orElseThrow(() -> ApiProblem.notFound("Message " + id + " has no attachment " + index + "."));
-        long rawId = m.rawContentId;
-        StreamingResponseBody body = out -> {
-            // The raw message is the only copy; the attachment is decoded from it on demand.
-            Path file = spool.scratchFile("attachment-");
-            try {
-                try (OutputStream fileOut = Files.newOutputStream(file)) {
-                    rawStore.copyTo(rawId, fileOut);
-                }
-                parser.copyAttachment(file, index, out);
-            } catch (io.mailgate.parse.MalformedEmailException e) {
-                throw new java.io.IOException("The attachment cannot be decoded: " + e.getMessage(), e);
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        };
-        MediaType type;
-        try {
-            type = MediaType.parseMediaType(attachment.contentType());
-        } catch (Exception e) {
-            type = MediaType.APPLICATION_OCTET_STREAM;
-        }
-        String name = attachment.name() == null ? "attachment-" + index : attachment.name();
-        return ResponseEntity.ok()
-                .contentType(type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(name, java.nio.charset.StandardCharsets.UTF_8).build().toString())
-                // An attachment of a phishing mail must never render in the browser as the API's own content.
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "sandbox")
-                .body(body);
+        return downloads.attachment(analyst(org), id, index);
     }
 
     private OrgRef analyst(String org) {

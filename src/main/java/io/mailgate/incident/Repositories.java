@@ -12,6 +12,9 @@ interface IncidentRepository extends JpaRepository<IncidentEntity, Long> {
     Optional<IncidentEntity> findByIdAndOrgId(long id, long orgId);
 
     List<IncidentEntity> findByOrgIdAndChangeSeqGreaterThanOrderByChangeSeq(long orgId, long after, Limit limit);
+
+    /** Most recently changed first, before a change-feed position (the analyst pages' order). */
+    List<IncidentEntity> findByOrgIdAndChangeSeqLessThanOrderByChangeSeqDesc(long orgId, long before, Limit limit);
 }
 
 interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long> {
@@ -27,6 +30,8 @@ interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long>
     List<EmailMessageEntity> findByIncidentIdOrderById(long incidentId);
 
     long countByConnectionId(Long connectionId);
+
+    long countByIncidentId(long incidentId);
 
     /** Incidents in this org holding a message with one of these Message-IDs: the thread a reply belongs to. */
     @Query("select m.incidentId from EmailMessageEntity m where m.orgId = ?1 and m.messageId in ?2 order by m.id desc")

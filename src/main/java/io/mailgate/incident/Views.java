@@ -7,22 +7,22 @@ import java.time.Instant;
 import java.util.List;
 
 /** What the incidents and messages API returns (API.md). */
-final class Views {
+public final class Views {
 
     private Views() {
     }
 
-    record Page<T>(List<T> items, String nextCursor) {
+    public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    record IncidentView(long id, String title, String status, Instant createdAt, Instant updatedAt,
+    public record IncidentView(long id, String title, String status, Instant createdAt, Instant updatedAt,
                         String connection, String cursor, List<MessageView> messages, List<ArtifactView> artifacts) {
     }
 
-    record ArtifactView(String type, String value, String foundIn, long messageId) {
+    public record ArtifactView(String type, String value, String foundIn, long messageId) {
     }
 
-    record MessageView(long id, Long incidentId, String connection, String messageId, boolean messageIdReused,
+    public record MessageView(long id, Long incidentId, String connection, String messageId, boolean messageIdReused,
                        String inReplyTo, List<String> references, String subject, String from, String fromName,
                        List<String> to, List<String> cc, Instant date, Instant receivedAt, long size, String sha256,
                        boolean encrypted, boolean decrypted, String encryptionFormat, String decryptedWith,
@@ -30,7 +30,7 @@ final class Views {
                        String linkReason, ReportedOriginal reported) {
     }
 
-    record MessageDetailView(@JsonUnwrapped MessageView message, List<Header> headers, String textBody,
+    public record MessageDetailView(@JsonUnwrapped MessageView message, List<Header> headers, String textBody,
                              String htmlBody) {
     }
 }

@@ -1,16 +1,10 @@
 package io.mailgate.quarantine;
 
-import io.mailgate.ingest.RawContentStore;
 import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgAccess;
 import io.mailgate.system.OrgRef;
 import io.mailgate.system.Role;
-import java.io.OutputStream;
 import java.util.List;
-import org.springframework.data.domain.Limit;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,16 +23,11 @@ class QuarantineController {
     }
 
     private final OrgAccess access;
-    private final QuarantineRepository quarantine;
-    private final QuarantineRetry retry;
-    private final RawContentStore rawStore;
+    private final QuarantineDesk desk;
 
-    QuarantineController(OrgAccess access, QuarantineRepository quarantine, QuarantineRetry retry,
-                         RawContentStore rawStore) {
+    QuarantineController(OrgAccess access, QuarantineDesk desk) {
         this.access = access;
-        this.quarantine = quarantine;
-        this.retry = retry;
-        this.rawStore = rawStore;
+        this.desk = desk;
     }
 
     @GetMapping
@@ -47,37 +36,26 @@ class QuarantineController {
         if (limit < 1 || limit > 500) {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldError("limit", "must be 1-500")));
         }
-        OrgRef ref = access.require(org, Role.ANALYST);
-        List<QuarantineView> items = quarantine.findByOrgIdAndIdGreaterThanOrderById(ref.id(), after, Limit.of(limit))
-                .stream().map(QuarantineView::of).toList();
+        List<QuarantineView> items = desk.after(analyst(org), after, limit);
         return new Page(items, items.isEmpty() ? Long.toString(after) : Long.toString(items.get(items.size() - 1).id()));
     }
 
     @GetMapping("/{id}")
     QuarantineView get(@PathVariable String org, @PathVariable long id) {
-        return QuarantineView.of(entry(access.require(org, Role.ANALYST), id));
+        return desk.get(analyst(org), id);
     }
 
     @GetMapping("/{id}/raw")
     ResponseEntity<StreamingResponseBody> raw(@PathVariable String org, @PathVariable long id) {
-        QuarantineEntity entry = entry(access.require(org, Role.ANALYST), id);
-        long rawId = entry.rawContentId;
-        StreamingResponseBody body = (OutputStream out) -> rawStore.copyTo(rawId, out);
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("message/rfc822"))
-                .contentLength(entry.size)
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment().filename("quarantined-" + id + ".eml").build().toString())
-                .body(body);
+        return desk.raw(analyst(org), id);
     }
 
     @PostMapping("/{id}/retry")
     QuarantineRetry.Outcome retry(@PathVariable String org, @PathVariable long id) throws Exception {
-        return retry.retry(access.require(org, Role.ANALYST), id);
+        return desk.retry(analyst(org), id);
     }
 
-    private QuarantineEntity entry(OrgRef org, long id) {
-        return quarantine.findByIdAndOrgId(id, org.id())
-                .orElseThrow(() -> ApiProblem.notFound("No quarantined message " + id + "."));
+    private OrgRef analyst(String org) {
+        return access.require(org, Role.ANALYST);
     }
 }

@@ -13,5 +13,7 @@ interface QuarantineRepository extends JpaRepository<QuarantineEntity, Long> {
 
     List<QuarantineEntity> findByOrgIdAndIdGreaterThanOrderById(long orgId, long after, Limit limit);
 
+    List<QuarantineEntity> findByOrgIdAndIdLessThanOrderByIdDesc(long orgId, long before, Limit limit);
+
     long countByConnectionIdAndStatus(Long connectionId, QuarantineEntity.Status status);
 }

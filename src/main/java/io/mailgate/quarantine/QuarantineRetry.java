@@ -18,9 +18,9 @@ import org.springframework.stereotype.Service;
 
 /** Sends a quarantined message through the pipeline again, for example after a decryption key was uploaded. */
 @Service
-class QuarantineRetry {
+public class QuarantineRetry {
 
-    record Outcome(String status, String reasonCode, String reason, Long emailMessageId, Long incidentId) {
+    public record Outcome(String status, String reasonCode, String reason, Long emailMessageId, Long incidentId) {
     }
 
     private final QuarantineRepository quarantine;

@@ -3,7 +3,7 @@ package io.mailgate.quarantine;
 import java.time.Instant;
 
 /** A quarantined message as the API lists it. */
-record QuarantineView(long id, String connection, String reasonCode, String reason, String messageId, String subject,
+public record QuarantineView(long id, String connection, String reasonCode, String reason, String messageId, String subject,
                       long size, String sha256, String status, Instant receivedAt, int retryCount,
                       Instant lastRetryAt, Long emailMessageId) {
 
