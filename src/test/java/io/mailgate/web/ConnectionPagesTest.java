@@ -209,6 +209,15 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.field("decryption.file-size").getText()).contains("the largest allowed file is 1024 KB (1 MB)");
         assertThat(browser.field("decryption.file").getAttribute("value")).isEmpty(); // nothing left to upload
 
+        // dropped on the drop zone rather than chosen: the same check
+        browser.driver.executeScript("""
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([new Uint8Array(1024 * 1024 + 5)], 'dropped.pfx'));
+                const drop = new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true});
+                document.querySelector('.dropzone').dispatchEvent(drop);""");
+        assertThat(browser.field("decryption.file-size").getText()).startsWith("dropped.pfx is 1025 KB");
+        assertThat(browser.field("decryption.file").getAttribute("value")).isEmpty();
+
         Path key = Path.of("src/test/resources/decrypt/keys/recipient-rsa.p12").toAbsolutePath();
         browser.field("decryption.file").sendKeys(key.toString());
         assertThat(browser.field("decryption.file-size").isDisplayed()).isFalse();
