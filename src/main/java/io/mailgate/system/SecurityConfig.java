@@ -53,10 +53,13 @@ class SecurityConfig {
     /**
      * The admin pages' content policy: our own scripts and styles only (no inline code), images only from
      * us or data: URIs, so a sanitized email body that still names a remote image cannot fetch it.
-     * Hawtio (under /actuator) brings its own inline styles and is left out.
+     * Hawtio (under /actuator) brings its own inline styles and is left out; Swagger UI sets inline styles
+     * too and gets the same policy with those allowed (it shows no email content).
      */
     static final String PAGE_CONTENT_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    static final String SWAGGER_CONTENT_POLICY = PAGE_CONTENT_POLICY.replace("style-src 'self'",
+            "style-src 'self' 'unsafe-inline'");
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -110,9 +113,12 @@ class SecurityConfig {
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
                 .formLogin(form -> form.loginPage("/login").failureUrl("/login?error").permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut").permitAll())
-                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
-                        new NegatedRequestMatcher(path("/actuator/**")),
-                        new StaticHeadersWriter("Content-Security-Policy", PAGE_CONTENT_POLICY))))
+                .headers(headers -> headers
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                                new NegatedRequestMatcher(new OrRequestMatcher(paths("/actuator/**", "/swagger-ui/**"))),
+                                new StaticHeadersWriter("Content-Security-Policy", PAGE_CONTENT_POLICY)))
+                        .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(path("/swagger-ui/**"),
+                                new StaticHeadersWriter("Content-Security-Policy", SWAGGER_CONTENT_POLICY))))
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         // Hawtio sends the cookie's value as it is (not the masked form Spring uses in pages)

@@ -98,4 +98,30 @@ class SignInPageTest extends WebTestSupport {
         assertThat(browser.field("imap.host").isDisplayed()).isFalse();
         assertNoConsoleErrors();
     }
+
+    /** The pages' content policy covers every page outside /actuator; the API's Swagger UI must still work under it. */
+    @Test
+    void theApiDescriptionPageStillWorksUnderTheContentPolicy() {
+        browser.open("/swagger-ui.html");
+        browser.waitForElement(".swagger-ui .info .title");
+        assertThat(browser.find(".swagger-ui .info .title").getText()).isNotBlank();
+        assertNoConsoleErrors();
+    }
+
+    /**
+     * Hawtio uses the pages' sign-in: a browser is sent to it, and comes back to Hawtio signed in. (A browser of
+     * its own: Hawtio's single-page app keeps working in the background of the tab after the test.)
+     */
+    @Test
+    void hawtioIsReachedThroughTheSameSignIn() {
+        try (Browser own = new Browser("http://127.0.0.1:" + port)) {
+            own.open("/actuator/hawtio/");
+            assertThat(own.path()).startsWith("/login");
+            own.field("username").sendKeys("admin");
+            own.field("password").sendKeys(ADMIN_PASSWORD);
+            own.find("form button[type=submit]").click();
+            own.waitFor(d -> own.path().startsWith("/actuator/hawtio"));
+            assertThat(own.driver.getPageSource().toLowerCase(java.util.Locale.ROOT)).contains("hawtio");
+        }
+    }
 }
