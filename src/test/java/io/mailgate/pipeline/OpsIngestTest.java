@@ -142,6 +142,15 @@ class OpsIngestTest extends IngestTestSupport {
         assertThat(lines).anyMatch(l -> l.contains("messageId=" + messageId) && l.contains("decision=STORED")
                 && l.contains("incident="));
         assertThat(lines).anyMatch(l -> l.contains("decision=QUARANTINED"));
+        // every line written while the message was handled names its connection in the MDC, whoever wrote it
+        List<ILoggingEvent> stored = List.copyOf(everything.list).stream()
+                .filter(e -> e.getFormattedMessage().contains("messageId=" + messageId)
+                        && e.getFormattedMessage().contains("decision=STORED")).toList();
+        assertThat(stored).isNotEmpty().allMatch(e -> ("default/" + connection).equals(e.getMDCPropertyMap().get("connection")));
+        String tagged = "default/" + connection;
+        assertThat(List.copyOf(everything.list).stream().filter(e -> tagged.equals(e.getMDCPropertyMap().get("connection")))
+                .map(ILoggingEvent::getLoggerName).distinct().count()).as("loggers with the connection in the MDC")
+                .isGreaterThan(2);
         List<String> all = new ArrayList<>();
         for (ILoggingEvent event : List.copyOf(everything.list)) {
             if (TEST_SIDE.stream().anyMatch(event.getLoggerName()::startsWith)) {
