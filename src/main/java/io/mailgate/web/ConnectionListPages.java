@@ -3,7 +3,11 @@ package io.mailgate.web;
 import io.mailgate.connection.ConnectionAdmin;
 import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.ConnectionView;
+import io.mailgate.ops.CredentialHealth;
 import io.mailgate.system.OrgAccess;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import io.mailgate.system.OrgRef;
 import io.mailgate.system.Role;
 import org.springframework.stereotype.Controller;
@@ -26,25 +30,35 @@ class ConnectionListPages {
     private final OrgAccess access;
     private final ConnectionService connections;
     private final ConnectionAdmin admin;
+    private final CredentialHealth credentials;
 
-    ConnectionListPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin) {
+    ConnectionListPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin,
+                        CredentialHealth credentials) {
         this.access = access;
         this.connections = connections;
         this.admin = admin;
+        this.credentials = credentials;
     }
 
     @GetMapping
     String list(@PathVariable String org, Model model) {
         model.addAttribute("section", "connections");
-        model.addAttribute("rows", admin.overview(admin(org)));
+        rows(admin(org), model);
         return "connections/list";
     }
 
     /** The table's rows alone: htmx refreshes them while the page is open, so states stay current. */
     @GetMapping("/rows")
     String rows(@PathVariable String org, Model model) {
-        model.addAttribute("rows", admin.overview(admin(org)));
+        rows(admin(org), model);
         return "connections/list :: rows";
+    }
+
+    private void rows(OrgRef org, Model model) {
+        model.addAttribute("rows", admin.overview(org));
+        Map<String, List<CredentialHealth.Warning>> warnings = new HashMap<>();
+        connections.list(org).forEach(c -> warnings.put(c.getApiName(), credentials.warnings(c)));
+        model.addAttribute("warnings", warnings);
     }
 
     @PostMapping("/{apiName}/enabled")

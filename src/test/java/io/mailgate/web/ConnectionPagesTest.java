@@ -170,6 +170,9 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.find("#connection-state").getText()).contains("Needs consent");
         assertThat(browser.field("credential-warnings").getText()).contains("CREDENTIAL_EXPIRING").contains("expires in");
         assertThat(browser.field("oauth.clientSecretExpiresAt").getAttribute("value")).isEqualTo(expires);
+        browser.open("/orgs/default/connections");
+        assertThat(browser.find("#connection-" + apiName + " .warning").getText()).contains("expires in");
+        browser.open("/orgs/default/connections/" + apiName);
         assertThat(browser.field("grant-access").getText()).isEqualTo("Grant Access");
         assertThat(browser.field("oauth.clientSecret").getAttribute("value")).isEmpty();
         assertThat(browser.driver.getPageSource()).doesNotContain(EntraSimulator.SECRET);
