@@ -31,8 +31,12 @@ public class ConnectionAdmin {
     }
 
     public List<Overview> overview(OrgRef org) {
-        return connections.list(org).stream()
-                .map(c -> new Overview(ConnectionView.of(c), status.status(c))).toList();
+        return connections.list(org).stream().map(this::overview).toList();
+    }
+
+    /** One connection's row, for a caller that already holds the connection (from {@link ConnectionService#list}). */
+    public Overview overview(ConnectionEntity connection) {
+        return new Overview(ConnectionView.of(connection), status.status(connection));
     }
 
     public ConnectionStatusView status(OrgRef org, String apiName) {

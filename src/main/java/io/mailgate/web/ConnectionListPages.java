@@ -5,9 +5,8 @@ import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.ConnectionView;
 import io.mailgate.ops.CredentialHealth;
 import io.mailgate.system.OrgAccess;
-import java.util.HashMap;
+import io.mailgate.connection.ConnectionStatusView;
 import java.util.List;
-import java.util.Map;
 import io.mailgate.system.OrgRef;
 import io.mailgate.system.Role;
 import org.springframework.stereotype.Controller;
@@ -54,11 +53,15 @@ class ConnectionListPages {
         return "connections/list :: rows";
     }
 
+    /** A row of the list: the connection, its route's state, and its credential warnings. */
+    record Row(ConnectionView connection, ConnectionStatusView status, List<CredentialHealth.Warning> warnings) {
+    }
+
     private void rows(OrgRef org, Model model) {
-        model.addAttribute("rows", admin.overview(org));
-        Map<String, List<CredentialHealth.Warning>> warnings = new HashMap<>();
-        connections.list(org).forEach(c -> warnings.put(c.getApiName(), credentials.warnings(c)));
-        model.addAttribute("warnings", warnings);
+        model.addAttribute("rows", connections.list(org).stream().map(c -> {
+            ConnectionAdmin.Overview overview = admin.overview(c);
+            return new Row(overview.connection(), overview.status(), credentials.warnings(c));
+        }).toList());
     }
 
     @PostMapping("/{apiName}/enabled")
