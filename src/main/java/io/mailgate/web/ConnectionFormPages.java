@@ -106,16 +106,17 @@ class ConnectionFormPages {
                     : connections.replace(org, existing.apiName(), parsed.request());
         } catch (ApiProblem problem) {
             model.addAttribute("problem", problem.errors().isEmpty() ? problem.detail() : null);
-            return form(org, model, existing, ConnectionForm.shown(values), fieldErrors(problem, ""));
+            return form(org, model, existing, ConnectionForm.shown(values), fieldErrors(problem));
         }
         String apiName = saved.getApiName();
         // Uploads belong to a saved connection: the connection is saved first; an upload's error is then shown
         // on the saved connection's page, next to the upload.
         Map<String, String> uploadErrors = new LinkedHashMap<>();
-        upload(decryptionFile, "decryption.", uploadErrors,
+        upload(decryptionFile, Map.of("file", "decryption.file", "password", "decryption.password"), uploadErrors,
                 bytes -> decryptionKeys.install(org, apiName, bytes, blankToNull(values.get("decryption.password"))));
-        upload(certificateFile, "oauth.certificate", uploadErrors,
-                bytes -> grants.installCertificate(org, apiName, bytes, blankToNull(values.get("oauth.certificatePassword"))));
+        upload(certificateFile, Map.of("file", "oauth.certificateFile", "password", "oauth.certificatePassword"),
+                uploadErrors, bytes -> grants.installCertificate(org, apiName, bytes,
+                        blankToNull(values.get("oauth.certificatePassword"))));
         if (!uploadErrors.isEmpty()) {
             ConnectionView now = ConnectionView.of(connections.get(org, apiName));
             model.addAttribute("flash", "The connection is saved, but an uploaded file was not accepted.");
@@ -230,28 +231,32 @@ class ConnectionFormPages {
         void accept(byte[] bytes);
     }
 
-    /** Runs an upload's install step; its field errors are named under {@code prefix} (decryption.file…). */
-    private static void upload(MultipartFile file, String prefix, Map<String, String> errors, Upload install) {
+    /**
+     * Runs an upload's install step. The installer names its fields "file" and "password"; {@code formFields}
+     * says what they are called on this form, so each error is shown next to its own input.
+     */
+    private static void upload(MultipartFile file, Map<String, String> formFields, Map<String, String> errors,
+                               Upload install) {
         if (file == null || file.isEmpty()) {
             return;
         }
+        String fileField = formFields.get("file");
         try {
             install.accept(file.getBytes()); // the installers refuse more than 1 MB; multipart caps it at 2 MB
         } catch (ApiProblem problem) {
-            Map<String, String> named = fieldErrors(problem, "");
-            named.forEach((field, text) -> errors.put(prefix.endsWith(".") ? prefix + field
-                    : prefix + Character.toUpperCase(field.charAt(0)) + field.substring(1), text));
-            if (named.isEmpty()) {
-                errors.put(prefix.endsWith(".") ? prefix + "file" : prefix + "File", problem.detail());
+            problem.errors().forEach(e -> errors.merge(formFields.getOrDefault(e.field(), fileField), e.message(),
+                    (a, b) -> a + "; " + b));
+            if (problem.errors().isEmpty()) {
+                errors.put(fileField, problem.detail());
             }
         } catch (IOException e) {
-            errors.put(prefix.endsWith(".") ? prefix + "file" : prefix + "File", "could not be read: " + e.getMessage());
+            errors.put(fileField, "could not be read: " + e.getMessage());
         }
     }
 
-    private static Map<String, String> fieldErrors(ApiProblem problem, String prefix) {
+    private static Map<String, String> fieldErrors(ApiProblem problem) {
         Map<String, String> errors = new LinkedHashMap<>();
-        problem.errors().forEach(e -> errors.merge(prefix + e.field(), e.message(), (a, b) -> a + "; " + b));
+        problem.errors().forEach(e -> errors.merge(e.field(), e.message(), (a, b) -> a + "; " + b));
         return errors;
     }
 
