@@ -38,6 +38,8 @@
             if (parts[1].split(',').indexOf(input.value) >= 0) { shown = true; }
           }
         });
+        // a section inside a hidden one stays hidden (sections are visited in document order, outer first)
+        if (section.parentElement.closest('[data-show-when][hidden]')) { shown = false; }
         section.hidden = !shown;
         // hidden sections are not sent, so another protocol's fields cannot leak into the request
         section.querySelectorAll('input, select, textarea').forEach(function (field) { field.disabled = !shown; });
