@@ -13,6 +13,16 @@
     }
   });
 
+  // Self-refreshing parts (the connections list) refresh only while the tab is visible, and stop after 25
+  // minutes, so an open tab does not keep an idle session signed in forever (the session ends after 30).
+  var loadedAt = Date.now();
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var trigger = event.detail.elt.getAttribute('hx-trigger') || '';
+    if (trigger.indexOf('every') === 0 && (document.hidden || Date.now() - loadedAt > 25 * 60 * 1000)) {
+      event.preventDefault();
+    }
+  });
+
   function onReady(fn) {
     if (document.readyState !== 'loading') { fn(); } else { document.addEventListener('DOMContentLoaded', fn); }
   }
