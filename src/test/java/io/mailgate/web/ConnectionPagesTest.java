@@ -267,6 +267,16 @@ class ConnectionPagesTest extends WebTestSupport {
     }
 
     @Test
+    void theOpenListRefreshesItself() {
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/orgs/default/connections");
+        String apiName = imapConnectionViaApi("default", mailbox()); // made elsewhere while the page is open
+        browser.waitFor(d -> !browser.all("#connection-" + apiName).isEmpty()); // within one 10 s refresh
+        assertThat(browser.path()).isEqualTo("/orgs/default/connections"); // no reload
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void anotherOrganizationsConnectionIsNotReachableByUrl() {
         String apiName = imapConnectionViaApi("default", mailbox());
         String user = unique("other");
