@@ -76,8 +76,9 @@ import org.apache.hc.core5.util.Timeout;
  * <p>Failures come back as the JDK client's would, so the callers' classification holds: an
  * {@link IOException} (a {@link HttpConnectTimeoutException}/{@link HttpTimeoutException} for
  * timeouts, an {@link SSLException} for TLS). A proxy that refuses the tunnel, 407 included, is an
- * IOException naming the proxy, as the JDK reports a refused CONNECT; TLS with the proxy that fails
- * (e.g. its certificate is not trusted) is an {@link SSLHandshakeException} naming the proxy.
+ * {@link ProxyTunnelRefusedException} naming the proxy, as the JDK reports a refused CONNECT with an
+ * IOException; TLS with the proxy that fails (e.g. its certificate is not trusted) is a
+ * {@link ProxyTlsException} naming the proxy.
  *
  * <p>Lifetime: one per connection (or endpoint) generation, like the JDK client it stands in for.
  * JDK 17's HttpClient has no close, so the pooled connections are closed by {@link #close()} when the
@@ -203,15 +204,15 @@ final class ProxiedOverTlsHttpClient extends HttpClient {
     }
 
     /** As the JDK reports a proxy that refuses CONNECT: an IOException, never the proxy's answer as the server's. */
-    private IOException tunnelRefused(URI target, int status, String reason) {
+    private ProxyTunnelRefusedException tunnelRefused(URI target, int status, String reason) {
         String to = target.getHost() + ":" + (target.getPort() > 0 ? target.getPort() : 443);
         if (status == 407) {
-            return new IOException("The proxy " + proxyName() + (proxy.hasCredentials()
+            return new ProxyTunnelRefusedException(status, "The proxy " + proxyName() + (proxy.hasCredentials()
                     ? " refused the user name or password of " + proxy.username() : " requires a user name and password")
                     + " (HTTP 407 to CONNECT " + to + ")");
         }
-        return new IOException("The proxy " + proxyName() + " did not open a tunnel to " + to + " (HTTP " + status
-                + (reason == null || reason.isBlank() ? "" : " " + reason) + ")");
+        return new ProxyTunnelRefusedException(status, "The proxy " + proxyName() + " did not open a tunnel to " + to
+                + " (HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason) + ")");
     }
 
     private String proxyName() {
@@ -461,11 +462,12 @@ final class ProxiedOverTlsHttpClient extends HttpClient {
                 return delegate.upgrade(socket, target, port, attachment, context);
             } catch (SSLException e) {
                 // the TLS to the proxy is to its host and port; the one inside the tunnel to Entra ID's or Graph's
-                boolean toProxy = target.equalsIgnoreCase(proxy.host()) && port == proxy.port();
-                SSLHandshakeException named = new SSLHandshakeException(toProxy
-                        ? "TLS with the proxy " + proxy.host() + ":" + proxy.port() + " failed: " + e.getMessage()
-                        : "TLS with " + target + ":" + port + " (through the proxy " + proxy.host() + ":" + proxy.port()
-                                + ") failed: " + e.getMessage());
+                String proxyName = proxy.host() + ":" + proxy.port();
+                if (target.equalsIgnoreCase(proxy.host()) && port == proxy.port()) {
+                    throw new ProxyTlsException("TLS with the proxy " + proxyName + " failed: " + e.getMessage(), e);
+                }
+                SSLHandshakeException named = new SSLHandshakeException("TLS with " + target + ":" + port
+                        + " (through the proxy " + proxyName + ") failed: " + e.getMessage());
                 named.initCause(e);
                 throw named;
             }

@@ -135,7 +135,7 @@ class ProxiedOverTlsHttpClientTest {
         assertThat(proxy.tunnels).isEmpty();
         assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(graph.baseUrl() + "/v1.0/me")).build(),
                 HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(ProxyTunnelRefusedException.class)
                 .hasMessageContaining("407")
                 .satisfies(e -> assertNoPassword(e));
     }
@@ -149,7 +149,7 @@ class ProxiedOverTlsHttpClientTest {
         GraphConnectionTest result = graphClient(http).testConnection("Inbox");
 
         assertThat(result.failure()).isEqualTo(GraphConnectionTest.Failure.NETWORK);
-        assertThat(result.cause()).isInstanceOf(SSLException.class);
+        assertThat(result.cause()).isInstanceOf(ProxyTlsException.class).isInstanceOf(SSLException.class);
         assertThat(result.message()).contains("TLS with the proxy localhost:" + proxy.port()).doesNotContain(PROXY_PASSWORD);
         assertThat(proxy.tunnels).isEmpty();
         assertNoPassword(result.cause());
@@ -163,7 +163,7 @@ class ProxiedOverTlsHttpClientTest {
         GraphConnectionTest result = graphClient(http).testConnection("Inbox");
 
         assertThat(result.failure()).isEqualTo(GraphConnectionTest.Failure.NETWORK);
-        assertThat(result.cause()).isInstanceOf(SSLException.class);
+        assertThat(result.cause()).isInstanceOf(SSLException.class).isNotInstanceOf(ProxyTlsException.class);
         assertThat(result.message()).contains("TLS with localhost:" + graph.port() + " (through the proxy localhost:" + proxy.port());
         assertThat(proxy.tunnels).containsExactly("localhost:" + graph.port());
     }

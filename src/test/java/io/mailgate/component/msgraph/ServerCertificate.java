@@ -22,15 +22,18 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed certificate for localhost, as a mail server or proxy behind a private CA presents. */
-final class ServerCertificate {
+/**
+ * A self-signed certificate for localhost, as a mail server or proxy behind a private CA presents. Public for
+ * the connection tests of an HTTPS proxy.
+ */
+public final class ServerCertificate {
 
     static final String PASSWORD = "changeit";
 
-    final X509Certificate certificate;
+    public final X509Certificate certificate;
     final Path keystore;
 
-    ServerCertificate(Path dir) throws Exception {
+    public ServerCertificate(Path dir) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
@@ -70,7 +73,7 @@ final class ServerCertificate {
     }
 
     /** An SSLContext presenting this certificate, for a server (e.g. a proxy) of the test's own. */
-    SSLContext presentingIt() throws Exception {
+    public SSLContext presentingIt() throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(keystore)) {
             keys.load(in, PASSWORD.toCharArray());
