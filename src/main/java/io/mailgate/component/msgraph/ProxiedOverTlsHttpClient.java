@@ -3,6 +3,7 @@ package io.mailgate.component.msgraph;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.ref.Cleaner;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -96,6 +97,8 @@ final class ProxiedOverTlsHttpClient extends HttpClient {
     /** Headers the transport sets itself (java.net.http refuses them from callers as well). */
     private static final Set<String> TRANSPORT_HEADERS = Set.of("host", "content-length", "connection", "keep-alive",
             "transfer-encoding", "upgrade", "expect", "te", "trailer", "proxy-connection", "proxy-authorization");
+    /** Methods that always carry a body, if only an empty one (Content-Length: 0). */
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final GraphProxy proxy;
@@ -175,7 +178,7 @@ final class ProxiedOverTlsHttpClient extends HttpClient {
             }
         });
         byte[] body = body(request, timeout);
-        if (body.length > 0 || Set.of("POST", "PUT", "PATCH").contains(request.method())) {
+        if (body.length > 0 || BODY_METHODS.contains(request.method())) {
             out.setEntity(new ByteArrayEntity(body, null));
         }
         HttpClientContext context = HttpClientContext.create();
@@ -200,6 +203,14 @@ final class ProxiedOverTlsHttpClient extends HttpClient {
                     + " through the proxy " + proxyName() + " within " + timeout.toSeconds() + " s");
             t.initCause(e);
             throw t;
+        } catch (InterruptedIOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // as java.net.http: an interrupted send is an InterruptedException
+                InterruptedException interrupted = new InterruptedException("interrupted while sending to " + request.uri().getHost());
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e;
         }
     }
 

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailgate.component.ews.ConnectProxy;
+import io.mailgate.oauth.ClientCredential;
+import io.mailgate.oauth.ClientCredentialsAccessTokenProvider;
+import io.mailgate.oauth.EntraSimulator;
+import io.mailgate.oauth.GraphCloud;
+import io.mailgate.oauth.OAuthClientSettings;
+import io.mailgate.oauth.TokenService;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,6 +109,28 @@ class ProxiedOverTlsHttpClientTest {
         // every request went through the tunnel; the proxy asked for credentials and got them
         assertThat(proxy.tunnels).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("localhost:" + graph.port()));
         assertThat(proxy.refusals).isNotEmpty();
+    }
+
+    @Test
+    void entraIdTokensAndGraphBothGoThroughTheHttpsProxy() throws Exception {
+        ServerCertificate entraCertificate = new ServerCertificate(Files.createDirectory(dir.resolve("entra")));
+        try (EntraSimulator entra = new EntraSimulator(entraCertificate.keystore, ServerCertificate.PASSWORD)) {
+            assertThat(entra.baseUrl().getScheme()).isEqualTo("https");
+            HttpClient http = client(PROXY_PASSWORD, ServerCertificate.trusting(proxyCertificate, graphCertificate, entraCertificate));
+            TokenService tokens = new TokenService(new OAuthClientSettings(GraphCloud.GLOBAL, entra.baseUrl(),
+                    EntraSimulator.CLIENT_ID, EntraSimulator.TENANT, ClientCredential.secret(EntraSimulator.SECRET)), http);
+            graph.acceptTokens(t -> entra.scopesOf(t) != null);
+            GraphSimulator.Mailbox me = graph.mailbox("me");
+            me.add(me.wellKnown("inbox"), "via the https proxy", Instant.parse("2026-11-27T01:00:00Z"));
+
+            GraphConnectionTest result = new MsGraphMailClient(http, graph.baseUrl(), null,
+                    new ClientCredentialsAccessTokenProvider(tokens)).testConnection("Inbox");
+
+            assertThat(result.ok()).as(result.toString()).isTrue();
+            assertThat(result.folder().unreadItemCount()).isEqualTo(1);
+            assertThat(entra.tokenRequests()).isEqualTo(1);
+            assertThat(proxy.tunnels).contains("localhost:" + entra.baseUrl().getPort(), "localhost:" + graph.port());
+        }
     }
 
     @Test

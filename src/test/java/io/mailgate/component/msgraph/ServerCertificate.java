@@ -28,10 +28,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class ServerCertificate {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     public final X509Certificate certificate;
-    final Path keystore;
+    public final Path keystore;
 
     public ServerCertificate(Path dir) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
