@@ -2,6 +2,9 @@ package io.mailgate.connection;
 
 import io.mailgate.component.msgraph.GraphConnectionTest;
 import io.mailgate.component.msgraph.MsGraphMailClient;
+import io.mailgate.component.msgraph.ProxyTlsException;
+import io.mailgate.component.msgraph.ProxyTunnelRefusedException;
+import io.mailgate.connectiontest.TestCodes;
 import io.mailgate.connectiontest.TestResult;
 import io.mailgate.connectiontest.TestStage;
 import io.mailgate.tls.CapturingTrustManager;
@@ -64,10 +67,26 @@ class GraphConnectionTests {
         };
     }
 
-    private static TestResult network(GraphConnectionTest outcome, CapturingTrustManager capture, String message) {
+    /**
+     * With an HTTPS proxy the proxy's failures are answered at {@link TestStage#PROXY}, as the TLS probe
+     * does: its refused CONNECT (407: its credentials), and TLS with it, with the certificate it
+     * presented so the admin can trust it (the connection's trusted certificates serve both).
+     */
+    static TestResult network(GraphConnectionTest outcome, CapturingTrustManager capture, String message) {
+        boolean proxyTls = false;
+        for (Throwable t = outcome.cause(); t != null; t = t.getCause()) {
+            if (t instanceof ProxyTunnelRefusedException refused) {
+                return TestResult.failure(TestStage.PROXY, refused.credentialsRefused()
+                        ? TestCodes.PROXY_AUTH_FAILED : TestCodes.PROXY_CONNECT_FAILED, message);
+            }
+            proxyTls |= t instanceof ProxyTlsException;
+        }
         if (capture.refused() && !capture.presentedChain().isEmpty()) {
-            return TestResult.failure(TestStage.TLS, "UNTRUSTED_CERTIFICATE", message)
+            return TestResult.failure(proxyTls ? TestStage.PROXY : TestStage.TLS, "UNTRUSTED_CERTIFICATE", message)
                     .withServerCertificates(Certificates.describe(capture.presentedChain()));
+        }
+        if (proxyTls) {
+            return TestResult.failure(TestStage.PROXY, "TLS_FAILED", message);
         }
         for (Throwable t = outcome.cause(); t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException) {

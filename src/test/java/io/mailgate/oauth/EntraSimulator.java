@@ -55,7 +55,14 @@ public final class EntraSimulator implements AutoCloseable {
     private volatile long accessTokenLifetimeSeconds = 3599;
 
     public EntraSimulator() {
-        server = new WireMockServer(options().dynamicPort().extensions(new Transformer()));
+        this(null, null);
+    }
+
+    /** Served over HTTPS only, with the certificate of this PKCS#12 keystore, when one is given. */
+    public EntraSimulator(java.nio.file.Path keystore, String password) {
+        server = new WireMockServer(keystore == null ? options().dynamicPort().extensions(new Transformer())
+                : options().httpDisabled(true).dynamicHttpsPort().keystoreType("PKCS12").keystorePath(keystore.toString())
+                        .keystorePassword(password).keyManagerPassword(password).extensions(new Transformer()));
         server.start();
         server.stubFor(get(urlPathMatching("/[^/]+/oauth2/v2.0/authorize")).willReturn(aResponse().withTransformers("entra")));
         server.stubFor(post(urlPathMatching("/[^/]+/oauth2/v2.0/token")).willReturn(aResponse().withTransformers("entra")));

@@ -32,6 +32,9 @@ import javax.net.ssl.SSLParameters;
  * tunnel) the JDK sends Basic proxy credentials only when the system property
  * {@code jdk.http.auth.tunneling.disabledSchemes} is set to "" before the first HTTP client is
  * created; the application must set it at start-up.
+ *
+ * <p>A proxy spoken to over TLS (protocol HTTPS) is beyond java.net.http: that client is a
+ * {@link ProxiedOverTlsHttpClient}, which sends with Apache httpclient5 behind the same interface.
  */
 public final class GraphHttpClients {
 
@@ -57,8 +60,8 @@ public final class GraphHttpClients {
             return builder.build();
         }
         if (proxy.protocol() == GraphProxy.Protocol.HTTPS) {
-            // java.net.http cannot speak TLS to the proxy itself; sending the proxy credentials in clear instead is not an option
-            throw new IllegalArgumentException("proxy.protocol HTTPS (TLS to the proxy) is not supported yet; use HTTP");
+            // java.net.http cannot speak TLS to the proxy itself: httpclient5 carries these requests
+            return new ProxiedOverTlsHttpClient(proxy, sslContext);
         }
         HttpClient client = builder.proxy(new FixedProxySelector(InetSocketAddress.createUnresolved(proxy.host(), proxy.port()))).build();
         if (!proxy.hasCredentials()) {

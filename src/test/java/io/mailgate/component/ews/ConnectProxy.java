@@ -17,22 +17,23 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A forward proxy that only tunnels (CONNECT), as corporate proxies in front of Exchange do, optionally over TLS
- * itself (an HTTPS proxy), asking for Basic Proxy-Authorization when it has a user.
+ * itself (an HTTPS proxy), asking for Basic Proxy-Authorization when it has a user. Public for the Graph tests
+ * of an HTTPS proxy.
  */
-final class ConnectProxy implements AutoCloseable {
+public final class ConnectProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String user;
     private final String password;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** host:port of each tunnel opened. */
-    final List<String> tunnels = new CopyOnWriteArrayList<>();
-    final List<String> refusals = new CopyOnWriteArrayList<>();
+    public final List<String> tunnels = new CopyOnWriteArrayList<>();
+    public final List<String> refusals = new CopyOnWriteArrayList<>();
 
     private final NtlmServer ntlm;
     final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
 
-    ConnectProxy(String user, String password, SSLContext tls) throws IOException {
+    public ConnectProxy(String user, String password, SSLContext tls) throws IOException {
         this(user, password, tls, false);
     }
 
@@ -48,7 +49,7 @@ final class ConnectProxy implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

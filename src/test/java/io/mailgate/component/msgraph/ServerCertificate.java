@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -21,15 +22,18 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed certificate for localhost, as a mail server or proxy behind a private CA presents. */
-final class ServerCertificate {
+/**
+ * A self-signed certificate for localhost, as a mail server or proxy behind a private CA presents. Public for
+ * the connection tests of an HTTPS proxy.
+ */
+public final class ServerCertificate {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
-    final X509Certificate certificate;
-    final Path keystore;
+    public final X509Certificate certificate;
+    public final Path keystore;
 
-    ServerCertificate(Path dir) throws Exception {
+    public ServerCertificate(Path dir) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair keys = generator.generateKeyPair();
@@ -51,13 +55,33 @@ final class ServerCertificate {
 
     /** An SSLContext trusting only this certificate: the connection's "trusted certificates". */
     SSLContext trustingIt() throws Exception {
+        return trusting(this);
+    }
+
+    /** An SSLContext trusting these certificates only, e.g. a proxy's and Graph's. */
+    static SSLContext trusting(ServerCertificate... certificates) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("trusted", certificate);
+        for (int i = 0; i < certificates.length; i++) {
+            trust.setCertificateEntry("trusted-" + i, certificates[i].certificate);
+        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** An SSLContext presenting this certificate, for a server (e.g. a proxy) of the test's own. */
+    public SSLContext presentingIt() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            keys.load(in, PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
         return context;
     }
 }
