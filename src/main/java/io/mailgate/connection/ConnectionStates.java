@@ -60,7 +60,7 @@ public class ConnectionStates {
             return new Snapshot(base.lastPollAt(), base.lastSuccessAt(), clock.instant(), "CONSENT_REQUIRED", reason,
                     base.stoppedReason(), true);
         });
-        emailLog.warn("connection={} needs consent: {}", connectionId, reason);
+        emailLog.warn("connection={} state=NEEDS_CONSENT reason={}", nameOf(connectionId), reason);
     }
 
     void pollSucceeded(String routeId) {
@@ -71,7 +71,8 @@ public class ConnectionStates {
         Instant now = clock.instant();
         Snapshot before = byConnection.getOrDefault(id, Snapshot.EMPTY);
         if (before.failing()) {
-            emailLog.info("connection={} recovered: poll succeeded", routeId);
+            emailLog.info("connection={} route={} state=RUNNING recovered after {}", nameOf(routeId), routeId,
+                    before.lastErrorCode());
         }
         byConnection.put(id, new Snapshot(now, now, before.lastFailureAt(), before.lastErrorCode(), before.lastError(),
                 null, false));
@@ -85,10 +86,22 @@ public class ConnectionStates {
         Instant now = clock.instant();
         Snapshot before = byConnection.getOrDefault(id, Snapshot.EMPTY);
         if (!before.failing() || !code.equals(before.lastErrorCode())) {
-            emailLog.warn("connection={} poll failed: {} {}", routeId, code, message);
+            emailLog.warn("connection={} route={} state=FAILING code={} error={}", nameOf(routeId), routeId, code,
+                    message);
         }
         byConnection.put(id, new Snapshot(now, before.lastSuccessAt(), now, code, message, null,
                 before.needsConsent()));
+    }
+
+    /** {@code org/apiName}, as every email log line names a connection. */
+    private static String nameOf(String routeId) {
+        io.mailgate.ops.ConnectionRef ref = io.mailgate.ops.ConnectionRef.ofRoute(routeId);
+        return ref == null ? routeId : ref.name();
+    }
+
+    private String nameOf(long connectionId) {
+        return connectionOfRoute.entrySet().stream().filter(e -> e.getValue() == connectionId)
+                .map(e -> nameOf(e.getKey())).findFirst().orElse(String.valueOf(connectionId));
     }
 
     public Snapshot snapshot(long connectionId) {

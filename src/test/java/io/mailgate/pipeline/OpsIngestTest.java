@@ -132,6 +132,8 @@ class OpsIngestTest extends IngestTestSupport {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 List<String> lines = emailLines(everything, failing);
                 assertThat(lines).anyMatch(l -> l.contains("poll=FAILED code=AUTH_FAILED"));
+                // and once, when it starts failing, the change of state, named the same way
+                assertThat(lines).anyMatch(l -> l.contains("state=FAILING code=AUTH_FAILED"));
             });
         } finally {
             root.setLevel(before);
