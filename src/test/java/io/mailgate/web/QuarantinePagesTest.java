@@ -23,18 +23,7 @@ class QuarantinePagesTest extends WebTestSupport {
 
     /** An IMAP connection that only appends to referenced incidents: an unreferenced message is quarantined. */
     Map<String, Object> appendOnly(String org, Mailbox mailbox, String apiName) {
-        Map<String, Object> imap = new LinkedHashMap<>();
-        imap.put("host", "127.0.0.1");
-        imap.put("port", MAIL.getImap().getPort());
-        imap.put("emailAddress", mailbox.address());
-        imap.put("password", mailbox.password());
-        imap.put("encryption", "NONE");
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("apiName", apiName);
-        request.put("name", "Mailbox " + apiName);
-        request.put("protocol", "IMAP");
-        request.put("imap", imap);
-        request.put("polling", Map.of("intervalSeconds", 1));
+        Map<String, Object> request = imapConnectionRequest(mailbox, apiName);
         request.put("incidentPolicy", Map.of("mode", "APPEND"));
         api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), request, 201);
         return request;

@@ -179,6 +179,12 @@ abstract class WebTestSupport {
     /** An enabled IMAP connection (no TLS, 1 s polling) to a GreenMail mailbox, made through the API. */
     String imapConnectionViaApi(String org, Mailbox mailbox) {
         String apiName = unique("mbx");
+        api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), imapConnectionRequest(mailbox, apiName), 201);
+        return apiName;
+    }
+
+    /** The API request for such a connection, for a test that changes something before sending it. */
+    static Map<String, Object> imapConnectionRequest(Mailbox mailbox, String apiName) {
         Map<String, Object> imap = new LinkedHashMap<>();
         imap.put("host", "127.0.0.1");
         imap.put("port", MAIL.getImap().getPort());
@@ -191,8 +197,7 @@ abstract class WebTestSupport {
         request.put("protocol", "IMAP");
         request.put("imap", imap);
         request.put("polling", Map.of("intervalSeconds", 1));
-        api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), request, 201);
-        return apiName;
+        return request;
     }
 
     /** Waits until the organization has an incident whose title contains the text; returns its JSON. */
