@@ -1,5 +1,6 @@
 package io.mailgate.incident;
 
+import io.mailgate.ingest.Downloads;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.ingest.RawSpool;
 import io.mailgate.parse.Attachment;
@@ -9,11 +10,8 @@ import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgRef;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
@@ -43,14 +41,7 @@ public class MessageDownloads {
         EmailMessageEntity m = queries.entity(org, id);
         long rawId = m.rawContentId;
         StreamingResponseBody body = (OutputStream out) -> rawStore.copyTo(rawId, out);
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("message/rfc822"))
-                .contentLength(m.size)
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment().filename("message-" + id + ".eml").build().toString())
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "sandbox")
-                .body(body);
+        return Downloads.rawMessage("message-" + id + ".eml", m.size, body);
     }
 
     /** One attachment, decoded from the raw message on demand (the raw message is the only copy). */
@@ -79,13 +70,7 @@ public class MessageDownloads {
             type = MediaType.APPLICATION_OCTET_STREAM;
         }
         String name = attachment.name() == null ? "attachment-" + index : attachment.name();
-        return ResponseEntity.ok()
-                .contentType(type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(name, StandardCharsets.UTF_8).build().toString())
-                // An attachment of a phishing mail must never render in the browser as our own content.
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "sandbox")
-                .body(body);
+        // An attachment of a phishing mail must never render in the browser as our own content.
+        return Downloads.file(type, name, body);
     }
 }

@@ -2,7 +2,6 @@ package io.mailgate.ops;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
@@ -13,21 +12,9 @@ import org.springframework.stereotype.Component;
  * thread ({@code direct:}), so the key is set when the exchange starts and removed when it ends.
  */
 @Component
-class ConnectionMdc extends EventNotifierSupport {
+class ConnectionMdc extends ExchangeEventNotifier {
 
     static final String KEY = "connection";
-
-    ConnectionMdc() {
-        setIgnoreCamelContextEvents(true);
-        setIgnoreCamelContextInitEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
-    }
 
     @Override
     public boolean isEnabled(CamelEvent event) {

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,9 +19,7 @@ import org.springframework.stereotype.Component;
  * by the pipeline's steps).
  */
 @Component
-class PipelineOutcomes extends EventNotifierSupport {
-
-    /** Set by the pipeline's quarantine step: the quarantine entry's id. */
+class PipelineOutcomes extends ExchangeEventNotifier {
 
     private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
 
@@ -31,16 +28,7 @@ class PipelineOutcomes extends EventNotifierSupport {
 
     PipelineOutcomes(ConnectionMetrics metrics) {
         this.metrics = metrics;
-        setIgnoreCamelContextEvents(true);
-        setIgnoreCamelContextInitEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
         setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override

@@ -1,14 +1,12 @@
 package io.mailgate.quarantine;
 
+import io.mailgate.ingest.Downloads;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.system.ApiProblem;
 import io.mailgate.system.OrgRef;
 import java.io.OutputStream;
 import java.util.List;
 import org.springframework.data.domain.Limit;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -63,14 +61,7 @@ public class QuarantineDesk {
         QuarantineEntity entry = entry(org, id);
         long rawId = entry.rawContentId;
         StreamingResponseBody body = (OutputStream out) -> rawStore.copyTo(rawId, out);
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("message/rfc822"))
-                .contentLength(entry.size)
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment().filename("quarantined-" + id + ".eml").build().toString())
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "sandbox")
-                .body(body);
+        return Downloads.rawMessage("quarantined-" + id + ".eml", entry.size, body);
     }
 
     /** Sends it through the pipeline again: released into an incident, or still quarantined with its reason. */

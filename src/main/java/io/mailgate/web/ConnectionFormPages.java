@@ -66,8 +66,8 @@ class ConnectionFormPages {
     @GetMapping("/{apiName}")
     String edit(@PathVariable String org, @PathVariable String apiName, Model model) {
         OrgRef ref = admin(org);
-        ConnectionView saved = ConnectionView.of(connections.get(ref, apiName));
-        return form(ref, model, saved, ConnectionForm.of(saved), Map.of());
+        ConnectionEntity saved = connections.get(ref, apiName);
+        return form(ref, model, saved, ConnectionForm.of(ConnectionView.of(saved)), Map.of());
     }
 
     @PostMapping("/new")
@@ -85,16 +85,15 @@ class ConnectionFormPages {
                   @RequestParam(name = "oauth.certificateFile", required = false) MultipartFile certificateFile,
                   @RequestParam(defaultValue = "save") String action, Model model, RedirectAttributes redirect) {
         OrgRef ref = admin(org);
-        ConnectionView saved = ConnectionView.of(connections.get(ref, apiName));
-        return save(ref, saved, submitted, decryptionFile, certificateFile, action, model, redirect);
+        return save(ref, connections.get(ref, apiName), submitted, decryptionFile, certificateFile, action, model, redirect);
     }
 
-    private String save(OrgRef org, ConnectionView existing, MultiValueMap<String, String> submitted,
+    private String save(OrgRef org, ConnectionEntity existing, MultiValueMap<String, String> submitted,
                         MultipartFile decryptionFile, MultipartFile certificateFile, String action, Model model,
                         RedirectAttributes redirect) {
         Map<String, String> values = new LinkedHashMap<>(submitted.toSingleValueMap());
         if (existing != null) {
-            values.put("apiName", existing.apiName()); // shown read-only: an API name never changes
+            values.put("apiName", existing.getApiName()); // shown read-only: an API name never changes
         }
         ConnectionForm.Parsed parsed = ConnectionForm.parse(values);
         if (!parsed.errors().isEmpty()) {
@@ -103,7 +102,7 @@ class ConnectionFormPages {
         ConnectionEntity saved;
         try {
             saved = existing == null ? connections.create(org, parsed.request())
-                    : connections.replace(org, existing.apiName(), parsed.request());
+                    : connections.replace(org, existing.getApiName(), parsed.request());
         } catch (ApiProblem problem) {
             model.addAttribute("problem", problem.errors().isEmpty() ? problem.detail() : null);
             return form(org, model, existing, ConnectionForm.shown(values), fieldErrors(problem));
@@ -118,30 +117,23 @@ class ConnectionFormPages {
                 uploadErrors, bytes -> grants.installCertificate(org, apiName, bytes,
                         blankToNull(values.get("oauth.certificatePassword"))));
         if (!uploadErrors.isEmpty()) {
-            ConnectionView now = ConnectionView.of(connections.get(org, apiName));
+            ConnectionEntity now = connections.get(org, apiName);
             model.addAttribute("flash", "The connection is saved, but an uploaded file was not accepted.");
-            return form(org, model, now, ConnectionForm.of(now), uploadErrors);
+            return form(org, model, now, ConnectionForm.of(ConnectionView.of(now)), uploadErrors);
         }
         redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
         if ("test".equals(action)) {
             redirect.addFlashAttribute("test", admin.test(org, apiName));
         }
-        return "redirect:/orgs/" + org.handle() + "/connections/" + apiName;
+        return page(org.handle(), apiName);
     }
 
     /** Trust a certificate the server presented in the last test, then test again. */
     @PostMapping("/{apiName}/trust")
     String trust(@PathVariable String org, @PathVariable String apiName, @RequestParam String sha256,
                  RedirectAttributes redirect) {
-        OrgRef ref = admin(org);
-        try {
-            admin.trustPresented(ref, apiName, sha256);
-            redirect.addFlashAttribute("flash", "The certificate is trusted for this connection. Tested again:");
-            redirect.addFlashAttribute("test", admin.test(ref, apiName));
-        } catch (ApiProblem problem) {
-            redirect.addFlashAttribute("problem", message(problem));
-        }
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return trustThenTest(org, apiName, redirect, "The certificate",
+                ref -> admin.trustPresented(ref, apiName, sha256));
     }
 
     /** Trust an uploaded certificate (PEM or DER), then test again. */
@@ -149,18 +141,27 @@ class ConnectionFormPages {
     String upload(@PathVariable String org, @PathVariable String apiName,
                   @RequestParam(required = false) MultipartFile certificate, RedirectAttributes redirect)
             throws IOException {
-        OrgRef ref = admin(org);
-        try {
-            if (certificate == null || certificate.isEmpty()) {
+        byte[] bytes = certificate == null ? new byte[0] : certificate.getBytes();
+        return trustThenTest(org, apiName, redirect, "The uploaded certificate", ref -> {
+            if (bytes.length == 0) {
                 throw ApiProblem.validation("certificate", "choose a certificate file (PEM or DER) to upload");
             }
-            admin.trustUploaded(ref, apiName, certificate.getBytes());
-            redirect.addFlashAttribute("flash", "The uploaded certificate is trusted for this connection. Tested again:");
+            admin.trustUploaded(ref, apiName, bytes);
+        });
+    }
+
+    /** The reference's flow after a certificate problem: trust it, then test again; either way back to the page. */
+    private String trustThenTest(String org, String apiName, RedirectAttributes redirect, String what,
+                                 java.util.function.Consumer<OrgRef> trust) {
+        OrgRef ref = admin(org);
+        try {
+            trust.accept(ref);
+            redirect.addFlashAttribute("flash", what + " is trusted for this connection. Tested again:");
             redirect.addFlashAttribute("test", admin.test(ref, apiName));
         } catch (ApiProblem problem) {
             redirect.addFlashAttribute("problem", message(problem));
         }
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return page(org, apiName);
     }
 
     @PostMapping("/{apiName}/trusted-certificates/{sha256}/remove")
@@ -168,20 +169,20 @@ class ConnectionFormPages {
                     RedirectAttributes redirect) {
         connections.distrust(admin(org), apiName, sha256);
         redirect.addFlashAttribute("flash", "The certificate is no longer trusted for this connection.");
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return page(org, apiName);
     }
 
     @PostMapping("/{apiName}/test")
     String test(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
         redirect.addFlashAttribute("test", admin.test(admin(org), apiName));
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return page(org, apiName);
     }
 
     @PostMapping("/{apiName}/decryption-key/remove")
     String removeKey(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
         connections.removeDecryptionKeys(admin(org), apiName);
         redirect.addFlashAttribute("flash", "The decryption key is removed.");
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return page(org, apiName);
     }
 
     /** The reference's "Migrating an OAuth EWS connection to MS Graph": same app, same mailbox, Graph's endpoint. */
@@ -194,7 +195,7 @@ class ConnectionFormPages {
         } catch (ApiProblem problem) {
             redirect.addFlashAttribute("problem", message(problem));
         }
-        return "redirect:/orgs/" + org + "/connections/" + apiName;
+        return page(org, apiName);
     }
 
     /** Grant Access (or Switch Account): the browser goes to Microsoft's sign-in and comes back to /email-oauth. */
@@ -204,22 +205,26 @@ class ConnectionFormPages {
             return "redirect:" + grants.start(admin(org), apiName, access.callerName());
         } catch (ApiProblem problem) {
             redirect.addFlashAttribute("problem", message(problem));
-            return "redirect:/orgs/" + org + "/connections/" + apiName;
+            return page(org, apiName);
         }
     }
 
-    private String form(OrgRef org, Model model, ConnectionView saved, Map<String, String> values,
+    /** The form page; {@code saved} is the stored connection (null for Add Connection +), read once per page. */
+    private String form(OrgRef org, Model model, ConnectionEntity saved, Map<String, String> values,
                         Map<String, String> errors) {
         model.addAttribute("section", "connections");
-        model.addAttribute("saved", saved);
         model.addAttribute("values", values);
         model.addAttribute("errors", errors);
         model.addAttribute("labels", ConnectionForm.LABELS);
         model.addAttribute("redirectUri", oauth.redirectUri().toString());
-        if (saved != null) {
-            model.addAttribute("status", admin.status(org, saved.apiName()));
-            model.addAttribute("trusted", admin.trusted(org, saved.apiName()));
-            model.addAttribute("warnings", credentials.warnings(connections.get(org, saved.apiName())));
+        if (saved == null) {
+            model.addAttribute("saved", null);
+        } else {
+            ConnectionAdmin.Overview overview = admin.overview(saved);
+            model.addAttribute("saved", overview.connection());
+            model.addAttribute("status", overview.status());
+            model.addAttribute("trusted", admin.trusted(org, saved.getApiName()));
+            model.addAttribute("warnings", credentials.warnings(saved));
         }
         if (!model.containsAttribute("test")) {
             model.addAttribute("test", (TestResult) null);
@@ -267,6 +272,11 @@ class ConnectionFormPages {
 
     private static String blankToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Back to the connection's page (a redirect, so a reload never repeats the action). */
+    private static String page(String org, String apiName) {
+        return "redirect:/orgs/" + org + "/connections/" + apiName;
     }
 
     private OrgRef admin(String org) {

@@ -9,7 +9,6 @@ import io.mailgate.oauth.EntraSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -46,8 +45,7 @@ class ConnectionPagesTest extends WebTestSupport {
             browser.waitForElement("#test-result");
             assertThat(browser.path()).isEqualTo("/orgs/default/connections/" + apiName);
             assertThat(browser.find("#test-code").getText()).contains("UNTRUSTED_CERTIFICATE");
-            assertThat(browser.find("#presented-0").getText()).contains("CN=localhost")
-                    .contains(TestCertificates.class.getSimpleName().isEmpty() ? "" : "SHA-256");
+            assertThat(browser.find("#presented-0").getText()).contains("CN=localhost").contains("SHA-256");
             assertThat(browser.field("imap.password").getAttribute("value")).isEmpty(); // never echoed
             assertThat(browser.driver.getPageSource()).doesNotContain(mailbox.password());
             assertThat(browser.find("#imap\\.password-state").getText()).startsWith("Set.");
@@ -108,8 +106,7 @@ class ConnectionPagesTest extends WebTestSupport {
         assertNoConsoleErrors();
         browser.screenshot("connection-field-errors");
 
-        // a port that is not even a number is named too
-        browser.type("imap.port", "abc");
+        // a port that is not even a number is named too (the browser's number field would refuse to send it)
         browser.driver.executeScript("document.getElementById('imap.port').type='text'");
         browser.type("imap.port", "abc");
         browser.find("#save").click();
@@ -143,8 +140,6 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.field("oauth.clientSecret").isDisplayed()).isFalse();
         assertThat(browser.field("oauth.certificateFile").isDisplayed()).isTrue();
         assertThat(browser.field("redirect-uri").getAttribute("value")).isEqualTo("http://127.0.0.1:" + PORT + "/email-oauth");
-
-        // the whole form can be walked with the keyboard: every field is reachable by Tab
         assertNoConsoleErrors();
     }
 
@@ -289,7 +284,7 @@ class ConnectionPagesTest extends WebTestSupport {
                 "/orgs/default/connections/" + apiName + "/delete", "/orgs/" + other + "/connections/" + apiName)) {
             browser.open(path);
             assertThat(browser.find("h1").getText()).as(path).isEqualTo("404 Not Found");
-            assertThat(browser.text()).doesNotContain(apiName.substring(0, 0) + "Mailbox " + apiName);
+            assertThat(browser.text()).doesNotContain("Mailbox " + apiName);
         }
         // a forged POST from this user's session changes nothing in the other organization
         browser.open("/orgs/" + other + "/connections");
@@ -318,6 +313,5 @@ class ConnectionPagesTest extends WebTestSupport {
                 form.submit();""".formatted(apiName));
         browser.waitFor(d -> browser.find("h1").getText().equals("403 Forbidden"));
         api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200);
-        assertThat(Map.of()).isEmpty();
     }
 }

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -85,11 +84,6 @@ abstract class WebTestSupport {
 
     @Autowired
     ObjectMapper json;
-
-    @BeforeAll
-    static void noBrowserYet() {
-        browser = null;
-    }
 
     @BeforeEach
     void openBrowser() {
