@@ -23,7 +23,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * Keeps one Camel route per enabled connection, made from the protocol's route template. A change to a
  * connection replaces its route as soon as the change commits; no restart. Everything a route needs that is
  * secret or not a string (session, trust, authenticator) is a registry bean made for that generation of the
- * route, so an old endpoint can never be reused with new settings.
+ * route, so an old endpoint can never be reused with new settings; the bean is in the registry only while the
+ * route's endpoint is made.
  */
 @Component
 class ConnectionRoutes {
@@ -91,6 +92,20 @@ class ConnectionRoutes {
             log.error("Cannot start the route of connection {}", connection, e);
             FailureCodes.Failure failure = FailureCodes.classify(e);
             states.stopped(connection.getId(), "The route could not be started: " + failure.message());
+        }
+        leaveRegistry(routeId);
+    }
+
+    /**
+     * Once the route exists its endpoint holds its beans (authenticator, credentials, token provider, session):
+     * take them out of the registry, where Camel's bean component and languages could otherwise call their
+     * public methods ({@code getPasswordAuthentication}, {@code password()}, ...). A route only stopped and
+     * started again keeps its endpoint; a changed connection gets a new route with new beans.
+     */
+    private void leaveRegistry(String routeId) {
+        List<String> beans = beansOfRoute.get(routeId);
+        if (beans != null && camel.getRoute(routeId) != null && camel.getRoute(routeId).getEndpoint() != null) {
+            beans.forEach(name -> camel.getRegistry().unbind(name));
         }
     }
 

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -143,5 +148,118 @@ class OpsHawtioTest extends IngestTestSupport {
                 .doesNotContain(MASTER_KEY)
                 .doesNotContain(ADMIN_PASSWORD)
                 .doesNotContain(SOAR_HMAC_SECRET));
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    String contextMBean(Session session) {
+        return jolokia(session, Map.of("type", "search", "mbean", "org.apache.camel:type=context,*"))
+                .get("value").get(0).asText();
+    }
+
+    /** Jolokia answers a refused request with HTTP 200 and status 403 in the body, never the value. */
+    static void assertRefused(JsonNode answer) {
+        assertThat(answer.get("status").asInt()).as(answer.toString()).isEqualTo(403);
+        assertThat(answer.has("value")).as(answer.toString()).isFalse();
+    }
+
+    @Test
+    void jolokiaSendsNoExchangeEvaluatesNoLanguageAndInvokesNoBean(@TempDir Path directory) {
+        Mailbox mailbox = mailbox();
+        String connection = createImapConnection(mailbox);
+        deliver(mailbox, message(newMessageId(), "Something to process", "x"));
+        awaitMessages(connection, 1);
+        Session session = hawtio();
+        String context = contextMBean(session);
+        String endpoints = jolokia(session, Map.of("type", "read", "mbean", "org.apache.camel:type=endpoints,*",
+                "attribute", "EndpointUri")).toString();
+        int at = endpoints.indexOf("mailgate-authenticator-");
+        assertThat(at).as(endpoints).isPositive();
+        String authenticator = endpoints.substring(at).replaceAll("[^A-Za-z0-9_-].*", "");
+
+        // the route's endpoint holds the authenticator; the registry, which bean: and languages reach, does not
+        assertThat(camel.getRegistry().lookupByName(authenticator)).isNull();
+
+        List<JsonNode> answers = new ArrayList<>();
+        for (String uri : List.of("language:simple:${env:MAILGATE_MASTER_KEY}",
+                "language:simple:{{MAILGATE_MASTER_KEY}}",
+                "bean:" + authenticator + "?method=getPasswordAuthentication")) {
+            for (String operation : List.of("requestBody(java.lang.String,java.lang.Object)", "requestBody")) {
+                answers.add(jolokia(session, Map.of("type", "exec", "mbean", context, "operation", operation,
+                        "arguments", List.of(uri, "x"))));
+            }
+            answers.add(jolokia(session, Map.of("type", "exec", "mbean", context, "operation",
+                    "requestStringBody(java.lang.String,java.lang.String)", "arguments", List.of(uri, "x"))));
+        }
+        String file = "file:" + directory + "?fileName=x";
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context,
+                "operation", "sendBody(java.lang.String,java.lang.Object)", "arguments", List.of(file, "x"))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context,
+                "operation", "sendBodyAndHeaders", "arguments", List.of(file, "x", Map.of()))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context,
+                "operation", "createEndpoint(java.lang.String)", "arguments", List.of(file))));
+        // routes, the whole context, the heap and the JVM's other MBeans are not Hawtio's route page either
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context, "operation", "stop()")));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context,
+                "operation", "dumpRoutesAsXml(boolean)", "arguments", List.of(true))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", context,
+                "operation", "dumpRoutesAsXml", "arguments", List.of(true))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", "com.sun.management:type=HotSpotDiagnostic",
+                "operation", "dumpHeap", "arguments", List.of(directory.resolve("heap.hprof").toString(), true))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", "java.lang:type=Threading",
+                "operation", "dumpAllThreads(boolean,boolean)", "arguments", List.of(false, false))));
+        answers.add(jolokia(session, Map.of("type", "exec", "mbean", "java.lang:type=Memory", "operation", "gc()")));
+
+        assertThat(answers).allSatisfy(OpsHawtioTest::assertRefused);
+        assertThat(answers.toString()).doesNotContain(MASTER_KEY).doesNotContain(mailbox.password());
+        assertThat(directory).isEmptyDirectory();
+    }
+
+    @Test
+    void jolokiaWritesNoAttribute() {
+        Session session = hawtio();
+        String context = contextMBean(session);
+        JsonNode before = jolokia(session, Map.of("type", "read", "mbean", context, "attribute", "Tracing")).get("value");
+        assertRefused(jolokia(session, Map.of("type", "write", "mbean", context, "attribute", "Tracing",
+                "value", true)));
+        assertRefused(jolokia(session, Map.of("type", "write", "mbean", "java.lang:type=Memory",
+                "attribute", "Verbose", "value", true)));
+        assertThat(jolokia(session, Map.of("type", "read", "mbean", context, "attribute", "Tracing")).get("value"))
+                .isEqualTo(before);
+        assertThat(jolokia(session, Map.of("type", "read", "mbean", "java.lang:type=Memory", "attribute", "Verbose"))
+                .get("value").asBoolean()).isFalse();
+    }
+
+    /** What Hawtio's Camel plugin calls for the route list, a route's source and its diagram with statistics. */
+    @Test
+    void hawtioRoutePageStillWorks() {
+        Mailbox mailbox = mailbox();
+        String connection = createImapConnection(mailbox);
+        String routeId = get("/api/v1/orgs/default/connections/" + connection + "/status").json().get("routeId").asText();
+        Session session = hawtio();
+        String context = contextMBean(session);
+        String route = routeMBean(session, routeId);
+
+        JsonNode list = jolokia(session, Map.of("type", "list", "path", "org.apache.camel",
+                "config", Map.of("maxDepth", 9)));
+        assertThat(list.get("status").asInt()).isEqualTo(200);
+        assertThat(jolokia(session, Map.of("type", "read", "mbean", route)).at("/value/RouteId").asText())
+                .isEqualTo(routeId);
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", context, "operation", "dumpRoutesAsXml()"))
+                .get("value").asText()).contains(routeId);
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", context, "operation", "dumpRoutesStatsAsXml",
+                "arguments", List.of(true, true))).get("value").asText()).contains(routeId);
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", route, "operation", "dumpRouteStatsAsXml",
+                "arguments", List.of(true, true))).get("value").asText()).contains(routeId);
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", route, "operation", "dumpRouteAsXml()"))
+                .get("value").asText()).contains(routeId);
+        assertThat(jolokia(session, Map.of("type", "exec", "mbean", route, "operation", "isUpdateRouteEnabled()"))
+                .get("value").asBoolean()).isFalse();
+        JsonNode rbac = jolokia(session, Map.of("type", "search", "mbean", "hawtio:type=security,*"));
+        if (rbac.get("value").toString().contains("RBACRegistry")) {
+            assertThat(jolokia(session, Map.of("type", "exec", "mbean", "hawtio:type=security,name=RBACRegistry",
+                    "operation", "list()")).get("status").asInt()).isEqualTo(200);
+        }
     }
 }
