@@ -22,6 +22,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import org.apache.tomcat.util.http.fileupload.impl.FileSizeLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -204,6 +206,36 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "Required parameter '" + e.getParameterName() + "' is missing.");
         return respond(body, List.of(new ApiProblem.FieldError(e.getParameterName(), "is required")), headers, request);
+    }
+
+    /**
+     * A file larger than {@code spring.servlet.multipart.max-file-size}: 413, naming the form field like every
+     * other field error. The servlet container parses the upload before any controller runs, so the field's
+     * name comes from the container's exception (Tomcat's); a request too large as a whole names no field.
+     */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        FileSizeLimitExceededException file = null;
+        for (Throwable cause = e; cause != null && file == null; cause = cause.getCause()) {
+            if (cause instanceof FileSizeLimitExceededException tooLarge) {
+                file = tooLarge;
+            }
+        }
+        String field = file == null || file.getFieldName() == null ? "" : file.getFieldName();
+        long permitted = file != null ? file.getPermittedSize() : e.getMaxUploadSize();
+        String message = permitted > 0
+                ? "is larger than the largest upload accepted (" + megabytes(permitted) + ")"
+                : "is larger than the largest upload accepted";
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
+                (field.isEmpty() ? "The upload " : field + ": ") + message + ".");
+        body.setTitle("Payload Too Large");
+        return respond(body, List.of(new ApiProblem.FieldError(field, message)), headers, request);
+    }
+
+    private static String megabytes(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MB"
+                : bytes % 1024 == 0 ? bytes / 1024 + " KB" : bytes + " bytes";
     }
 
     /** Every problem from the base class passes here: add {@code instance}, keep Spring's status and detail. */

@@ -142,7 +142,38 @@ class ProblemDetailsTest extends SystemApiTestSupport {
             }
         });
 
-        assertProblem(send(HttpMethod.POST, PROBE + "/upload", new HttpEntity<>(parts, headers)), 413);
+        Reply reply = send(HttpMethod.POST, PROBE + "/upload", new HttpEntity<>(parts, headers));
+        assertProblem(reply, 413);
+        assertThat(fieldErrors(reply)).containsExactly(Map.entry("file", "is larger than the largest upload accepted (1 KB)"));
+        assertThat(reply.json().get("detail").asText()).isEqualTo("file: is larger than the largest upload accepted (1 KB).");
+    }
+
+    /** The decryption key upload of the issue: a 5 MB .pfx names its field like any other bad field. */
+    @Test
+    void aFiveMegabytePfxNamesTheFileField() {
+        String apiName = "big_pfx_" + System.nanoTime();
+        Reply created = post("/api/v1/orgs/default/connections", ADMIN, Map.of("apiName", apiName, "name", "Big pfx",
+                "protocol", "IMAP", "enabled", false, "decryption", Map.of("enabled", true),
+                "imap", Map.of("host", "127.0.0.1", "port", 1, "emailAddress", "soc", "password", "x",
+                        "encryption", "NONE")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.AUTHORIZATION, ADMIN);
+        headers.setContentType(MediaType.MULTIPART_FORM_DATA);
+        LinkedMultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
+        parts.add("file", new ByteArrayResource(new byte[5 * 1024 * 1024]) {
+            @Override
+            public String getFilename() {
+                return "soc.pfx";
+            }
+        });
+        parts.add("password", "secret");
+        Reply reply = send(HttpMethod.PUT, "/api/v1/orgs/default/connections/" + apiName + "/decryption-key",
+                new HttpEntity<>(parts, headers));
+
+        assertProblem(reply, 413);
+        assertThat(fieldErrors(reply)).containsOnlyKeys("file");
     }
 
     @Test
