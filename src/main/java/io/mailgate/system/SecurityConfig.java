@@ -1,5 +1,6 @@
 package io.mailgate.system;
 
+import io.mailgate.system.signin.SignInThrottle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -14,12 +15,14 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
@@ -36,7 +39,8 @@ import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher
  * actuator where Hawtio and Jolokia live. A browser session is protected against CSRF in one way for both
  * the pages and Hawtio: the token in cookie XSRF-TOKEN, sent back in header X-XSRF-TOKEN (Hawtio, htmx) or
  * in the form field {@code _csrf} (Thymeleaf adds it to every POST form). A browser that is not signed in
- * is sent to the sign-in page; a script gets 401 as problem+json.
+ * is sent to the sign-in page; a script gets 401 as problem+json. Password sign-ins (Basic and the form) go
+ * through the {@link SignInThrottle} first, in both chains; API keys do not.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -69,7 +73,7 @@ class SecurityConfig {
     @Bean
     @Order(1)
     SecurityFilterChain apiFilterChain(HttpSecurity http, AccountUserDetailsService users, PasswordEncoder passwords,
-            ApiKeyRepository keys, AuthenticationEventPublisher events,
+            ApiKeyRepository keys, AuthenticationEventPublisher events, SignInThrottle throttle, ProblemResponses problems,
             ProblemAuthenticationEntryPoint entryPoint, ProblemAccessDeniedHandler accessDenied) throws Exception {
         ProviderManager authentication = new ProviderManager(
                 userPasswords(users, passwords), new ApiKeyAuthenticationProvider(keys));
@@ -84,6 +88,7 @@ class SecurityConfig {
                 .securityMatcher(path("/api/**"))
                 .authenticationManager(authentication)
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                .addFilterBefore(new SignInThrottleFilter(throttle, problems, null), BasicAuthenticationFilter.class)
                 .addFilterBefore(apiKeys, BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
                 // Scripts and SOARs send credentials on every call: no session, so no CSRF exposure.
@@ -99,7 +104,7 @@ class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain defaultFilterChain(HttpSecurity http, AccountUserDetailsService users, PasswordEncoder passwords,
-            AuthenticationEventPublisher events,
+            AuthenticationEventPublisher events, SignInThrottle throttle, ProblemResponses problems,
             ProblemAuthenticationEntryPoint entryPoint, ProblemAccessDeniedHandler accessDenied) throws Exception {
         ProviderManager authentication = new ProviderManager(userPasswords(users, passwords));
         authentication.setAuthenticationEventPublisher(events);
@@ -112,6 +117,10 @@ class SecurityConfig {
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
                 .formLogin(form -> form.loginPage("/login").failureUrl("/login?error").permitAll())
+                // before the form's and Basic's filters: a throttled sign-in is refused before its password is checked
+                .addFilterBefore(new SignInThrottleFilter(throttle, problems,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")),
+                        UsernamePasswordAuthenticationFilter.class)
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut").permitAll())
                 .headers(headers -> headers
                         .addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
