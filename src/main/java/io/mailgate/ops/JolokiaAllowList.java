@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  *       password may have been passed) and any attribute named like a password, secret, token or key;</li>
  *   <li>operations: only what Hawtio's Camel plugin needs to show and operate routes — start, stop, suspend and
  *       resume a route; the route list, source (XML/YAML) and diagram with its statistics; endpoint and REST
- *       lists — and Hawtio's own read-only MBean list. Nothing else on any MBean.</li>
+ *       lists — and Hawtio's own read-only MBean list and access-control questions. Nothing else on any
+ *       MBean.</li>
  * </ul>
  * An operation is matched on its name and signature as Jolokia receives it ({@code "stop()"},
  * {@code "dumpRoutesStatsAsXml(boolean,boolean)"}). A bare name ({@code "stop"}, letting Jolokia pick the overload
@@ -67,7 +68,12 @@ class JolokiaAllowList extends AllowAllRestrictor {
 
     /** Hawtio lists MBeans through this one when it exists (the same as Jolokia's own list). */
     private static final ObjectName HAWTIO_RBAC_REGISTRY = objectName("hawtio:type=security,name=RBACRegistry");
-    private static final Map<String, Set<String>> HAWTIO_OPERATIONS = Map.of("list", Set.of(ANY_OVERLOAD));
+    private static final Map<String, Set<String>> HAWTIO_LIST = Map.of("list", Set.of(ANY_OVERLOAD));
+    /**
+     * Hawtio asks its access-control MBean ({@code hawtio:type=security,area=jmx,…}) which operations it may
+     * show; refused, it would show none. A question only: what may really run is decided here.
+     */
+    private static final Map<String, Set<String>> HAWTIO_ACL = Map.of("canInvoke", Set.of(ANY_OVERLOAD));
 
     @Override
     public boolean isTypeAllowed(RequestType type) {
@@ -104,7 +110,10 @@ class JolokiaAllowList extends AllowAllRestrictor {
         if ("org.apache.camel".equals(name.getDomain())) {
             allowed = CAMEL_OPERATIONS.get(String.valueOf(name.getKeyProperty("type")));
         } else if (HAWTIO_RBAC_REGISTRY.equals(name)) {
-            allowed = HAWTIO_OPERATIONS;
+            allowed = HAWTIO_LIST;
+        } else if ("hawtio".equals(name.getDomain()) && "security".equals(name.getKeyProperty("type"))
+                && "jmx".equals(name.getKeyProperty("area"))) {
+            allowed = HAWTIO_ACL;
         } else {
             allowed = null;
         }
