@@ -54,15 +54,10 @@ public class ConnectionStates {
     private final Map<Long, Snapshot> byConnection = new ConcurrentHashMap<>();
     private final Map<String, Long> connectionOfRoute = new ConcurrentHashMap<>();
     private final AuthRetrySettings authRetry;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
     ConnectionStates(AuthRetrySettings authRetry) {
-        this(authRetry, Clock.systemUTC());
-    }
-
-    ConnectionStates(AuthRetrySettings authRetry, Clock clock) {
         this.authRetry = authRetry;
-        this.clock = clock;
     }
 
     /** A new route for the connection: it was created, changed (new credentials, perhaps) or enabled. */
