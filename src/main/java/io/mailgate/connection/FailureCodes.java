@@ -32,15 +32,20 @@ final class FailureCodes {
                     || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("No space left"))) {
                 return new Failure("STORAGE_FAILED", "Messages cannot be stored: " + oneLine(t));
             }
-            if (t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
-                    || t instanceof java.net.SocketException || t instanceof java.io.EOFException
-                    || t instanceof org.eclipse.angus.mail.iap.ConnectionException) {
+            if (connectionClosed(t)) {
                 return new Failure("CONNECTION_CLOSED", "The server closed the connection while a message was "
                         + "being fetched.");
             }
         }
         Failure general = classify(failure);
         return "ERROR".equals(general.code()) ? new Failure("MESSAGE_FAILED", general.message()) : general;
+    }
+
+    /** The connection to the mail server broke after it was made (not refused: that is CONNECTION_REFUSED). */
+    private static boolean connectionClosed(Throwable t) {
+        return t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
+                || (t instanceof java.net.SocketException && !(t instanceof ConnectException))
+                || t instanceof java.io.EOFException || t instanceof org.eclipse.angus.mail.iap.ConnectionException;
     }
 
     private static String oneLine(Throwable t) {
@@ -92,6 +97,11 @@ final class FailureCodes {
             }
             if (t.getMessage() != null && t.getMessage().contains("STARTTLS") && t.getMessage().contains("required")) {
                 return new Failure("TLS_NOT_OFFERED", "The server does not offer STARTTLS; credentials were not sent.");
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (connectionClosed(t)) {
+                return new Failure("CONNECTION_CLOSED", "The server closed the connection.");
             }
         }
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
