@@ -39,6 +39,11 @@ public class ConnectionAdmin {
         return new Overview(ConnectionView.of(connection), status.status(connection));
     }
 
+    /** POST …/resume: a connection paused after refused passwords tries again at its next poll. */
+    public ConnectionStatusView resume(OrgRef org, String apiName) {
+        return status.resume(connections.get(org, apiName));
+    }
+
     public ConnectionStatusView status(OrgRef org, String apiName) {
         return status.status(connections.get(org, apiName));
     }

@@ -110,6 +110,12 @@ class ConnectionController {
         return admin.status(admin(org), apiName);
     }
 
+    /** Tries a connection paused after refused passwords (PAUSED_AUTH) again, at its next poll. */
+    @PostMapping("/{apiName}/resume")
+    ConnectionStatusView resume(@PathVariable String org, @PathVariable String apiName) {
+        return admin.resume(admin(org), apiName);
+    }
+
     @GetMapping("/{apiName}/trusted-certificates")
     List<TrustedCertificateView> trusted(@PathVariable String org, @PathVariable String apiName) {
         return admin.trusted(admin(org), apiName);

@@ -21,6 +21,12 @@ class ConnectionStatusService {
         this.quarantine = quarantine;
     }
 
+    /** An admin resumes a connection paused after refused passwords (or waiting to try again): poll now. */
+    ConnectionStatusView resume(ConnectionEntity connection) {
+        states.resume(connection.getId());
+        return status(connection);
+    }
+
     ConnectionStatusView status(ConnectionEntity connection) {
         ConnectionStates.Snapshot s = states.snapshot(connection.getId());
         String routeStatus = routes.routeStatus(connection.routeId());
@@ -38,14 +44,21 @@ class ConnectionStatusService {
         } else if (routeStatus == null || !"Started".equals(routeStatus)) {
             state = ConnectionState.STOPPED;
             reason = routeStatus == null ? "The connection has no route." : "The route is " + routeStatus + ".";
+        } else if (s.authPaused()) {
+            state = ConnectionState.PAUSED_AUTH;
+            reason = s.lastError();
         } else if (s.failing()) {
             state = ConnectionState.FAILING;
+            reason = s.lastError();
+        } else if (s.degraded()) {
+            state = ConnectionState.DEGRADED;
             reason = s.lastError();
         } else {
             state = ConnectionState.RUNNING;
         }
         return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
-                s.failing() ? s.lastError() : null, s.failing() ? s.lastErrorCode() : null,
+                s.failing() || s.degraded() ? s.lastError() : null,
+                s.failing() || s.degraded() ? s.lastErrorCode() : null,
                 counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
                 connection.routeId(), routeStatus);
     }

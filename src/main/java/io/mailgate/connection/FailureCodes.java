@@ -18,6 +18,42 @@ final class FailureCodes {
     private FailureCodes() {
     }
 
+    /**
+     * Why a message failed inside a poll (the poll itself worked): its storage (database or spool unwritable, disk
+     * full), the server dropping the connection while it was fetched, or else what {@link #classify} finds
+     * ({@code MESSAGE_FAILED} rather than {@code ERROR} when nothing is recognised, e.g. a failing pipeline hook).
+     */
+    static Failure classifyMessageFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.dao.DataAccessException
+                    || t instanceof org.springframework.transaction.TransactionException
+                    || t instanceof java.sql.SQLException
+                    || t instanceof java.nio.file.FileSystemException
+                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("No space left"))) {
+                return new Failure("STORAGE_FAILED", "Messages cannot be stored: " + oneLine(t));
+            }
+            if (connectionClosed(t)) {
+                return new Failure("CONNECTION_CLOSED", "The server closed the connection while a message was "
+                        + "being fetched.");
+            }
+        }
+        Failure general = classify(failure);
+        return "ERROR".equals(general.code()) ? new Failure("MESSAGE_FAILED", general.message()) : general;
+    }
+
+    /** The connection to the mail server broke after it was made (not refused: that is CONNECTION_REFUSED). */
+    private static boolean connectionClosed(Throwable t) {
+        return t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
+                || (t instanceof java.net.SocketException && !(t instanceof ConnectException))
+                || t instanceof java.io.EOFException || t instanceof org.eclipse.angus.mail.iap.ConnectionException;
+    }
+
+    private static String oneLine(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        message = message.replaceAll("[\\r\\n]+", " ");
+        return message.length() > 300 ? message.substring(0, 300) : message;
+    }
+
     static Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             // The EWS and Graph components already speak in the codes of API.md.
@@ -61,6 +97,11 @@ final class FailureCodes {
             }
             if (t.getMessage() != null && t.getMessage().contains("STARTTLS") && t.getMessage().contains("required")) {
                 return new Failure("TLS_NOT_OFFERED", "The server does not offer STARTTLS; credentials were not sent.");
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (connectionClosed(t)) {
+                return new Failure("CONNECTION_CLOSED", "The server closed the connection.");
             }
         }
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

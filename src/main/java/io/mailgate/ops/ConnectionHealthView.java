@@ -8,7 +8,7 @@ import org.apache.camel.ServiceStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * A connection's state as its status endpoint reports it (RUNNING, STOPPED, FAILING), read from the same facts:
+ * A connection's state as its status endpoint reports it (RUNNING, DEGRADED, STOPPED, FAILING, PAUSED_AUTH), read from the same facts:
  * the connection, its poll state, and its Camel route (so a route stopped or suspended in Hawtio is STOPPED).
  */
 @Component
@@ -19,7 +19,8 @@ class ConnectionHealthView {
 
         /** Failing, or meant to run and not running: mailgate is degraded. */
         boolean degraded() {
-            return "FAILING".equals(state) || (enabled && "STOPPED".equals(state));
+            return "FAILING".equals(state) || "DEGRADED".equals(state) || "PAUSED_AUTH".equals(state)
+                    || (enabled && "STOPPED".equals(state));
         }
     }
 
@@ -35,8 +36,7 @@ class ConnectionHealthView {
         ConnectionStates.Snapshot s = states.snapshot(connection.getId());
         ServiceStatus route = camel.getRouteController().getRouteStatus(connection.routeId());
         String routeStatus = route == null ? null : route.name();
-        boolean failing = s.lastFailureAt() != null
-                && (s.lastSuccessAt() == null || s.lastFailureAt().isAfter(s.lastSuccessAt()));
+        boolean failing = s.failing() || s.degraded();
         String state;
         String reason = null;
         if (!connection.isEnabled()) {
@@ -48,8 +48,11 @@ class ConnectionHealthView {
         } else if (route != ServiceStatus.Started) {
             state = "STOPPED";
             reason = route == null ? "The connection has no route." : "The route is " + routeStatus + ".";
+        } else if (s.authPaused()) {
+            state = "PAUSED_AUTH";
+            reason = s.lastError();
         } else if (failing) {
-            state = "FAILING";
+            state = s.degraded() ? "DEGRADED" : "FAILING";
             reason = s.lastError();
         } else {
             state = "RUNNING";

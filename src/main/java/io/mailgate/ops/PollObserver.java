@@ -55,8 +55,11 @@ class PollObserver implements BeanPostProcessor {
 
         @Override
         public boolean begin(Consumer consumer, Endpoint endpoint) {
-            started.put(consumer, System.nanoTime());
-            return delegate.begin(consumer, endpoint);
+            boolean begin = delegate.begin(consumer, endpoint);
+            if (begin) {
+                started.put(consumer, System.nanoTime());
+            }
+            return begin; // false: skipped (waiting after a refused password), nothing to observe
         }
 
         @Override
@@ -64,11 +67,30 @@ class PollObserver implements BeanPostProcessor {
             delegate.commit(consumer, endpoint, polledMessages);
             Duration took = took(consumer);
             ConnectionRef connection = connectionOf(consumer);
-            if (connection != null) {
-                metrics.getObject().polled(connection, polledMessages, took, true);
+            if (connection == null) {
+                return;
+            }
+            ConnectionMetrics m = metrics.getObject();
+            ConnectionStates.Snapshot state = stateOf(connection);
+            int failed = state == null ? 0 : state.lastPollFailures();
+            if (failed == 0) {
+                m.polled(connection, polledMessages, took, true);
                 emailLog.info("connection={} route={} poll=OK messages={} durationMs={}", connection.name(),
                         connection.routeId(), polledMessages, took.toMillis());
+                return;
             }
+            // Messages failed inside the poll: it is not OK, though the poll itself worked. FAILED when none got
+            // through (the mailbox is stuck), PARTIAL when others did.
+            m.polled(connection, polledMessages, took, false);
+            m.failed(connection, "poll", state.lastErrorCode());
+            emailLog.warn("connection={} route={} poll={} code={} messages={} failed={} durationMs={} error={}",
+                    connection.name(), connection.routeId(), state.failing() ? "FAILED" : "PARTIAL",
+                    state.lastErrorCode(), polledMessages, failed, took.toMillis(), state.lastError());
+        }
+
+        private ConnectionStates.Snapshot stateOf(ConnectionRef connection) {
+            return directory.getObject().idOf(connection.routeId()).map(id -> states.getObject().snapshot(id))
+                    .orElse(null);
         }
 
         @Override
@@ -78,8 +100,7 @@ class PollObserver implements BeanPostProcessor {
             Duration took = took(consumer);
             ConnectionRef connection = connectionOf(consumer);
             if (connection != null) {
-                ConnectionStates.Snapshot state = directory.getObject().idOf(connection.routeId())
-                        .map(id -> states.getObject().snapshot(id)).orElse(null);
+                ConnectionStates.Snapshot state = stateOf(connection);
                 String code = state == null || state.lastErrorCode() == null ? "ERROR" : state.lastErrorCode();
                 ConnectionMetrics m = metrics.getObject();
                 m.polled(connection, 0, took, false);
