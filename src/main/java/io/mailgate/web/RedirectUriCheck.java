@@ -24,7 +24,8 @@ final class RedirectUriCheck {
         return "This page was opened at " + base(requested) + ", but mailgate.oauth.public-url is " + base(publicUrl)
                 + ". The redirect URI below and the sign-in of Grant Access use the setting: if browsers reach mailgate "
                 + "at another address, set mailgate.oauth.public-url (or MAILGATE_OAUTH_PUBLIC_URL) to it and restart "
-                + "before registering the redirect URI in Entra.";
+                + "before registering the redirect URI in Entra. (Behind a reverse proxy, set "
+                + "server.forward-headers-strategy=framework so that mailgate sees the address browsers use.)";
     }
 
     /** scheme://host[:port][/path] with the default port left out and no trailing slash, for comparing. */
