@@ -60,6 +60,24 @@
       refresh();
     }
 
+    // The IMAP port follows the encryption method (993 for SSL/TLS, 143 for STARTTLS or none) unless the admin
+    // typed a port of their own.
+    var port = document.getElementById('imap.port');
+    if (port) {
+      var defaults = { SSL_TLS: '993', STARTTLS: '143', NONE: '143' };
+      var typed = port.value !== '' && port.value !== '993' && port.value !== '143';
+      port.addEventListener('input', function () { typed = port.value !== ''; });
+      document.querySelectorAll('input[name="imap.encryption"]').forEach(function (radio) {
+        radio.addEventListener('change', function () {
+          if (radio.checked && !typed && defaults[radio.value]) { port.value = defaults[radio.value]; }
+        });
+      });
+    }
+
+    // After a failed submit, focus moves to the list of errors, so it is read first and each links to its field.
+    var summary = document.querySelector('[data-focus-on-load]');
+    if (summary) { summary.focus(); }
+
     // File inputs with a size limit: refused in the browser before anything is uploaded.
     document.querySelectorAll('input[type=file][data-max-bytes]').forEach(function (input) {
       var max = parseInt(input.getAttribute('data-max-bytes'), 10);

@@ -13,6 +13,8 @@ interface ApiKeyRepository extends JpaRepository<ApiKey, Long> {
 
     Optional<ApiKey> findByKeyHash(String keyHash);
 
+    boolean existsByOrgIdAndName(long orgId, String name);
+
     List<ApiKey> findAllByOrgIdOrderByIdAsc(long orgId);
 
     Optional<ApiKey> findByIdAndOrgId(long id, long orgId);

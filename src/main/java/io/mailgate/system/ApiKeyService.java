@@ -5,6 +5,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,13 +31,30 @@ class ApiKeyService {
         this.access = access;
     }
 
+    /**
+     * Names are unique per organization (they say who uses the key). The check answers the usual case with a
+     * field error; the database's constraint settles a race between two admins the same way.
+     */
     @Transactional
     Created create(OrgRef org, String name, Role role) {
+        if (keys.existsByOrgIdAndName(org.id(), name)) {
+            throw nameTaken(name);
+        }
         String value = ApiKeys.generate();
-        ApiKey key = keys.save(new ApiKey(org.id(), name, ApiKeys.displayPrefix(value), ApiKeys.hash(value), role));
+        ApiKey key;
+        try {
+            key = keys.saveAndFlush(new ApiKey(org.id(), name, ApiKeys.displayPrefix(value), ApiKeys.hash(value), role));
+        } catch (DataIntegrityViolationException e) {
+            throw nameTaken(name);
+        }
         log.info("API key {} ({}, {}) created in organization '{}' by {}", key.getKeyPrefix(), name, role,
                 org.handle(), access.callerName());
         return new Created(key, value);
+    }
+
+    private static ApiProblem nameTaken(String name) {
+        return new ApiProblem(HttpStatus.CONFLICT, "Conflict", "An API key named " + name + " already exists.",
+                List.of(new ApiProblem.FieldError("name", "is already used by another key of this organization")));
     }
 
     @Transactional(readOnly = true)

@@ -49,11 +49,29 @@ class ProblemErrorController implements ErrorController {
         page.addObject("title", status.getReasonPhrase());
         page.addObject("detail", switch (status) {
             case NOT_FOUND -> "There is nothing here, or you cannot see it.";
-            case FORBIDDEN -> "You cannot do this here. If you were signed in for a while, reload the page and try again.";
+            case FORBIDDEN -> forbidden(request);
             default -> status.is5xxServerError() ? "An unexpected error occurred. It has been logged."
                     : status.getReasonPhrase();
         });
         return page;
+    }
+
+    /**
+     * Why a page is forbidden, in words that fit: an expired or missing form token (a session that ended, a page
+     * open for long) is cured by reloading; a role that does not allow the page is not.
+     */
+    private static String forbidden(HttpServletRequest request) {
+        Object denied = request.getAttribute(org.springframework.security.web.WebAttributes.ACCESS_DENIED_403);
+        if (denied instanceof org.springframework.security.web.csrf.CsrfException) {
+            return "The form was sent without a valid security token, for example because the page was open "
+                    + "while the session ended. Reload the page and try again.";
+        }
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (uri != null && uri.toString().startsWith(request.getContextPath() + "/actuator")) {
+            return "Hawtio and the other operations views are for system admins only. Ask a system admin if you "
+                    + "need them.";
+        }
+        return "Your role does not allow this page.";
     }
 
     private static HttpStatus status(HttpServletRequest request) {

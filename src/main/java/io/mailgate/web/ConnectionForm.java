@@ -28,8 +28,8 @@ final class ConnectionForm {
     record Parsed(ConnectionRequest request, Map<String, String> errors) {
     }
 
-    /** What the page calls each field, for the list of errors at the top. */
-    static final Map<String, String> LABELS = Map.ofEntries(
+    /** What the page calls each field, for the list of errors at the top; in the order the form shows them. */
+    static final Map<String, String> LABELS = inOrder(
             Map.entry("name", "Name"), Map.entry("apiName", "API name"), Map.entry("description", "Description"),
             Map.entry("protocol", "Protocol"),
             Map.entry("imap", "IMAP"), Map.entry("imap.host", "Host Name"), Map.entry("imap.port", "Port"),
@@ -52,6 +52,28 @@ final class ConnectionForm {
             Map.entry("incidentPolicy.referencePattern", "Incident reference in the subject"),
             Map.entry("polling.intervalSeconds", "Check the mailbox every (seconds)"));
 
+    @SafeVarargs
+    private static Map<String, String> inOrder(Map.Entry<String, String>... entries) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : entries) {
+            labels.put(entry.getKey(), entry.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(labels);
+    }
+
+    /** The errors in the order of their fields on the form (the service reports them in its own order). */
+    static Map<String, String> inFormOrder(Map<String, String> errors) {
+        java.util.List<String> order = java.util.List.copyOf(LABELS.keySet());
+        Map<String, String> sorted = new LinkedHashMap<>();
+        errors.entrySet().stream()
+                .sorted(java.util.Comparator.comparingInt(e -> {
+                    int at = order.indexOf(e.getKey());
+                    return at < 0 ? order.size() : at;
+                }))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     private final Map<String, String> values;
     private final Map<String, String> errors = new LinkedHashMap<>();
 
@@ -63,6 +85,7 @@ final class ConnectionForm {
     static Map<String, String> defaults() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("enabled", "true");
+        v.put("keepDisabledUntilTested", "true"); // a new connection polls only once a test passed
         v.put("protocol", Protocol.IMAP.name());
         v.put("imap.port", "993");
         v.put("imap.encryption", ImapEncryption.SSL_TLS.name());
@@ -184,6 +207,10 @@ final class ConnectionForm {
     }
 
     private boolean ticked(String field) {
+        return ticked(values, field);
+    }
+
+    static boolean ticked(Map<String, String> values, String field) {
         String value = values.get(field);
         return "true".equals(value) || "on".equals(value);
     }

@@ -95,7 +95,15 @@ class ConnectionFormPages {
         if (existing != null) {
             values.put("apiName", existing.getApiName()); // shown read-only: an API name never changes
         }
-        ConnectionForm.Parsed parsed = ConnectionForm.parse(values);
+        // "Keep disabled until a test passes": Save and Test saves the connection disabled and enables it only
+        // when the test passes, so a wrong password never starts polling (and never locks the account).
+        boolean enableIfPassed = "test".equals(action) && ConnectionForm.ticked(values, "keepDisabledUntilTested")
+                && ConnectionForm.ticked(values, "enabled");
+        Map<String, String> request = new LinkedHashMap<>(values);
+        if (enableIfPassed) {
+            request.remove("enabled");
+        }
+        ConnectionForm.Parsed parsed = ConnectionForm.parse(request);
         if (!parsed.errors().isEmpty()) {
             return form(org, model, existing, ConnectionForm.shown(values), parsed.errors());
         }
@@ -121,28 +129,51 @@ class ConnectionFormPages {
             model.addAttribute("flash", "The connection is saved, but an uploaded file was not accepted.");
             return form(org, model, now, ConnectionForm.of(ConnectionView.of(now)), uploadErrors);
         }
-        redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
-        if ("test".equals(action)) {
-            redirect.addFlashAttribute("test", admin.test(org, apiName));
+        if (!"test".equals(action)) {
+            redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
+            return page(org.handle(), apiName);
+        }
+        TestResult test = admin.test(org, apiName);
+        redirect.addFlashAttribute("test", test);
+        if (!enableIfPassed) {
+            redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
+        } else {
+            enableIfPassed(org, apiName, test, redirect, "The connection " + saved.getName() + " is saved");
         }
         return page(org.handle(), apiName);
+    }
+
+    /**
+     * Enables a connection kept disabled until a test passes, when this test passed; otherwise says that it stays
+     * disabled and keeps the wish on the page (the trust buttons send it again).
+     */
+    private void enableIfPassed(OrgRef org, String apiName, TestResult test, RedirectAttributes redirect, String done) {
+        if (test.ok()) {
+            connections.setEnabled(org, apiName, true);
+            redirect.addFlashAttribute("flash", done + "; the test passed, so it is enabled and polls its mailbox.");
+        } else {
+            redirect.addFlashAttribute("flash", done + ", but it stays disabled until a test passes: fix what the "
+                    + "test found, then test again.");
+            redirect.addFlashAttribute("enableIfPassed", true);
+        }
     }
 
     /** Trust a certificate the server presented in the last test, then test again. */
     @PostMapping("/{apiName}/trust")
     String trust(@PathVariable String org, @PathVariable String apiName, @RequestParam String sha256,
-                 RedirectAttributes redirect) {
-        return trustThenTest(org, apiName, redirect, "The certificate",
+                 @RequestParam(defaultValue = "false") boolean enableIfPassed, RedirectAttributes redirect) {
+        return trustThenTest(org, apiName, enableIfPassed, redirect, "The certificate",
                 ref -> admin.trustPresented(ref, apiName, sha256));
     }
 
     /** Trust an uploaded certificate (PEM or DER), then test again. */
     @PostMapping("/{apiName}/trusted-certificates")
     String upload(@PathVariable String org, @PathVariable String apiName,
-                  @RequestParam(required = false) MultipartFile certificate, RedirectAttributes redirect)
+                  @RequestParam(required = false) MultipartFile certificate,
+                  @RequestParam(defaultValue = "false") boolean enableIfPassed, RedirectAttributes redirect)
             throws IOException {
         byte[] bytes = certificate == null ? new byte[0] : certificate.getBytes();
-        return trustThenTest(org, apiName, redirect, "The uploaded certificate", ref -> {
+        return trustThenTest(org, apiName, enableIfPassed, redirect, "The uploaded certificate", ref -> {
             if (bytes.length == 0) {
                 throw ApiProblem.validation("certificate", "choose a certificate file (PEM or DER) to upload");
             }
@@ -151,15 +182,22 @@ class ConnectionFormPages {
     }
 
     /** The reference's flow after a certificate problem: trust it, then test again; either way back to the page. */
-    private String trustThenTest(String org, String apiName, RedirectAttributes redirect, String what,
-                                 java.util.function.Consumer<OrgRef> trust) {
+    private String trustThenTest(String org, String apiName, boolean enableIfPassed, RedirectAttributes redirect,
+                                 String what, java.util.function.Consumer<OrgRef> trust) {
         OrgRef ref = admin(org);
         try {
             trust.accept(ref);
-            redirect.addFlashAttribute("flash", what + " is trusted for this connection. Tested again:");
-            redirect.addFlashAttribute("test", admin.test(ref, apiName));
+            TestResult test = admin.test(ref, apiName);
+            redirect.addFlashAttribute("test", test);
+            String done = what + " is trusted for this connection, and the connection was tested again";
+            if (enableIfPassed) {
+                enableIfPassed(ref, apiName, test, redirect, done);
+            } else {
+                redirect.addFlashAttribute("flash", done + ": the result is below.");
+            }
         } catch (ApiProblem problem) {
             redirect.addFlashAttribute("problem", message(problem));
+            redirect.addFlashAttribute("enableIfPassed", enableIfPassed);
         }
         return page(org, apiName);
     }
@@ -213,22 +251,33 @@ class ConnectionFormPages {
     private String form(OrgRef org, Model model, ConnectionEntity saved, Map<String, String> values,
                         Map<String, String> errors) {
         model.addAttribute("section", "connections");
-        model.addAttribute("values", values);
         model.addAttribute("errors", errors);
+        model.addAttribute("errorsInFormOrder", ConnectionForm.inFormOrder(errors));
         model.addAttribute("labels", ConnectionForm.LABELS);
         model.addAttribute("redirectUri", oauth.redirectUri().toString());
+        model.addAttribute("redirectUriWarning", RedirectUriCheck.warning(oauth.publicUrl()));
         if (saved == null) {
             model.addAttribute("saved", null);
         } else {
             ConnectionAdmin.Overview overview = admin.overview(saved);
             model.addAttribute("saved", overview.connection());
             model.addAttribute("status", overview.status());
+            model.addAttribute("state", StateBadge.of(overview.connection(), overview.status()));
             model.addAttribute("trusted", admin.trusted(org, saved.getApiName()));
             model.addAttribute("warnings", credentials.warnings(saved));
         }
         if (!model.containsAttribute("test")) {
             model.addAttribute("test", (TestResult) null);
         }
+        if (!model.containsAttribute("enableIfPassed")) {
+            model.addAttribute("enableIfPassed", false);
+        } else if (Boolean.TRUE.equals(model.getAttribute("enableIfPassed"))) {
+            // still waiting for a passing test: the next Save and Test enables it when it passes
+            values = new LinkedHashMap<>(values);
+            values.put("enabled", "true");
+            values.put("keepDisabledUntilTested", "true");
+        }
+        model.addAttribute("values", values);
         return "connections/form";
     }
 

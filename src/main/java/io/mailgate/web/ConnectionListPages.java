@@ -54,13 +54,15 @@ class ConnectionListPages {
     }
 
     /** A row of the list: the connection, its route's state, and its credential warnings. */
-    record Row(ConnectionView connection, ConnectionStatusView status, List<CredentialHealth.Warning> warnings) {
+    record Row(ConnectionView connection, ConnectionStatusView status, StateBadge state,
+               List<CredentialHealth.Warning> warnings) {
     }
 
     private void rows(OrgRef org, Model model) {
         model.addAttribute("rows", connections.list(org).stream().map(c -> {
             ConnectionAdmin.Overview overview = admin.overview(c);
-            return new Row(overview.connection(), overview.status(), credentials.warnings(c));
+            return new Row(overview.connection(), overview.status(),
+                    StateBadge.of(overview.connection(), overview.status()), credentials.warnings(c));
         }).toList());
     }
 

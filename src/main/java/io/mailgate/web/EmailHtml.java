@@ -19,6 +19,8 @@ import org.jsoup.safety.Safelist;
  *       forbids inline styles, and ids or classes could pose as the page's own);</li>
  *   <li>links are defanged: the anchor's text stays, the target follows as plain text
  *       ({@code hxxps://evil[.]example/}), never a live {@code href};</li>
+ *   <li>headings become paragraphs and sectioning elements divs, so the email's structure stays out of the
+ *       page's outline;</li>
  *   <li>images load nothing remote: an {@code http(s)} or any other non-data source becomes the visible text
  *       "[remote image blocked: host]", an embedded {@code cid:} part "[embedded image]"; only raster
  *       {@code data:image/(png|gif|jpeg|webp)} images are kept, because they fetch nothing (SVG is not).</li>
@@ -66,8 +68,30 @@ public final class EmailHtml {
         for (Element image : clean.select("img")) {
             blockRemote(image);
         }
+        // The email's headings and sections are its own, not the page's: as h2 or section they would enter the
+        // page's outline (what a screen reader lists as the page's headings and regions).
+        for (Element heading : clean.select("h1, h2, h3, h4, h5, h6")) {
+            heading.tagName("p").addClass("email-heading");
+        }
+        for (Element region : clean.select("article, section, header, footer")) {
+            region.tagName("div");
+        }
         clean.outputSettings().prettyPrint(false);
         return clean.body().html();
+    }
+
+    /** A URL in text, without the sentence's punctuation that may follow it. */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("(?i)\\b(?:https?|ftp)://[^\\s<>\"']*[^\\s<>\"'.,;:!?)]");
+
+    /**
+     * A plain-text body with every URL defanged like the HTML body's links ({@code hxxps://evil[.]example/}), so
+     * neither body offers a URL that can be clicked, or copied and pasted into a browser by mistake.
+     */
+    public static String defangText(String text) {
+        if (text == null) {
+            return null;
+        }
+        return URL_IN_TEXT.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(defangUrl(m.group())));
     }
 
     /** The anchor's text, then its target as inert text; the element itself becomes a span. */

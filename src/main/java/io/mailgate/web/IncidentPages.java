@@ -33,7 +33,7 @@ class IncidentPages {
 
     /** A message as the detail page shows it: the API's view plus the words and safe body the page needs. */
     record MessageOnPage(MessageView message, MessageDetailView detail, String linkReason, String encryption,
-                         String signature, String safeHtml) {
+                         String signature, String safeHtml, String safeText) {
     }
 
     private final OrgAccess access;
@@ -56,6 +56,20 @@ class IncidentPages {
         model.addAttribute("firstPage", before == null);
         model.addAttribute("limit", size);
         return "incidents/list";
+    }
+
+    /**
+     * The newest page's rows alone: htmx fetches them every few seconds while the list is open and visible (as on
+     * the connections list), so a new incident shows up without a reload. Older pages stay as they are.
+     */
+    @GetMapping("/incidents/rows")
+    String rows(@PathVariable String org, @RequestParam(required = false) Integer limit, Model model) {
+        OrgRef ref = analyst(org);
+        int size = pageSize(limit);
+        model.addAttribute("page", incidents.recent(ref, null, size));
+        model.addAttribute("firstPage", true);
+        model.addAttribute("limit", size);
+        return "incidents/list :: rows";
     }
 
     @GetMapping("/incidents/{id}")
@@ -97,7 +111,8 @@ class IncidentPages {
     private static MessageOnPage onPage(MessageDetailView detail) {
         MessageView m = detail.message();
         return new MessageOnPage(m, detail, linkReason(m.linkReason()), encryption(m), signature(m),
-                detail.htmlBody() == null ? null : EmailHtml.sanitize(detail.htmlBody()));
+                detail.htmlBody() == null ? null : EmailHtml.sanitize(detail.htmlBody()),
+                EmailHtml.defangText(detail.textBody()));
     }
 
     /** Why the message is in this incident, in an analyst's words. */

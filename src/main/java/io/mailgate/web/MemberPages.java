@@ -57,19 +57,34 @@ class MemberPages {
         }
     }
 
+    /**
+     * Creates a key and redirects (POST-redirect-GET): a reload of the page that shows the value never makes a
+     * second key. The value travels to that page as a one-time flash attribute, so it is shown exactly once.
+     */
     @PostMapping("/api-keys")
     String createKey(@PathVariable String org, @RequestParam(required = false) String name,
-                     @RequestParam(required = false) Role role, Model model) {
+                     @RequestParam(required = false) Role role, Model model, RedirectAttributes redirect) {
         OrgRef ref = admin(org);
         try {
-            model.addAttribute("newKey", people.createApiKey(ref, name == null ? "" : name, role));
-            return page(ref, model, Map.of(), Map.of());
+            redirect.addFlashAttribute("newKey", people.createApiKey(ref, name == null ? "" : name, role));
+            return "redirect:/orgs/" + org + "/members#new-key";
         } catch (ApiProblem problem) {
             Map<String, String> keyErrors = new LinkedHashMap<>();
             errors(problem).forEach((field, message) -> keyErrors.put("key." + field, message));
             model.addAttribute("keyName", name);
+            model.addAttribute("keyRole", role);
             return page(ref, model, Map.of(), keyErrors);
         }
+    }
+
+    /** Revoke asks first, like Delete on a connection: a SOAR using the key stops working at once. */
+    @GetMapping("/api-keys/{id}/revoke")
+    String confirmRevoke(@PathVariable String org, @PathVariable long id, Model model) {
+        OrgRef ref = admin(org);
+        model.addAttribute("section", "members");
+        model.addAttribute("key", people.apiKeys(ref).stream().filter(k -> k.id() == id).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("API key not found")));
+        return "members/revoke";
     }
 
     @PostMapping("/api-keys/{id}/revoke")

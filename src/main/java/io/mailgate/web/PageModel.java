@@ -30,6 +30,14 @@ class PageModel {
         return authentication == null || !authentication.isAuthenticated() ? null : authentication.getName();
     }
 
+    /** System admins get a link to Hawtio (the authority UserPrincipal gives them; /actuator is theirs only). */
+    @ModelAttribute("systemAdmin")
+    boolean systemAdmin() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getAuthorities().stream()
+                .anyMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()));
+    }
+
     @ModelAttribute("organizations")
     List<OrgRole> organizations() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();

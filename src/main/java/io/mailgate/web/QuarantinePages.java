@@ -29,10 +29,12 @@ class QuarantinePages {
 
     private final OrgAccess access;
     private final QuarantineDesk desk;
+    private final QuarantineHeaders headers;
 
-    QuarantinePages(OrgAccess access, QuarantineDesk desk) {
+    QuarantinePages(OrgAccess access, QuarantineDesk desk, QuarantineHeaders headers) {
         this.access = access;
         this.desk = desk;
+        this.headers = headers;
     }
 
     @GetMapping
@@ -41,7 +43,9 @@ class QuarantinePages {
         OrgRef ref = analyst(org);
         model.addAttribute("section", "quarantine");
         int size = IncidentPages.pageSize(limit);
-        model.addAttribute("page", desk.newest(ref, before, size));
+        QuarantineDesk.NewestPage page = desk.newest(ref, before, size);
+        model.addAttribute("page", page);
+        model.addAttribute("rows", page.items().stream().map(q -> headers.row(ref, q)).toList());
         model.addAttribute("firstPage", before == null);
         model.addAttribute("limit", size);
         return "quarantine/list";

@@ -108,7 +108,7 @@ abstract class SystemApiTestSupport {
 
     /** Creates an API key in {@code org} and returns its value. */
     String newApiKey(String org, String role) {
-        Reply reply = post("/api/v1/orgs/" + org + "/api-keys", ADMIN, Map.of("name", "key " + role, "role", role));
+        Reply reply = post("/api/v1/orgs/" + org + "/api-keys", ADMIN, Map.of("name", "key " + role + " " + java.util.UUID.randomUUID(), "role", role)); // names are unique per organization
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
         String key = reply.json().get("key").asText();
         rememberKey(key);

@@ -49,6 +49,11 @@ class ConnectionPagesTest extends WebTestSupport {
             assertThat(browser.field("imap.password").getAttribute("value")).isEmpty(); // never echoed
             assertThat(browser.driver.getPageSource()).doesNotContain(mailbox.password());
             assertThat(browser.find("#imap\\.password-state").getText()).startsWith("Set.");
+            // a new connection is kept disabled until a test passes (the default), and the page says so
+            assertThat(browser.find("#connection-state").getText()).startsWith("Disabled");
+            assertThat(browser.find(".flash").getText()).contains("stays disabled until a test passes");
+            assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
+                    .path("enabled").asBoolean()).isFalse();
             assertNoConsoleErrors();
             browser.screenshot("connection-untrusted-certificate");
 
@@ -57,6 +62,8 @@ class ConnectionPagesTest extends WebTestSupport {
             assertThat(browser.find("#test-message").getText())
                     .isEqualTo("The folder INBOX was opened; it holds 0 unread messages.");
             assertThat(browser.find("#trusted-certificates").getText()).contains("CN=localhost");
+            assertThat(browser.find(".flash").getText()).contains("the test passed, so it is enabled");
+            assertThat(browser.find(".flash").getText()).doesNotEndWith(":");
             assertNoConsoleErrors();
 
             deliver(mailbox, """
@@ -94,6 +101,10 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.find("#save").click();
 
         browser.waitForElement("#form-errors");
+        // the summary lists the fields in the form's order, and has the focus
+        List<String> links = browser.all("#form-errors a").stream().map(a -> a.getAttribute("href").replaceAll(".*#", "")).toList();
+        assertThat(links).containsSubsequence("apiName", "imap.host", "imap.port", "imap.password");
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("form-errors");
         assertThat(browser.find("#apiName-error").getText()).startsWith("must start with a lower-case letter");
         assertThat(browser.find("#imap\\.port-error").getText()).isEqualTo("must be 1-65535");
         assertThat(browser.find("#imap\\.host-error").getText()).contains("required");
@@ -120,6 +131,18 @@ class ConnectionPagesTest extends WebTestSupport {
     void onlyTheChosenProtocolsFieldsAndTheProxyBehindItsToggleAreShown() {
         browser.signIn("admin", ADMIN_PASSWORD);
         browser.open("/orgs/default/connections/new");
+        // labels read as they are shown (no leading space); the proxy's group is not called "Protocol" too
+        assertThat(browser.field("protocol-imap").findElement(By.xpath("..")).getAttribute("textContent")).isEqualTo("IMAP");
+        assertThat(browser.field("proxy-protocol-label").getAttribute("textContent")).isEqualTo("Proxy protocol");
+        // the port follows the encryption method until the admin types one
+        assertThat(browser.field("imap.port").getAttribute("value")).isEqualTo("993");
+        browser.find("input[name='imap.encryption'][value=NONE]").click();
+        assertThat(browser.field("imap.port").getAttribute("value")).isEqualTo("143");
+        browser.find("input[name='imap.encryption'][value=SSL_TLS]").click();
+        assertThat(browser.field("imap.port").getAttribute("value")).isEqualTo("993");
+        browser.type("imap.port", "1993");
+        browser.find("input[name='imap.encryption'][value=STARTTLS]").click();
+        assertThat(browser.field("imap.port").getAttribute("value")).isEqualTo("1993");
         assertThat(browser.field("imap-section").isDisplayed()).isTrue();
         assertThat(browser.field("oauth-section").isDisplayed()).isFalse();
         assertThat(browser.field("proxy-fieldset").isDisplayed()).isFalse(); // no proxy for IMAP
@@ -140,7 +163,27 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.field("oauth.clientSecret").isDisplayed()).isFalse();
         assertThat(browser.field("oauth.certificateFile").isDisplayed()).isTrue();
         assertThat(browser.field("redirect-uri").getAttribute("value")).isEqualTo("http://127.0.0.1:" + PORT + "/email-oauth");
+        assertThat(browser.all("#redirect-uri-warning")).isEmpty(); // opened at mailgate.oauth.public-url
         assertNoConsoleErrors();
+    }
+
+    /**
+     * The redirect URI comes from mailgate.oauth.public-url (here http://127.0.0.1:PORT). Opened at another address
+     * (localhost), the page still shows the configured URI, and warns that the setting may be wrong.
+     */
+    @Test
+    void theRedirectUriComesFromThePublicUrlAndThePageWarnsWhenOpenedElsewhere() {
+        try (Browser elsewhere = new Browser("http://localhost:" + port)) {
+            elsewhere.signIn("admin", ADMIN_PASSWORD);
+            elsewhere.open("/orgs/default/connections/new");
+            elsewhere.field("protocol-oauth").click();
+            assertThat(elsewhere.field("redirect-uri").getAttribute("value"))
+                    .isEqualTo("http://127.0.0.1:" + PORT + "/email-oauth");
+            assertThat(elsewhere.field("redirect-uri-warning").getText())
+                    .contains("opened at http://localhost:" + port)
+                    .contains("mailgate.oauth.public-url is http://127.0.0.1:" + PORT)
+                    .contains("MAILGATE_OAUTH_PUBLIC_URL");
+        }
     }
 
     @Test
@@ -238,13 +281,48 @@ class ConnectionPagesTest extends WebTestSupport {
     }
 
     @Test
+    void saveAndTestKeepsANewConnectionWithAWrongPasswordDisabledUntilATestPasses() {
+        Mailbox mailbox = mailbox();
+        String apiName = unique("locked").toLowerCase();
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/orgs/default/connections/new");
+        assertThat(browser.field("keepDisabledUntilTested").isSelected()).isTrue(); // on for a new connection
+        browser.type("name", "Wrong password");
+        browser.type("apiName", apiName);
+        browser.type("imap.host", "127.0.0.1");
+        browser.find("input[name='imap.encryption'][value=NONE]").click();
+        browser.type("imap.port", String.valueOf(MAIL.getImap().getPort()));
+        browser.type("imap.emailAddress", mailbox.address());
+        browser.type("imap.password", "not-the-password");
+        browser.find("#save-and-test").click();
+
+        browser.waitForElement("#test-result");
+        assertThat(browser.find("#test-code").getText()).contains("AUTH");
+        assertThat(browser.find(".flash").getText()).contains("stays disabled until a test passes");
+        assertThat(browser.find("#connection-state").getText()).startsWith("Disabled");
+        assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
+                .path("enabled").asBoolean()).isFalse();
+        // the page still means to enable it: both boxes stay ticked for the next try
+        assertThat(browser.field("enabled").isSelected()).isTrue();
+        assertThat(browser.field("keepDisabledUntilTested").isSelected()).isTrue();
+        assertNoConsoleErrors();
+
+        browser.type("imap.password", mailbox.password());
+        browser.find("#save-and-test").click();
+        browser.waitFor(d -> browser.find("#test-result").getAttribute("class").contains("ok"));
+        assertThat(browser.find(".flash").getText()).contains("the test passed, so it is enabled");
+        assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
+                .path("enabled").asBoolean()).isTrue();
+    }
+
+    @Test
     void aConnectionIsDisabledEnabledAndDeletedAfterConfirmation() {
         String apiName = imapConnectionViaApi("default", mailbox());
         browser.signIn("admin", ADMIN_PASSWORD);
         browser.open("/orgs/default/connections");
         String row = "#connection-" + apiName;
         browser.find(row + " form button").click(); // Disable
-        browser.waitFor(d -> browser.find(row).getText().contains("Stopped"));
+        browser.waitFor(d -> browser.find(row).getText().contains("Disabled"));
         assertThat(browser.text()).contains("is disabled.");
         assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
                 .path("enabled").asBoolean()).isFalse();
@@ -258,6 +336,23 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.waitFor(d -> browser.text().contains("is deleted."));
         assertThat(browser.all(row)).isEmpty();
         api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 404);
+        assertNoConsoleErrors();
+    }
+
+    /** Polling works, but with decryption on and no key every encrypted message would be quarantined: not "Running". */
+    @Test
+    void aConnectionThatDecryptsWithoutAKeyDoesNotSayRunning() {
+        var request = new java.util.LinkedHashMap<>(imapConnectionRequest(mailbox(), unique("nokey")));
+        request.put("decryption", java.util.Map.of("enabled", true));
+        String apiName = (String) request.get("apiName");
+        api(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), request, 201);
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/orgs/default/connections");
+        String row = "#connection-" + apiName;
+        browser.waitFor(d -> browser.find(row + " .state").getText().equals("No decryption key"));
+        assertThat(browser.find(row + " .reason").getText()).contains("no key is installed");
+        browser.open("/orgs/default/connections/" + apiName);
+        assertThat(browser.find("#connection-state .state").getText()).isEqualTo("No decryption key");
         assertNoConsoleErrors();
     }
 

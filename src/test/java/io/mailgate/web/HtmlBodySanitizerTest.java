@@ -107,4 +107,20 @@ class HtmlBodySanitizerTest {
         assertThat(out).contains("&lt;script&gt;");
         assertThat(EmailHtml.sanitize(null)).isEmpty();
     }
+
+    @Test
+    void headingsAndSectionsStayOutOfThePageOutline() {
+        Document doc = shown("<h1>Big</h1><h2>Urgent</h2><section><header>Hi</header><article>Text</article></section>");
+        assertThat(doc.select("h1, h2, h3, h4, h5, h6, section, article, header, footer")).isEmpty();
+        assertThat(doc.select("p.email-heading").eachText()).containsExactly("Big", "Urgent");
+        assertThat(doc.text()).contains("Hi", "Text");
+    }
+
+    @Test
+    void urlsInPlainTextAreDefanged() {
+        assertThat(EmailHtml.defangText("Pay at https://pay.evil.example/now or http://x.example.\nthanks"))
+                .isEqualTo("Pay at hxxps://pay[.]evil[.]example/now or hxxp://x[.]example.\nthanks");
+        assertThat(EmailHtml.defangText("no links here")).isEqualTo("no links here");
+        assertThat(EmailHtml.defangText(null)).isNull();
+    }
 }

@@ -215,6 +215,49 @@ class IncidentPagesTest extends WebTestSupport {
     }
 
     @Test
+    void theNewestIncidentsRefreshThemselvesAndEmailContentStaysInert() {
+        String user = unique("analyst");
+        String org = organizationWithUser(user, PASSWORD, "ANALYST");
+        Mailbox mailbox = mailbox();
+        imapConnectionViaApi(org, mailbox);
+        browser.signIn(user, PASSWORD);
+        assertThat(browser.path()).isEqualTo("/orgs/" + org + "/incidents");
+        assertThat(browser.find("#incidents tbody").getText()).isEqualTo("No incidents yet.");
+        // the same self-refresh as the connections list (mailgate.js pauses it while hidden, stops it after 25 min)
+        assertThat(browser.find("#incident-rows").getAttribute("hx-trigger")).isEqualTo("every 10s");
+        browser.driver.executeScript("window.stillTheSamePage = true");
+
+        String subject = "Refreshed " + unique("s");
+        deliver(mailbox, "From: someone@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n"
+                + "Message-ID: <" + unique("m") + "@example.test>\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nPay at https://pay.evil.example/now today\r\n"
+                + "--b\r\nContent-Type: text/html\r\n\r\n<h2>Urgent payment</h2><section><p>Pay now</p></section>\r\n"
+                + "--b--\r\n");
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(45))
+                .until(d -> browser.find("#incidents tbody").getText().contains(subject));
+        assertThat(browser.driver.executeScript("return window.stillTheSamePage === true")).isEqualTo(true);
+        assertThat(browser.path()).isEqualTo("/orgs/" + org + "/incidents");
+        assertNoConsoleErrors();
+
+        // an older page does not refresh (its rows would jump)
+        browser.open("/orgs/" + org + "/incidents?before=" + Long.MAX_VALUE);
+        assertThat(browser.find("#incident-rows").getAttribute("hx-trigger")).isNull();
+
+        browser.open("/orgs/" + org + "/incidents");
+        browser.find("#incidents a").click();
+        browser.waitFor(d -> browser.path().matches("/orgs/" + org + "/incidents/\\d+"));
+        // the plain-text body's URL is defanged like the HTML body's links
+        String text = browser.find(".text-alternative pre").getAttribute("textContent");
+        assertThat(text).contains("hxxps://pay[.]evil[.]example/now").doesNotContain("https://pay.evil.example");
+        // the email's heading and section are not the page's
+        assertThat(browser.all("main h2").stream().map(h -> h.getText()).toList()).doesNotContain("Urgent payment");
+        assertThat(browser.all("main .html-body h2, main .html-body section")).isEmpty();
+        assertThat(browser.find(".html-body .email-heading").getText()).isEqualTo("Urgent payment");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void anotherOrganizationsAnalystGetsNotFound() throws Exception {
         String owner = unique("analyst");
         String org = organizationWithUser(owner, PASSWORD, "ANALYST");

@@ -105,6 +105,36 @@ class QuarantinePagesTest extends WebTestSupport {
         assertNoConsoleErrors();
     }
 
+    /** An S/MIME message that cannot be decrypted has no parsed subject; its outer From and Subject say what it is. */
+    @Test
+    void anEncryptedMessageShowsItsOuterFromAndSubject() {
+        String user = unique("analyst");
+        String org = organizationWithUser(user, PASSWORD, "ANALYST");
+        Mailbox mailbox = mailbox();
+        Map<String, Object> request = new java.util.LinkedHashMap<>(imapConnectionRequest(mailbox, unique("smime")));
+        request.put("decryption", Map.of("enabled", true)); // and no key: the message cannot be decrypted
+        api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), request, 201);
+        deliver(mailbox, "From: Treasurer <cfo@example.test>\r\nTo: soc@example.test\r\n"
+                + "Subject: =?UTF-8?Q?Encrypted:_urgent_wire?=\r\nMessage-ID: <" + unique("e") + "@example.test>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\r\n");
+        long[] id = new long[1];
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            JsonNode items = api(HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine", admin(), null, 200).path("items");
+            id[0] = items.size() == 0 ? 0 : items.get(0).path("id").asLong();
+            return items.size() > 0;
+        });
+
+        browser.signIn(user, PASSWORD);
+        browser.open("/orgs/" + org + "/quarantine");
+        assertThat(browser.all("#quarantine thead th").stream().map(WebElement::getText).toList()).contains("From");
+        WebElement row = browser.find("#quarantined-" + id[0]);
+        assertThat(row.findElement(By.cssSelector("td.from")).getText()).isEqualTo("Treasurer <cfo@example.test>");
+        assertThat(row.findElement(By.cssSelector(".subject")).getText()).isEqualTo("Encrypted: urgent wire");
+        assertNoConsoleErrors();
+    }
+
     @Test
     void anotherOrganizationsAnalystGetsNotFound() throws Exception {
         String org = organizationWithUser(unique("analyst"), PASSWORD, "ANALYST");

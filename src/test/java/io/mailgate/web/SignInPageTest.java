@@ -124,4 +124,29 @@ class SignInPageTest extends WebTestSupport {
             assertThat(own.driver.getPageSource().toLowerCase(java.util.Locale.ROOT)).contains("hawtio");
         }
     }
+
+    /** System admins find Hawtio in the top bar and Hawtio names them; anyone else gets a 403 page that says why. */
+    @Test
+    void hawtioIsLinkedForSystemAdminsAndExplainedToOthers() throws Exception {
+        browser.signIn("admin", ADMIN_PASSWORD);
+        assertThat(browser.find("#hawtio-link").getAttribute("href")).endsWith("/actuator/hawtio/");
+        assertNoConsoleErrors();
+        // Hawtio asks who is signed in: the user of mailgate's session, not "public"
+        String session = browser.driver.manage().getCookieNamed("JSESSIONID").getValue();
+        var user = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/hawtio/user"))
+                .header("Cookie", "JSESSIONID=" + session).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(user.body()).isEqualTo("\"admin\"");
+
+        String analyst = unique("analyst");
+        String org = organizationWithUser(analyst, "Analyst-password-1", "ADMIN"); // an organization's admin only
+        browser.signOut();
+        browser.signIn(analyst, "Analyst-password-1");
+        assertThat(browser.path()).startsWith("/orgs/" + org);
+        assertThat(browser.all("#hawtio-link")).isEmpty();
+        browser.open("/actuator/hawtio/");
+        assertThat(browser.find("h1").getText()).isEqualTo("403 Forbidden");
+        assertThat(browser.text()).contains("for system admins only").doesNotContain("reload");
+    }
 }

@@ -322,7 +322,7 @@ public final class EwsClient implements Closeable {
             LOG.debug("{} {} -> HTTP {} in {} ms", operation, endpoint.getHost(), status, (System.nanoTime() - started) / 1_000_000);
             if (status == 200 || (status == 500 && isXml(entity))) {
                 // EWS sends SOAP faults (ErrorServerBusy among them) with status 500.
-                try (InputStream in = new BoundedInputStream(entity.getContent(), maxResponse)) {
+                try (InputStream in = bounded(entity.getContent(), maxResponse)) {
                     T result = reader.apply(in);
                     EntityUtils.consume(entity);
                     return result;
@@ -451,5 +451,18 @@ public final class EwsClient implements Closeable {
     @Override
     public String toString() {
         return "EwsClient[" + endpoint + ", mailbox=" + mailbox.target() + "]";
+    }
+
+    /**
+     * The response body, failing once more than {@code max} bytes arrive, so a hostile server cannot make us read
+     * forever. Commons IO stops at maxCount and then reports; maxCount is one more than allowed, so a body of
+     * exactly {@code max} bytes still reads to its end.
+     */
+    static InputStream bounded(InputStream in, long max) throws IOException {
+        return org.apache.commons.io.input.BoundedInputStream.builder().setInputStream(in).setMaxCount(max + 1)
+                .setOnMaxCount((limit, count) -> {
+                    throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
+                            "the server's response is larger than " + max + " bytes");
+                }).get();
     }
 }

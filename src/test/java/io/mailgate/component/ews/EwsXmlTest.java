@@ -126,10 +126,13 @@ class EwsXmlTest {
     }
 
     @Test
-    void responsesLargerThanTheBoundStopReading() {
-        var in = new BoundedInputStream(new ByteArrayInputStream(new byte[2000]), 1000);
+    void responsesLargerThanTheBoundStopReading() throws java.io.IOException {
+        var in = EwsClient.bounded(new ByteArrayInputStream(new byte[2000]), 1000);
 
         assertThatThrownBy(in::readAllBytes).isInstanceOf(EwsException.class).hasMessageContaining("larger than 1000");
+        assertThat(EwsClient.bounded(new ByteArrayInputStream(new byte[1000]), 1000).readAllBytes()).hasSize(1000);
+        var oneTooMany = EwsClient.bounded(new ByteArrayInputStream(new byte[1001]), 1000);
+        assertThatThrownBy(oneTooMany::readAllBytes).isInstanceOf(EwsException.class);
     }
 
     /** An OutputStream that counts nothing and keeps nothing. */
