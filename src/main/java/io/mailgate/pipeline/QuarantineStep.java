@@ -33,12 +33,12 @@ class QuarantineStep implements Processor {
         String reason = cause == null || cause.getMessage() == null ? "Unknown reason" : cause.getMessage();
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
         ParsedEmail parsed = exchange.getProperty(IngestProperties.PARSED, ParsedEmail.class);
-        ConnectionEntity connection = StoreStep.connection(exchange, connections);
+        ConnectionEntity connection = PipelineExchange.connection(exchange, connections);
         long id = quarantine.quarantine(connection, raw, code, reason,
                 parsed == null ? null : parsed.messageId(), parsed == null ? null : parsed.subject(),
                 exchange.getProperty(IngestProperties.QUARANTINE_ID, Long.class));
         exchange.setProperty(IngestProperties.QUARANTINED, id);
-        StoreStep.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
+        PipelineExchange.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
                 connection.getOrgHandle(), connection.getApiName(), raw.sourcePosition(), code, id, reason);
     }
 }
