@@ -108,6 +108,26 @@ class ImapIngestTest extends IngestTestSupport {
     }
 
     @Test
+    void aRedeliveryWithHeadersAddedInTransitIsOneMessage() {
+        Mailbox mailbox = mailbox();
+        String raw = message(newMessageId(), "Redelivered by the gateway", "same content");
+        deliver(mailbox, raw);
+        // What MTAs, gateways and Exchange add on a second trip: none of it is the author's content.
+        deliver(mailbox, "Received: from gw2.example.org by mx.example.test; Fri, 27 Nov 2026 10:17:00 +0000\r\n"
+                + "X-Redelivery: yes\r\n"
+                + "ARC-Seal: i=2; a=rsa-sha256; cv=pass; d=example.org; b=xyz\r\n"
+                + "Authentication-Results: mx.example.test; dkim=pass\r\n"
+                + "X-MS-Exchange-Organization-SCL: 1\r\n"
+                + "X-Gateway-Scan: clean\r\n" + raw);
+        String connection = createImapConnection(mailbox);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(2));
+        List<JsonNode> stored = messages(connection);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).get("messageIdReused").asBoolean()).isFalse();
+    }
+
+    @Test
     void aDifferentMessageReusingAMessageIdIsKeptAndFlagged() {
         Mailbox mailbox = mailbox();
         String messageId = newMessageId();
