@@ -152,6 +152,11 @@ class ImapIngestTest extends IngestTestSupport {
         JsonNode quarantined = quarantineOf(connection);
         assertThat(quarantined.get("reasonCode").asText()).isEqualTo("TOO_DEEP");
         assertThat(quarantined.get("reason").asText()).containsIgnoringCase("deep");
+        // Never parsed, yet identified by its top-level header block.
+        assertThat(quarantined.get("subject").asText()).isEqualTo("nesting bomb");
+        assertThat(quarantined.get("from").asText()).isEqualTo("a@example.org");
+        assertThat(quarantined.get("messageId").asText()).isEqualTo("<bomb-1@example.org>");
+        assertThat(quarantined.get("date").asText()).isEqualTo("2026-11-27T10:15:00Z");
         byte[] raw = download("/api/v1/orgs/default/quarantine/" + quarantined.get("id").asLong() + "/raw");
         assertThat(new String(raw, StandardCharsets.UTF_8)).contains("Subject: nesting bomb");
         assertThat(status(connection).get("messagesQuarantined").asLong()).isEqualTo(1);
