@@ -15,13 +15,16 @@ class ChangeSequence {
 
     private final JdbcTemplate jdbc;
 
-    ChangeSequence(JdbcTemplate jdbc) {
+    private final SqlDialect dialect;
+
+    ChangeSequence(JdbcTemplate jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     long next() {
-        jdbc.update("UPDATE change_sequence SET last_value = last_value + 1 WHERE id = 1");
-        return jdbc.queryForObject("SELECT last_value FROM change_sequence WHERE id = 1", Long.class);
+        // One statement (UPDATE ... RETURNING, or H2's FINAL TABLE) instead of an UPDATE and a SELECT.
+        return jdbc.queryForObject(dialect.nextChangeSequence(), Long.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.mailgate.incident;
 
+import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.connection.IncidentPolicy;
 import io.mailgate.ingest.RejectedMessageException;
 import io.mailgate.parse.ParsedEmail;
@@ -18,13 +19,14 @@ import org.springframework.stereotype.Component;
  * organization are ever candidates, so a subject cannot reach into another organization's incidents.
  */
 @Component
-class IncidentLinker {
+public class IncidentLinker {
 
     /** Subjects longer than this are cut before matching, which bounds the cost of an admin's pattern. */
     private static final int MAX_SUBJECT_CHARS = 2000;
     private static final int MAX_THREAD_IDS = 100;
 
-    record Decision(Long incidentId, LinkReason reason) {
+    /** The incident a message joins (null: a new one) and why; handed to the store step in an exchange property. */
+    public record Decision(Long incidentId, LinkReason reason) {
     }
 
     private final IncidentRepository incidents;
@@ -34,6 +36,11 @@ class IncidentLinker {
     IncidentLinker(IncidentRepository incidents, EmailMessageRepository messages) {
         this.incidents = incidents;
         this.messages = messages;
+    }
+
+    /** The connection's incident policy applied to a message; UNMATCHED rejects it in APPEND mode. */
+    public Decision decide(ConnectionEntity connection, ParsedEmail email) throws RejectedMessageException {
+        return decide(connection.getOrgId(), connection.getSettings().incidentPolicy(), email);
     }
 
     Decision decide(long orgId, IncidentPolicy policy, ParsedEmail email) throws RejectedMessageException {

@@ -10,7 +10,7 @@ public record IngestResult(Outcome outcome, Long emailMessageId, Long incidentId
         DUPLICATE
     }
 
-    static IngestResult duplicate() {
+    public static IngestResult duplicate() {
         return new IngestResult(Outcome.DUPLICATE, null, null, null);
     }
 }

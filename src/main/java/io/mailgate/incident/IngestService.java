@@ -5,24 +5,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.ingest.RawEmail;
-import io.mailgate.ingest.RejectedMessageException;
-import io.mailgate.parse.Artifact;
 import io.mailgate.parse.EmailAddress;
 import io.mailgate.parse.ParsedEmail;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Stores one message: dedup, incident policy, raw bytes, parsed message, artifacts and the incident's new
- * change-feed position, all in one transaction. Either everything is stored or nothing is, and the source
- * marks the message read only after this returns.
+ * The store stage: raw bytes, parsed message, its incident (new or the one the link stage chose), artifacts and
+ * the incident's new change-feed position, all in one transaction. Either everything is stored or nothing is,
+ * and the source marks the message read only after this returns. Dedup ({@link IncidentDedup}) and linking
+ * ({@link IncidentLinker}) ran before, as their own pipeline steps; their answers come in as arguments.
+ *
+ * <p>Statements per new message: raw bytes, incident (when new), message, one batch of artifacts, the
+ * change-feed position and the incident's update — the artifacts no longer cost a query and an insert each.
  */
 @Service
 public class IngestService {
@@ -31,57 +32,43 @@ public class IngestService {
 
     private final EmailMessageRepository messages;
     private final IncidentRepository incidents;
-    private final ArtifactRepository artifacts;
-    private final IncidentLinker linker;
+    private final ArtifactWriter artifacts;
     private final ChangeSequence changes;
     private final RawContentStore rawStore;
+    private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    IngestService(EmailMessageRepository messages, IncidentRepository incidents, ArtifactRepository artifacts,
-                  IncidentLinker linker, ChangeSequence changes, RawContentStore rawStore, ObjectMapper json) {
+    IngestService(EmailMessageRepository messages, IncidentRepository incidents, ArtifactWriter artifacts,
+                  ChangeSequence changes, RawContentStore rawStore, JdbcTemplate jdbc, ObjectMapper json) {
         this.messages = messages;
         this.incidents = incidents;
         this.artifacts = artifacts;
-        this.linker = linker;
         this.changes = changes;
         this.rawStore = rawStore;
+        this.jdbc = jdbc;
         this.json = json;
     }
 
     @Transactional(rollbackFor = Exception.class)
-    public IngestResult ingest(ConnectionEntity connection, RawEmail raw, ParsedEmail email,
-                               DecryptionSummary decryption) throws RejectedMessageException {
+    public IngestResult store(ConnectionEntity connection, RawEmail raw, ParsedEmail email,
+                              DecryptionSummary decryption, DedupVerdict dedup, IncidentLinker.Decision link) {
         long orgId = connection.getOrgId();
-        if (raw.sourcePosition() != null
-                && messages.existsByConnectionIdAndSourcePosition(connection.getId(), raw.sourcePosition())) {
-            return IngestResult.duplicate();
-        }
-        String dedupKey = dedupKey(orgId, connection.getId(), email.messageId(), email.contentFingerprint());
-        if (messages.existsByDedupKey(dedupKey)) {
-            return IngestResult.duplicate();
-        }
-        // A sender controls Message-ID: a different message reusing one is kept, and flagged.
-        boolean reused = email.messageId() != null
-                && messages.existsByOrgIdAndConnectionIdAndMessageId(orgId, connection.getId(), email.messageId());
-        IncidentLinker.Decision link = linker.decide(orgId, connection.getSettings().incidentPolicy(), email);
-
         long rawId = rawStore.save(raw);
-        IncidentEntity incident = link.incidentId() == null
-                ? incidents.save(new IncidentEntity(orgId, connection.getId(), connection.getApiName(), title(email),
-                        0, clock.instant()))
-                : incidents.findById(link.incidentId()).orElseThrow();
+        long incidentId = link.incidentId() != null ? link.incidentId()
+                : incidents.save(new IncidentEntity(orgId, connection.getId(), connection.getApiName(), title(email),
+                        0, clock.instant())).getId();
 
         EmailMessageEntity m = new EmailMessageEntity();
         m.orgId = orgId;
         m.connectionId = connection.getId();
         m.connectionApiName = connection.getApiName();
-        m.incidentId = incident.getId();
+        m.incidentId = incidentId;
         m.rawContentId = rawId;
-        m.dedupKey = dedupKey;
+        m.dedupKey = dedup.dedupKey();
         m.sourcePosition = raw.sourcePosition();
         m.messageId = truncate(email.messageId(), 998);
-        m.messageIdReused = reused;
+        m.messageIdReused = dedup.messageIdReused();
         m.inReplyTo = truncate(email.inReplyTo(), 998);
         m.referencesJson = toJson(email.references() == null ? List.of() : email.references());
         m.subject = email.subject();
@@ -108,44 +95,19 @@ public class IngestService {
         m.htmlBody = email.htmlBody();
         ReportedOriginal reported = ReportedOriginal.of(email.reported());
         m.reportedJson = reported == null ? null : toJson(reported);
-        m = messages.save(m);
+        m = messages.save(m); // IDENTITY: inserted here, before the artifacts that refer to it
 
-        saveArtifacts(incident.getId(), m.id, email.artifacts());
-        // Last, so the change-feed lock is held only for the commit itself.
-        incident.changed(changes.next(), clock.instant());
-        return new IngestResult(IngestResult.Outcome.STORED, m.id, incident.getId(), link.reason());
-    }
-
-    private void saveArtifacts(long incidentId, long messageId, List<Artifact> found) {
-        if (found == null) {
-            return;
+        artifacts.add(incidentId, m.id, email.artifacts());
+        // Last, so the change-feed lock is held only for the commit itself. A plain UPDATE: the incident entity
+        // (when new) has no pending change, and an existing one needs no load.
+        Instant now = clock.instant();
+        long position = changes.next();
+        int updated = jdbc.update("UPDATE incidents SET change_seq = ?, updated_at = ? WHERE id = ?",
+                position, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), incidentId);
+        if (updated != 1) {
+            throw new IllegalStateException("Incident " + incidentId + " no longer exists");
         }
-        Set<String> seen = new LinkedHashSet<>();
-        for (Artifact a : found) {
-            String value = truncate(a.value(), 2048);
-            if (value == null || !seen.add(a.type() + "\u0000" + value)) {
-                continue;
-            }
-            if (!artifacts.existsByIncidentIdAndTypeAndValue(incidentId, a.type().name(), value)) {
-                artifacts.save(new ArtifactEntity(incidentId, messageId, a.type().name(), value,
-                        truncate(a.foundIn(), 256)));
-            }
-        }
-    }
-
-    /**
-     * The same message, as DESIGN.md defines it: same organization, connection and Message-ID, and the same
-     * content apart from trace headers. Never null: without a Message-ID the content alone decides.
-     */
-    static String dedupKey(long orgId, long connectionId, String messageId, String contentFingerprint) {
-        String material = orgId + "\n" + connectionId + "\n" + (messageId == null ? "" : messageId) + "\n"
-                + contentFingerprint;
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new IngestResult(IngestResult.Outcome.STORED, m.id, incidentId, link.reason());
     }
 
     private static List<String> addresses(List<EmailAddress> list) {

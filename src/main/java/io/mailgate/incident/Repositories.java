@@ -19,12 +19,6 @@ interface IncidentRepository extends JpaRepository<IncidentEntity, Long> {
 
 interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long> {
 
-    boolean existsByDedupKey(String dedupKey);
-
-    boolean existsByConnectionIdAndSourcePosition(Long connectionId, String sourcePosition);
-
-    boolean existsByOrgIdAndConnectionIdAndMessageId(long orgId, Long connectionId, String messageId);
-
     Optional<EmailMessageEntity> findByIdAndOrgId(long id, long orgId);
 
     List<EmailMessageEntity> findByIncidentIdOrderById(long incidentId);
@@ -45,6 +39,4 @@ interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long>
 interface ArtifactRepository extends JpaRepository<ArtifactEntity, Long> {
 
     List<ArtifactEntity> findByIncidentIdOrderById(long incidentId);
-
-    boolean existsByIncidentIdAndTypeAndValue(long incidentId, String type, String value);
 }

@@ -11,7 +11,11 @@ public final class IngestProperties {
     public static final String DECRYPTION = "mailgateDecryption";
     /** The {@code io.mailgate.parse.ParsedEmail}. */
     public static final String PARSED = "mailgateParsed";
-    /** The {@code IngestResult} of the store step. */
+    /** The dedup step's {@code io.mailgate.incident.DedupVerdict}, for the store step. */
+    public static final String DEDUP = "mailgateDedup";
+    /** The link step's {@code io.mailgate.incident.IncidentLinker.Decision}, for the store step. */
+    public static final String LINK = "mailgateLink";
+    /** The {@code IngestResult}: DUPLICATE from the dedup step, or STORED from the store step. */
     public static final String RESULT = "mailgateResult";
     /** The connection's entity, loaded once per message by the first step that needs it. */
     public static final String CONNECTION = "mailgateConnection";

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,9 +15,12 @@ import java.util.Set;
  * Computes the content fingerprint that lets dedup tell a redelivery from a different message that
  * reuses a Message-ID (a sender controls that header, so it alone must never suppress a report).
  *
- * <p>The fingerprint is the hex SHA-256 of
+ * <p>The fingerprint covers the author's content only, chosen by an allow-list: MTAs, gateways and mail
+ * stores add header fields in transit (Received, Delivered-To, Return-Path, ARC-*, Authentication-Results,
+ * X-Spam-*, X-MS-Exchange-*, X-Redelivery, any X-...), and no list of such fields to drop is ever complete.
+ * It is the hex SHA-256 of
  * <ol>
- *   <li>each header field that is not a {@linkplain #isTransportStamp transport stamp}, in order, as
+ *   <li>each {@linkplain #isAuthorContent author field}, in order, as
  *       {@code lower-case-name ":" value "\n"}, the value with every run of whitespace collapsed to one
  *       space and trimmed (so refolding by a server does not matter), then</li>
  *   <li>one {@code "\n"}, then</li>
@@ -26,27 +28,24 @@ import java.util.Set;
  *       (IMAP, EWS, Graph exports) disagree on line ends, never on content.</li>
  * </ol>
  * The file is streamed once; the same pass yields the SHA-256 and size of the raw bytes.
+ *
+ * <p>Compatibility: fingerprints stored before this allow-list (issue 13) were computed over every field
+ * except a list of known trace fields. Stored rows keep them (email_messages.fingerprint and the dedup key
+ * made from it are never recomputed); a redelivery, after the upgrade, of a message stored before it is
+ * therefore not recognised by content and is stored again, flagged messageIdReused. Its source position
+ * (the same IMAP UID or item id) still recognises a plain re-fetch.
  */
 final class ContentFingerprint {
 
     /**
-     * Header fields added or rewritten on each hop or delivery, so they differ between two deliveries
-     * of one message. Leaving out too many only merges messages identical in everything else, which is
-     * harmless; leaving one in would make a redelivery look new.
+     * The originator, destination, identification and informational fields of RFC 5322 section 3.6 that
+     * the author writes, plus MIME-Version. Every Content-* field is content too (see {@link #isAuthorContent}).
+     * A field that is not here cannot tell two messages apart: two messages alike in all of these and in
+     * their bodies are one message.
      */
-    static final Set<String> TRANSPORT_STAMPS = Set.of(
-            "received", "x-received", "delivered-to", "return-path", "x-original-to", "envelope-to",
-            "x-envelope-from", "x-envelope-to", "x-apparently-to", "x-forwarded-to", "x-forwarded-for",
-            "authentication-results", "x-authentication-results", "received-spf", "x-received-spf",
-            "x-original-authentication-results", "x-virus-scanned", "x-virus-status",
-            "status", "x-status", "x-keywords", "x-uid", "content-length", "lines",
-            "x-eopattributedmessage", "x-eoptenantattributedmessage");
-
-    /** Prefixes of transport stamps: ARC sets, Gmail and Exchange/EOP filtering, spam scanners, clients. */
-    static final List<String> TRANSPORT_STAMP_PREFIXES = List.of(
-            "arc-", "x-gm-", "x-google-", "x-ms-exchange-", "x-ms-office365-", "x-microsoft-antispam",
-            "x-forefront-", "x-ms-traffictypediagnostic", "x-ms-publictraffictype", "x-ms-oob-",
-            "x-spam-", "x-ham-", "x-mozilla-", "x-proofpoint-", "x-mimecast-", "x-barracuda-");
+    static final Set<String> AUTHOR_FIELDS = Set.of(
+            "from", "sender", "reply-to", "to", "cc", "subject", "date", "message-id", "in-reply-to",
+            "references", "mime-version");
 
     record Result(String fingerprint, long rawSize, String rawSha256) {
     }
@@ -54,23 +53,16 @@ final class ContentFingerprint {
     private ContentFingerprint() {
     }
 
-    static boolean isTransportStamp(String fieldName) {
+    static boolean isAuthorContent(String fieldName) {
         String name = fieldName.toLowerCase(Locale.ROOT);
-        if (TRANSPORT_STAMPS.contains(name)) {
-            return true;
-        }
-        for (String prefix : TRANSPORT_STAMP_PREFIXES) {
-            if (name.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        // Content-Length is no MIME field: mbox-style stores add or rewrite it.
+        return AUTHOR_FIELDS.contains(name) || name.startsWith("content-") && !name.equals("content-length");
     }
 
     static Result compute(HeaderBlock headers, Path rawFile) throws IOException {
         MessageDigest fingerprint = sha256();
         for (HeaderBlock.Field field : headers.fields()) {
-            if (isTransportStamp(field.name())) {
+            if (!field.wellFormed() || !isAuthorContent(field.name())) {
                 continue;
             }
             String line = field.name().toLowerCase(Locale.ROOT) + ":" + normaliseSpace(field.value()) + "\n";

@@ -7,8 +7,7 @@ import java.util.Locale;
 /**
  * The header block of a message or body part, as read by {@link HeaderBlockReader}.
  *
- * @param fields     every line group of the block in order; malformed lines (no colon) are kept so the
- *                   fingerprint still covers them
+ * @param fields     every line group of the block in order, malformed lines (no colon) included
  * @param bodyOffset bytes from the start of the stream to the first byte of the body
  */
 record HeaderBlock(List<Field> fields, long bodyOffset) {

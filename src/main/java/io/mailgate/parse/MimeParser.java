@@ -36,6 +36,11 @@ public final class MimeParser {
         this.session = Session.getInstance(properties);
     }
 
+    /** The top-level Message-ID, Subject, From and Date alone; never fails (see {@link OuterHeaders#read}). */
+    public OuterHeaders outerHeaders(Path rawFile) {
+        return OuterHeaders.read(rawFile, limits);
+    }
+
     /** Parses raw RFC 5322 bytes stored in a file, keeping every artifact. Same as {@code parse(rawFile, ArtifactFilter.none())}. */
     public ParsedEmail parse(Path rawFile) throws MalformedEmailException {
         return parse(rawFile, ArtifactFilter.none());

@@ -40,7 +40,7 @@ class DecryptStep implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
-        ConnectionEntity connection = StoreStep.connection(exchange, connections);
+        ConnectionEntity connection = PipelineExchange.connection(exchange, connections);
         var decryption = connection.getSettings().decryption();
         boolean enabled = decryption != null && decryption.enabled();
         Path out = raw.file().resolveSibling(raw.file().getFileName() + ".inner");

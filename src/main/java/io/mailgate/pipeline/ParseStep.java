@@ -41,7 +41,7 @@ class ParseStep implements Processor {
         Path file = exchange.getProperty(IngestProperties.PARSE_FILE, raw.file(), Path.class);
         ParsedEmail parsed;
         try {
-            long orgId = StoreStep.connection(exchange, connections).getOrgId();
+            long orgId = PipelineExchange.connection(exchange, connections).getOrgId();
             parsed = parser.parse(file, allowLists.filterOf(orgId));
         } catch (MalformedEmailException e) {
             throw new RejectedMessageException(e.reason().name(), e.getMessage(), e);

@@ -5,6 +5,8 @@ import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.ingest.IngestProperties;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RejectedMessageException;
+import io.mailgate.parse.MimeParser;
+import io.mailgate.parse.OuterHeaders;
 import io.mailgate.parse.ParsedEmail;
 import io.mailgate.quarantine.QuarantineService;
 import org.apache.camel.Exchange;
@@ -21,9 +23,12 @@ class QuarantineStep implements Processor {
     private final ConnectionRepository connections;
     private final QuarantineService quarantine;
 
-    QuarantineStep(ConnectionRepository connections, QuarantineService quarantine) {
+    private final MimeParser parser;
+
+    QuarantineStep(ConnectionRepository connections, QuarantineService quarantine, MimeParser parser) {
         this.connections = connections;
         this.quarantine = quarantine;
+        this.parser = parser;
     }
 
     @Override
@@ -33,12 +38,24 @@ class QuarantineStep implements Processor {
         String reason = cause == null || cause.getMessage() == null ? "Unknown reason" : cause.getMessage();
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
         ParsedEmail parsed = exchange.getProperty(IngestProperties.PARSED, ParsedEmail.class);
-        ConnectionEntity connection = StoreStep.connection(exchange, connections);
-        long id = quarantine.quarantine(connection, raw, code, reason,
-                parsed == null ? null : parsed.messageId(), parsed == null ? null : parsed.subject(),
+        ConnectionEntity connection = PipelineExchange.connection(exchange, connections);
+        long id = quarantine.quarantine(connection, raw, code, reason, identify(raw, parsed),
                 exchange.getProperty(IngestProperties.QUARANTINE_ID, Long.class));
         exchange.setProperty(IngestProperties.QUARANTINED, id);
-        StoreStep.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
+        PipelineExchange.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
                 connection.getOrgHandle(), connection.getApiName(), raw.sourcePosition(), code, id, reason);
+    }
+
+    /**
+     * The outer (top-level) Message-ID, Subject, From and Date of the raw bytes as fetched, whatever stage
+     * rejected the message: a TOO_DEEP bomb or an undecryptable S/MIME message has a readable header block
+     * even though it was never parsed. Only when that block is unreadable too does the parsed message help.
+     */
+    private OuterHeaders identify(RawEmail raw, ParsedEmail parsed) {
+        OuterHeaders outer = parser.outerHeaders(raw.file());
+        if (!outer.equals(OuterHeaders.NONE) || parsed == null) {
+            return outer;
+        }
+        return new OuterHeaders(parsed.messageId(), parsed.subject(), parsed.from(), parsed.date());
     }
 }

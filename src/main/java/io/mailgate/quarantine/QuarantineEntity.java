@@ -36,6 +36,12 @@ class QuarantineEntity {
     String messageId;
     @Column(columnDefinition = "TEXT")
     String subject;
+    @Column(name = "from_address")
+    String fromAddress;
+    @Column(name = "from_name")
+    String fromName;
+    @Column(name = "sent_at")
+    Instant sentAt;
     @Column(nullable = false)
     long size;
     @Column(nullable = false)

@@ -3,6 +3,7 @@ package io.mailgate.quarantine;
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.ingest.RawEmail;
+import io.mailgate.parse.OuterHeaders;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,13 @@ public class QuarantineService {
      * Quarantines a message, or updates the entry it came from when it is a retry. A redelivery of a message
      * already quarantined (same source position) does not make a second entry.
      *
+     * @param headers the message's top-level Message-ID, Subject, From and Date, as far as they could be read
+     *
      * @return the quarantine entry's id
      */
     @Transactional
-    public long quarantine(ConnectionEntity connection, RawEmail raw, String code, String reason, String messageId,
-                           String subject, Long retriedEntryId) {
+    public long quarantine(ConnectionEntity connection, RawEmail raw, String code, String reason,
+                           OuterHeaders headers, Long retriedEntryId) {
         if (retriedEntryId != null) {
             QuarantineEntity entry = quarantine.findById(retriedEntryId).orElseThrow();
             entry.reasonCode = code;
@@ -53,8 +56,11 @@ public class QuarantineService {
         entry.sourcePosition = raw.sourcePosition();
         entry.reasonCode = code;
         entry.reason = limit(reason, 2000);
-        entry.messageId = limit(messageId, 998);
-        entry.subject = subject;
+        entry.messageId = limit(headers.messageId(), 998);
+        entry.subject = headers.subject();
+        entry.fromAddress = headers.from() == null ? null : limit(headers.from().address(), 998);
+        entry.fromName = headers.from() == null ? null : limit(headers.from().name(), 998);
+        entry.sentAt = headers.date();
         entry.size = raw.size();
         entry.sha256 = raw.sha256();
         entry.status = QuarantineEntity.Status.QUARANTINED;

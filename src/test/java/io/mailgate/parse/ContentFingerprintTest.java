@@ -24,6 +24,11 @@ class ContentFingerprintTest {
                 + "X-MS-Exchange-Organization-SCL: -1\r\n"
                 + "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; b=abc\r\n"
                 + "Authentication-Results: mx2.example.com; spf=pass\r\n"
+                + "X-Redelivery: yes\r\n"
+                + "X-Spam-Score: 0.1\r\n"
+                + "X-Some-Gateway-We-Never-Heard-Of: scanned\r\n"
+                + "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; b=resigned\r\n"
+                + "Content-Length: 4242\r\n"
                 + original.replace("Subject: Fwd: invoice\r\n", "Subject:   Fwd:\r\n\tinvoice\r\n"))
                 .replace("\r\n", "\n");
 
@@ -52,14 +57,31 @@ class ContentFingerprintTest {
     }
 
     @Test
-    void transportStampsAreRecognisedCaseInsensitively() {
-        assertThat(ContentFingerprint.isTransportStamp("RECEIVED")).isTrue();
-        assertThat(ContentFingerprint.isTransportStamp("X-MS-Exchange-Organization-AuthAs")).isTrue();
-        assertThat(ContentFingerprint.isTransportStamp("ARC-Message-Signature")).isTrue();
-        assertThat(ContentFingerprint.isTransportStamp("X-Gm-Message-State")).isTrue();
-        assertThat(ContentFingerprint.isTransportStamp("Subject")).isFalse();
-        assertThat(ContentFingerprint.isTransportStamp("Message-ID")).isFalse();
-        assertThat(ContentFingerprint.isTransportStamp("DKIM-Signature")).isFalse();
+    void aMimeHeaderOfTheAuthorStillCounts() throws Exception {
+        String original = Files.readString(Fixtures.email("attachments-rfc2231.eml"), StandardCharsets.ISO_8859_1);
+        String otherCc = original.replace("Subject: Fwd: invoice\r\n", "Subject: Fwd: invoice\r\nCc: boss@example.com\r\n");
+        String otherMime = original.replace("Subject: Fwd: invoice\r\n",
+                "Subject: Fwd: invoice\r\nContent-Language: de\r\n");
+
+        ParsedEmail first = parser.parse(write("first.eml", original));
+
+        assertThat(parser.parse(write("cc.eml", otherCc)).contentFingerprint()).isNotEqualTo(first.contentFingerprint());
+        assertThat(parser.parse(write("mime.eml", otherMime)).contentFingerprint()).isNotEqualTo(first.contentFingerprint());
+    }
+
+    @Test
+    void onlyTheAuthorsFieldsAreContentCaseInsensitively() {
+        assertThat(ContentFingerprint.isAuthorContent("SUBJECT")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("Message-ID")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("In-Reply-To")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("content-transfer-encoding")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("MIME-Version")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("Received")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("X-Redelivery")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("ARC-Message-Signature")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("X-MS-Exchange-Organization-AuthAs")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("DKIM-Signature")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("Content-Length")).isFalse();
     }
 
     private Path write(String name, String content) throws Exception {

@@ -44,6 +44,9 @@ class DecryptionIngestTest extends IngestTestSupport {
                 .stream().filter(q -> q.get("connection").asText().equals(connection)).findFirst().orElseThrow();
         assertThat(quarantined.get("reasonCode").asText()).isEqualTo("UNDECRYPTABLE");
         assertThat(quarantined.get("reason").asText()).contains("Mailgate Test Intermediate CA");
+        // Never decrypted, yet identified by its outer header block.
+        assertThat(quarantined.get("subject").asText()).isEqualTo("Suspicious invoice");
+        assertThat(quarantined.get("from").asText()).isEqualTo("reporter@example.org");
 
         Reply right = uploadKey(connection, "keys/recipient-rsa.p12", "changeit");
         assertThat(right.status()).as(right.body()).isEqualTo(200);

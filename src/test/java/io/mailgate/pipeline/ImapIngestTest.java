@@ -108,6 +108,26 @@ class ImapIngestTest extends IngestTestSupport {
     }
 
     @Test
+    void aRedeliveryWithHeadersAddedInTransitIsOneMessage() {
+        Mailbox mailbox = mailbox();
+        String raw = message(newMessageId(), "Redelivered by the gateway", "same content");
+        deliver(mailbox, raw);
+        // What MTAs, gateways and Exchange add on a second trip: none of it is the author's content.
+        deliver(mailbox, "Received: from gw2.example.org by mx.example.test; Fri, 27 Nov 2026 10:17:00 +0000\r\n"
+                + "X-Redelivery: yes\r\n"
+                + "ARC-Seal: i=2; a=rsa-sha256; cv=pass; d=example.org; b=xyz\r\n"
+                + "Authentication-Results: mx.example.test; dkim=pass\r\n"
+                + "X-MS-Exchange-Organization-SCL: 1\r\n"
+                + "X-Gateway-Scan: clean\r\n" + raw);
+        String connection = createImapConnection(mailbox);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(2));
+        List<JsonNode> stored = messages(connection);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).get("messageIdReused").asBoolean()).isFalse();
+    }
+
+    @Test
     void aDifferentMessageReusingAMessageIdIsKeptAndFlagged() {
         Mailbox mailbox = mailbox();
         String messageId = newMessageId();
@@ -132,6 +152,11 @@ class ImapIngestTest extends IngestTestSupport {
         JsonNode quarantined = quarantineOf(connection);
         assertThat(quarantined.get("reasonCode").asText()).isEqualTo("TOO_DEEP");
         assertThat(quarantined.get("reason").asText()).containsIgnoringCase("deep");
+        // Never parsed, yet identified by its top-level header block.
+        assertThat(quarantined.get("subject").asText()).isEqualTo("nesting bomb");
+        assertThat(quarantined.get("from").asText()).isEqualTo("a@example.org");
+        assertThat(quarantined.get("messageId").asText()).isEqualTo("<bomb-1@example.org>");
+        assertThat(quarantined.get("date").asText()).isEqualTo("2026-11-27T10:15:00Z");
         byte[] raw = download("/api/v1/orgs/default/quarantine/" + quarantined.get("id").asLong() + "/raw");
         assertThat(new String(raw, StandardCharsets.UTF_8)).contains("Subject: nesting bomb");
         assertThat(status(connection).get("messagesQuarantined").asLong()).isEqualTo(1);

@@ -264,7 +264,8 @@ abstract class IngestTestSupport {
 
     /** MIME nested 200 levels deep: more than the parser's depth limit. */
     static String nestingBomb() {
-        StringBuilder bomb = new StringBuilder("From: a@example.org\r\nSubject: nesting bomb\r\nMIME-Version: 1.0\r\n");
+        StringBuilder bomb = new StringBuilder("From: a@example.org\r\nSubject: nesting bomb\r\nMIME-Version: 1.0\r\n"
+                + "Message-ID: <bomb-1@example.org>\r\nDate: Fri, 27 Nov 2026 10:15:00 +0000\r\n");
         for (int i = 0; i < 200; i++) {
             bomb.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\r\n\r\n--b").append(i)
                     .append("\r\n");
