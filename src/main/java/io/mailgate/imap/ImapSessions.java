@@ -57,4 +57,21 @@ public final class ImapSessions {
                 props.getProperty(p + "class"), "mailgate", "1"));
         return session;
     }
+
+    /**
+     * The same session with the connection's authenticator, which Jakarta Mail asks for the credentials at
+     * connect time (the password is decrypted only then). The store provider is registered again, since a
+     * registration belongs to one session.
+     */
+    public static Session withAuthenticator(Session session, jakarta.mail.Authenticator authenticator) {
+        Properties props = session.getProperties();
+        Session authenticated = Session.getInstance(props, authenticator);
+        String protocol = props.getProperty("mail.store.protocol");
+        String storeClass = props.getProperty("mail." + protocol + ".class");
+        if (protocol != null && storeClass != null) {
+            authenticated.addProvider(new Provider(Provider.Type.STORE, protocol, storeClass, "mailgate", "1"));
+        }
+        authenticated.setDebug(session.getDebug());
+        return authenticated;
+    }
 }
