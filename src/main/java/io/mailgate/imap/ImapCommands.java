@@ -35,9 +35,12 @@ final class ImapCommands {
         return folder.getUIDValidity();
     }
 
-    /** {@code UID SEARCH UNSEEN}: every unread message of the folder, oldest first. */
+    /**
+     * {@code UID SEARCH UNSEEN UNDELETED}: every unread message of the folder, oldest first. A message someone
+     * flagged \Deleted is on its way out and is left alone, as camel-mail did.
+     */
     List<Long> searchUnseen() throws MessagingException {
-        return run("UID SEARCH UNSEEN", (responses, uids) -> {
+        return run("UID SEARCH UNSEEN UNDELETED", (responses, uids) -> {
             for (int i = 0; i < responses.length; i++) {
                 if (responses[i] instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
                     for (long uid = ir.readLong(); uid != -1; uid = ir.readLong()) {
