@@ -7,7 +7,7 @@ import org.apache.camel.support.DefaultComponent;
 /**
  * mailgate's IMAP source, shaped like camel-mail's consumer but fetching in batches:
  * {@code mailgate-imap:host:port?session=#bean&authenticator=#bean&spool=#rawSpool&folderName=INBOX} (the scheme
- * {@code mailgate-imaps} reads the same; TLS is the session's). One {@code UID SEARCH UNSEEN} per round, many
+ * {@code mailgate-imaps} reads the same; TLS is the session's). One {@code UID SEARCH UNSEEN UNDELETED} per round, many
  * messages per {@code UID FETCH}, one {@code UID STORE} per batch for the messages the route committed, and the
  * folder drained before the consumer waits for its next poll. It never expunges, and no mail header ever becomes
  * an exchange header (CVE-2026-40453): the exchange carries only the spooled raw message.
@@ -15,13 +15,19 @@ import org.apache.camel.support.DefaultComponent;
 final class BatchImapComponent extends DefaultComponent {
 
     private final ImapWorkers workers;
+    private final PushModes modes;
 
-    BatchImapComponent(ImapWorkers workers) {
+    BatchImapComponent(ImapWorkers workers, PushModes modes) {
         this.workers = workers;
+        this.modes = modes;
     }
 
     ImapWorkers workers() {
         return workers;
+    }
+
+    PushModes modes() {
+        return modes;
     }
 
     @Override

@@ -17,6 +17,12 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import jakarta.mail.event.ConnectionAdapter;
+import jakarta.mail.event.ConnectionEvent;
+import jakarta.mail.event.MessageCountAdapter;
+import jakarta.mail.event.MessageCountEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
@@ -27,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One poll drains the folder: {@code UID SEARCH UNSEEN}, then the unseen messages in rounds of
+ * One poll drains the folder: {@code UID SEARCH UNSEEN UNDELETED}, then the unseen messages in rounds of
  * {@code maxMessagesPerPoll}, each round fetched in batches (many messages per {@code UID FETCH}, within a byte
  * budget; a large message streamed in chunks straight to its spool file). While the route works through one
  * batch, a shared worker fetches the next. A message is marked \Seen only once its exchange completed (stored or
@@ -40,10 +46,16 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     /** Exchange property with the message's position, as the pipeline and the other sources name it. */
     static final String SOURCE_POSITION = "mailgateSourcePosition";
 
+    /** IDLE failures in a row after which the connection reports that it polls. */
+    private static final int IDLE_FAILURES_BEFORE_POLLING = 3;
+
     private final BatchImapEndpoint endpoint;
-    private Store store;
-    private IMAPFolder folder;
+    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile Store store;
+    private volatile IMAPFolder folder;
     private ImapCommands commands;
+    private int idleFailures;
 
     BatchImapConsumer(BatchImapEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -55,21 +67,101 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (endpoint.isIdle()) {
+            modes().poll(getRouteId(), "not connected yet");
+        } else {
+            modes().poll(getRouteId(), "push is off");
+        }
+    }
+
+    @Override
     protected void doStop() throws Exception {
         super.doStop();
-        disconnect();
+        running.lock();
+        try {
+            disconnect();
+        } finally {
+            running.unlock();
+        }
+        modes().forget(getRouteId());
+    }
+
+    /** Scheduled polls and IDLE wake-ups take turns: one drain of a mailbox at a time. */
+    @Override
+    public void run() {
+        running.lock();
+        try {
+            super.run();
+        } finally {
+            running.unlock();
+        }
     }
 
     @Override
     protected int poll() throws Exception {
+        int handed;
         try {
             connect();
-            return drain();
+            handed = drain();
         } catch (Exception e) {
             // The connection may be half dead: start afresh at the next poll.
             disconnect();
+            if (endpoint.isIdle()) {
+                modes().poll(getRouteId(), "IDLE failed: " + e.getMessage());
+            }
             throw e;
         }
+        if (endpoint.isIdle()) {
+            idle();
+        }
+        return handed;
+    }
+
+    /** Hands the open folder to the node's IDLE selector; the next command on the folder ends the IDLE. */
+    private void idle() {
+        if (!(store instanceof org.eclipse.angus.mail.imap.IMAPStore imapStore)) {
+            return;
+        }
+        try {
+            if (!imapStore.hasCapability("IDLE")) {
+                modes().poll(getRouteId(), "server has no IDLE");
+                return;
+            }
+            endpoint.getComponent().workers().idleManager().watch(folder);
+            idleFailures = 0;
+            modes().push(getRouteId());
+        } catch (Exception e) {
+            idleFailures++;
+            log.warn("{}: cannot IDLE ({} in a row): {}", describe(), idleFailures, e.toString());
+            if (idleFailures >= IDLE_FAILURES_BEFORE_POLLING) {
+                modes().poll(getRouteId(), "IDLE failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * IDLE reported something (new message, flag change, lost connection): drain now on a shared worker instead
+     * of waiting for the poll. Wake-ups while one is pending fold into it.
+     */
+    private void wake() {
+        if (!isRunAllowed()) {
+            return;
+        }
+        modes().wokenUp(getRouteId());
+        if (wakePending.compareAndSet(false, true)) {
+            endpoint.getComponent().workers().wakers().execute(() -> {
+                wakePending.set(false);
+                if (isRunAllowed() && !isSuspended()) {
+                    run();
+                }
+            });
+        }
+    }
+
+    private PushModes modes() {
+        return endpoint.getComponent().modes();
     }
 
     private int drain() throws Exception {
@@ -242,28 +334,56 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
         newFolder.open(Folder.READ_WRITE);
         folder = newFolder;
         commands = new ImapCommands(folder);
+        if (endpoint.isIdle()) {
+            listen(newFolder);
+        }
+    }
+
+    /** Events of this folder (dispatched on the node's one event thread) wake the drain up. */
+    private void listen(IMAPFolder watched) {
+        watched.addMessageCountListener(new MessageCountAdapter() {
+            @Override
+            public void messagesAdded(MessageCountEvent e) {
+                wake();
+            }
+        });
+        // Another client marking a message unread makes it ours to take: a flag change is worth a search.
+        watched.addMessageChangedListener(e -> wake());
+        watched.addConnectionListener(new ConnectionAdapter() {
+            @Override
+            public void closed(ConnectionEvent e) {
+                if (watched == folder) {
+                    // Not closed by us: the server or the network dropped the connection while idling.
+                    modes().poll(getRouteId(), "IDLE failed: connection lost, reconnecting");
+                    wake();
+                }
+            }
+        });
     }
 
     private void disconnect() {
-        if (folder != null) {
+        IMAPFolder closing = folder;
+        Store closingStore = store;
+        // Cleared first, so that the folder's own "closed" event is known to be ours.
+        folder = null;
+        store = null;
+        commands = null;
+        if (closing != null) {
             try {
-                if (folder.isOpen()) {
-                    folder.close(false); // never expunge
+                if (closing.isOpen()) {
+                    closing.close(false); // never expunge
                 }
             } catch (Exception e) {
                 log.debug("{}: closing the folder failed", describe(), e);
             }
         }
-        if (store != null) {
+        if (closingStore != null) {
             try {
-                store.close();
+                closingStore.close();
             } catch (Exception e) {
                 log.debug("{}: closing the connection failed", describe(), e);
             }
         }
-        folder = null;
-        store = null;
-        commands = null;
     }
 
     private List<Spooled> await(CompletableFuture<List<Spooled>> future) throws Exception {

@@ -19,6 +19,7 @@ import org.apache.camel.support.ScheduledPollEndpoint;
 public class BatchImapEndpoint extends ScheduledPollEndpoint {
 
     static final long DEFAULT_DELAY = 60_000;
+    static final java.time.Duration MAX_IDLE = java.time.Duration.ofMinutes(29);
 
     @UriPath(description = "Host name or IP address of the IMAP server")
     @Metadata(required = true)
@@ -47,6 +48,10 @@ public class BatchImapEndpoint extends ScheduledPollEndpoint {
     private long fetchMaxBytes = 8L * 1024 * 1024;
     @UriParam(label = "advanced", defaultValue = "1048576", description = "Chunk size when streaming a large message")
     private int chunkBytes = 1024 * 1024;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "After draining, wait with IMAP IDLE (RFC 2177) and drain at once when mail arrives; the"
+                      + " scheduled poll stays as a safety net (at least every 29 minutes, which also renews IDLE)")
+    private boolean idle;
 
     BatchImapEndpoint(String uri, BatchImapComponent component) {
         super(uri, component);
@@ -80,12 +85,37 @@ public class BatchImapEndpoint extends ScheduledPollEndpoint {
         BatchImapConsumer consumer = new BatchImapConsumer(this, processor);
         consumer.setMaxMessagesPerPoll(maxMessagesPerPoll);
         configureConsumer(consumer);
+        if (getScheduledExecutorService() == null) {
+            // All IMAP sources share one bounded scheduler instead of a thread each (set after configureConsumer,
+            // which copies the endpoint's own, empty, setting).
+            consumer.setScheduledExecutorService(getComponent().workers().scheduler());
+        }
+        if (idle && consumer.getDelay() > MAX_IDLE.toMillis()) {
+            // Servers drop a client idle for 30 minutes (RFC 2177): the safety-net poll renews IDLE before that.
+            consumer.setDelay(MAX_IDLE.toMillis());
+        }
         return consumer;
     }
 
     /** The session to connect with: the connection's own, asking its authenticator for the credentials. */
     Session connectSession() {
-        return authenticator == null ? session : ImapSessions.withAuthenticator(session, authenticator);
+        java.util.Map<String, Object> extra = new java.util.HashMap<>();
+        if (idle) {
+            String protocol = session.getProperty("mail.store.protocol");
+            // IdleManager selects on socket channels; events of all folders go through one shared dispatcher.
+            extra.put("mail." + protocol + ".usesocketchannels", "true");
+            extra.put("mail.event.scope", "application");
+            extra.put("mail.event.executor", getComponent().workers().events());
+        }
+        return ImapSessions.derive(session, authenticator, extra);
+    }
+
+    public boolean isIdle() {
+        return idle;
+    }
+
+    public void setIdle(boolean idle) {
+        this.idle = idle;
     }
 
     public String getHost() {

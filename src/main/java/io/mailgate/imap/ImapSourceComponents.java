@@ -11,12 +11,12 @@ import org.springframework.context.annotation.Configuration;
 class ImapSourceComponents {
 
     @Bean("mailgate-imap")
-    BatchImapComponent imapComponent(ImapWorkers workers) {
-        return new BatchImapComponent(workers);
+    BatchImapComponent imapComponent(ImapWorkers workers, PushModes modes) {
+        return new BatchImapComponent(workers, modes);
     }
 
     @Bean("mailgate-imaps")
-    BatchImapComponent imapsComponent(ImapWorkers workers) {
-        return new BatchImapComponent(workers);
+    BatchImapComponent imapsComponent(ImapWorkers workers, PushModes modes) {
+        return new BatchImapComponent(workers, modes);
     }
 }

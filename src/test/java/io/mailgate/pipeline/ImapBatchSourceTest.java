@@ -63,6 +63,7 @@ class ImapBatchSourceTest extends IngestTestSupport {
             assertThat(inbox(mailbox).stream().filter(m -> m.getFlags().contains(Flags.Flag.SEEN)).count())
                     .isEqualTo(9);
             assertThat(messages(connection)).hasSize(9);
+            remove(connection);
         }
     }
 
@@ -112,7 +113,12 @@ class ImapBatchSourceTest extends IngestTestSupport {
                     .orElseThrow();
             byte[] raw = download("/api/v1/orgs/default/email-messages/" + large.get("id").asLong() + "/raw");
             assertThat(raw).isEqualTo(plainFetch(mailbox, 2));
+            remove(connection);
         }
+    }
+
+    private void remove(String connection) {
+        call(org.springframework.http.HttpMethod.DELETE, "/api/v1/orgs/default/connections/" + connection, admin(), null);
     }
 
     /** The message's bytes as any IMAP client reads them. */
