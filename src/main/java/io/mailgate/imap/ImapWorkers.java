@@ -77,14 +77,22 @@ class ImapWorkers implements AutoCloseable {
                 log.warn("The IMAP IDLE selector stopped; starting a new one (idling folders rejoin at their next poll)");
             }
             AtomicBoolean ended = new AtomicBoolean();
+            AtomicBoolean selectLoopStarted = new AtomicBoolean();
             try {
-                idleManager = new IdleManager(Session.getInstance(new Properties()), task -> idleThreads.execute(() -> {
-                    try {
-                        task.run();
-                    } finally {
-                        ended.set(true);
+                // Its first task is the select loop; later ones are short IDLE aborts (DONE) on timed sockets.
+                idleManager = new IdleManager(Session.getInstance(new Properties()), task -> {
+                    if (selectLoopStarted.compareAndSet(false, true)) {
+                        idleThreads.execute(() -> {
+                            try {
+                                task.run();
+                            } finally {
+                                ended.set(true);
+                            }
+                        });
+                    } else {
+                        idleThreads.execute(task);
                     }
-                }));
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot open a selector for IMAP IDLE", e);
             }
