@@ -109,7 +109,7 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
             // The connection may be half dead: start afresh at the next poll.
             disconnect();
             if (endpoint.isIdle()) {
-                modes().poll(getRouteId(), "IDLE failed: " + e.getMessage());
+                modes().poll(getRouteId(), "poll failed, IDLE resumes after the next successful poll");
             }
             throw e;
         }
