@@ -132,6 +132,7 @@ class ConnectionRoutes {
                 .parameter("delay", connection.getSettings().polling().intervalSeconds() * 1000L)
                 .parameter("session", sessionBean)
                 .parameter("authenticator", authenticatorBean)
+                .parameter("idle", connection.getSettings().polling().push())
                 .parameter("maxMessagesPerPoll", settings.maxMessagesPerPoll())
                 .parameter("backoffErrorThreshold", settings.backoffErrorThreshold())
                 .parameter("backoffMultiplier", settings.backoffMultiplier())

@@ -12,13 +12,15 @@ class ConnectionStatusService {
     private final ConnectionRoutes routes;
     private final IngestCounts counts;
     private final QuarantineService quarantine;
+    private final io.mailgate.imap.PushModes modes;
 
     ConnectionStatusService(ConnectionStates states, ConnectionRoutes routes, IngestCounts counts,
-                            QuarantineService quarantine) {
+                            QuarantineService quarantine, io.mailgate.imap.PushModes modes) {
         this.states = states;
         this.routes = routes;
         this.counts = counts;
         this.quarantine = quarantine;
+        this.modes = modes;
     }
 
     /** An admin resumes a connection paused after refused passwords (or waiting to try again): poll now. */
@@ -56,10 +58,14 @@ class ConnectionStatusService {
         } else {
             state = ConnectionState.RUNNING;
         }
+        // EWS and Graph sources poll; an IMAP source reports whether IDLE pushes to it.
+        var mode = modes.of(connection.routeId()).or(() -> "Started".equals(routeStatus)
+                ? java.util.Optional.of(new io.mailgate.imap.PushModes.Mode("POLL", null)) : java.util.Optional.empty());
         return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
                 s.failing() || s.degraded() ? s.lastError() : null,
                 s.failing() || s.degraded() ? s.lastErrorCode() : null,
                 counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
-                connection.routeId(), routeStatus);
+                connection.routeId(), routeStatus, mode.map(io.mailgate.imap.PushModes.Mode::mode).orElse(null),
+                mode.map(io.mailgate.imap.PushModes.Mode::reason).orElse(null));
     }
 }

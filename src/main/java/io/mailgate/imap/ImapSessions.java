@@ -57,4 +57,25 @@ public final class ImapSessions {
                 props.getProperty(p + "class"), "mailgate", "1"));
         return session;
     }
+
+    /**
+     * The same session with the connection's authenticator, which Jakarta Mail asks for the credentials at
+     * connect time (the password is decrypted only then), plus {@code extra} properties (IDLE needs socket
+     * channels and a shared event executor). The store provider is registered again, since a registration
+     * belongs to one session.
+     */
+    public static Session derive(Session session, jakarta.mail.Authenticator authenticator,
+                                 java.util.Map<String, Object> extra) {
+        Properties props = new Properties();
+        props.putAll(session.getProperties());
+        props.putAll(extra);
+        Session derived = Session.getInstance(props, authenticator);
+        String protocol = props.getProperty("mail.store.protocol");
+        String storeClass = props.getProperty("mail." + protocol + ".class");
+        if (protocol != null && storeClass != null) {
+            derived.addProvider(new Provider(Provider.Type.STORE, protocol, storeClass, "mailgate", "1"));
+        }
+        derived.setDebug(session.getDebug());
+        return derived;
+    }
 }
