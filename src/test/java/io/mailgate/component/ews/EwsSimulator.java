@@ -123,6 +123,8 @@ public final class EwsSimulator implements AutoCloseable {
     private final Map<String, java.time.Instant> busyUntil = new ConcurrentHashMap<>();
     /** Requests that arrived while their account was told to back off; Exchange answers them ErrorServerBusy again. */
     final AtomicInteger backOffViolations = new AtomicInteger();
+    /** Added to every answer, to stand for a real server's round trip (benchmarks). */
+    volatile long latencyMillis;
     final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
 
     public EwsSimulator(Auth... auth) throws IOException {
@@ -241,6 +243,13 @@ public final class EwsSimulator implements AutoCloseable {
                 return;
             }
             String operation = op.group(1);
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             java.time.Instant now = java.time.Instant.now();
             requests.add(new Request(operation, user, soap, now));
             java.time.Instant until = busyUntil.get(user.toLowerCase(Locale.ROOT));
