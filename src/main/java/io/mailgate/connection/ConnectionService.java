@@ -204,14 +204,18 @@ public class ConnectionService {
         connections.findById(connectionId).ifPresent(c -> putSecret(c, SecretName.OAUTH_REFRESH_TOKEN, refreshToken));
     }
 
-    /** Grant Access (or Switch Account) completed: the account and its refresh token; the route restarts. */
+    /**
+     * Grant Access (or Switch Account) completed: the account, the mailbox it was checked to read (as its own, or as
+     * a delegate) and its refresh token; the route restarts.
+     */
     @Transactional
-    public ConnectionEntity grantAccount(long connectionId, String refreshToken, String username) {
+    public ConnectionEntity grantAccount(long connectionId, String refreshToken, String username, String mailbox,
+                                         boolean delegate) {
         ConnectionEntity entity = connections.findById(connectionId)
                 .orElseThrow(() -> ApiProblem.notFound("The connection no longer exists."));
         putSecret(entity, SecretName.OAUTH_REFRESH_TOKEN, refreshToken);
         entity.configure(entity.getProtocol(), entity.getSettings().withOAuthAccount(
-                new ConnectionSettings.OAuthAccount(username, clock.instant())), clock.instant());
+                new ConnectionSettings.OAuthAccount(username, clock.instant(), mailbox, delegate)), clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
     }

@@ -44,8 +44,19 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
                                     String sha256, java.util.List<String> warnings, java.time.Instant installedAt) {
     }
 
-    /** The Microsoft 365 account that granted access (Grant Access / Switch Account); its token is a secret. */
-    public record OAuthAccount(String username, java.time.Instant grantedAt) {
+    /**
+     * The Microsoft 365 account that granted access (Grant Access / Switch Account); its token is a secret.
+     *
+     * @param mailbox  the connection's emailAddress the account was checked against when it granted access (null for
+     *                 grants stored before that check): the grant reads this mailbox and no other
+     * @param delegate true when the account is not the mailbox's own but was found to have full access to it, so the
+     *                 mailbox is read as /users/{address}; false when it is the mailbox's own account (/me)
+     */
+    public record OAuthAccount(String username, java.time.Instant grantedAt, String mailbox, boolean delegate) {
+
+        public OAuthAccount(String username, java.time.Instant grantedAt) {
+            this(username, grantedAt, null, false);
+        }
     }
 
     public ConnectionSettings withDecryption(Decryption decryption) {

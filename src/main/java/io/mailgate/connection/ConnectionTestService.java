@@ -43,11 +43,17 @@ public class ConnectionTestService {
 
     /** Tests a connection, saved or not; {@code savedId} (or null) is where the result is remembered. */
     public TestResult test(ConnectionEntity connection, List<X509Certificate> trusted, Long savedId) {
-        TestResult result = switch (connection.getProtocol()) {
-            case IMAP -> imap(connection, trusted);
-            case EXCHANGE -> exchange(connection, trusted);
-            case OAUTH -> graph.test(connection, trusted);
-        };
+        TestResult result;
+        try {
+            result = switch (connection.getProtocol()) {
+                case IMAP -> imap(connection, trusted);
+                case EXCHANGE -> exchange(connection, trusted);
+                case OAUTH -> graph.test(connection, trusted);
+            };
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Settings the validator let through but a component refuses: a clear answer, never a 500.
+            result = TestResult.failure(TestStage.CONNECT, "CONFIGURATION", configurationProblem(connection, e));
+        }
         if (result.ok()) {
             result = decryptionKey(connection, result);
         }
@@ -90,6 +96,25 @@ public class ConnectionTestService {
             }
             return failure;
         }
+    }
+
+    /** A sentence for the admin; the component's message names the option it refused. */
+    static String configurationProblem(ConnectionEntity c, RuntimeException e) {
+        if (c.getProtocol() == Protocol.EXCHANGE && c.getSettings().exchange() != null) {
+            String endpoint = c.getSettings().exchange().endpoint();
+            String host = null;
+            try {
+                host = endpoint == null ? null : java.net.URI.create(endpoint.trim()).getHost();
+            } catch (IllegalArgumentException notAUri) {
+                // the component's own message below says what is wrong
+            }
+            if (io.mailgate.component.ews.EwsEndpointValidator.isMicrosoft365(host)) {
+                return "The endpoint is Exchange Online (" + host + "), which no longer offers EWS; use protocol OAUTH"
+                        + " (Microsoft Graph) for Microsoft 365 mailboxes.";
+            }
+        }
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? "they are incomplete" : e.getMessage().strip();
+        return "The connection's settings cannot be used: " + message + (message.endsWith(".") ? "" : ".");
     }
 
     private static TestResult decryptionKey(ConnectionEntity c, TestResult passed) {

@@ -108,10 +108,14 @@ final class ConnectionValidator {
         if (blank(exchange.endpoint())) {
             error("exchange.endpoint", "is required, for example https://mail.example.com/EWS/Exchange.asmx");
         } else {
-            URI uri = httpsUrl("exchange.endpoint", exchange.endpoint());
-            if (uri != null && "outlook.office365.com".equalsIgnoreCase(uri.getHost())) {
-                error("exchange.endpoint", "Exchange Online no longer offers EWS; use protocol OAUTH (Microsoft Graph)"
-                        + " for Microsoft 365 mailboxes");
+            // Every Exchange Online host, global and national clouds (outlook.office.com, outlook.office365.us, ...),
+            // whatever else is wrong with the URL: the pointer to OAUTH is what the admin needs.
+            String host = hostOf(exchange.endpoint());
+            if (io.mailgate.component.ews.EwsEndpointValidator.isMicrosoft365(host)) {
+                error("exchange.endpoint", "is Exchange Online (" + host + "), which no longer offers EWS;"
+                        + " use protocol OAUTH (Microsoft Graph) for Microsoft 365 mailboxes");
+            } else {
+                httpsUrl("exchange.endpoint", exchange.endpoint());
             }
         }
         mailbox("exchange.emailAddress", exchange.emailAddress());
@@ -206,6 +210,24 @@ final class ConnectionValidator {
         } else if (!MAILBOX.matcher(value.substring(slash + 1)).matches()) {
             error(field, "the shared mailbox after the last backslash must be user@domain");
         }
+    }
+
+    /** The host of a URL as typed, also when the URL is otherwise malformed; null when there is none. */
+    private static String hostOf(String value) {
+        String v = value.trim();
+        int scheme = v.indexOf("://");
+        String rest = scheme >= 0 ? v.substring(scheme + 3) : v;
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String authority = rest.substring(0, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = authority.indexOf(':');
+        return colon >= 0 ? authority.substring(0, colon) : authority;
     }
 
     private URI httpsUrl(String field, String value) {

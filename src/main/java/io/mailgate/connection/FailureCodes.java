@@ -30,7 +30,11 @@ final class FailureCodes {
                     || t instanceof java.sql.SQLException
                     || t instanceof java.nio.file.FileSystemException
                     || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("No space left"))) {
-                return new Failure("STORAGE_FAILED", "Messages cannot be stored: " + oneLine(t));
+                // A sentence for the admin; the SQL or file-system text stays in the log.
+                return new Failure("STORAGE_FAILED", String.valueOf(t.getMessage()).contains("No space left")
+                        ? "Messages cannot be stored: the disk is full."
+                        : "Messages cannot be stored: the database or the spool folder refused the write; the details"
+                                + " are in mailgate's log.");
             }
             if (connectionClosed(t)) {
                 return new Failure("CONNECTION_CLOSED", "The server closed the connection while a message was "
@@ -48,10 +52,38 @@ final class FailureCodes {
                 || t instanceof java.io.EOFException || t instanceof org.eclipse.angus.mail.iap.ConnectionException;
     }
 
-    private static String oneLine(Throwable t) {
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        message = message.replaceAll("[\\r\\n]+", " ");
-        return message.length() > 300 ? message.substring(0, 300) : message;
+    /**
+     * Camel could not create the route or its endpoint from the connection's settings
+     * (FailedToCreateRouteException, ResolveEndpointFailedException, PropertyBindingException): the component's
+     * own words about the option it refused, as a sentence, never Camel's exception text.
+     */
+    private static Failure configuration(Throwable failure) {
+        boolean creating = false;
+        String refused = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            creating |= t instanceof org.apache.camel.FailedToCreateRouteException
+                    || t instanceof org.apache.camel.ResolveEndpointFailedException
+                    || t instanceof org.apache.camel.PropertyBindingException;
+            if (t instanceof IllegalArgumentException && t.getMessage() != null && !looksLikeExceptionText(t.getMessage())) {
+                refused = t.getMessage().strip();
+            }
+        }
+        if (!creating) {
+            return null;
+        }
+        if (refused == null) {
+            return new Failure("CONFIGURATION", "The connection's settings cannot be turned into a route; the details"
+                    + " are in mailgate's log.");
+        }
+        return new Failure("CONFIGURATION", "The connection's settings cannot be used: " + refused
+                + (refused.endsWith(".") ? "" : "."));
+    }
+
+    /** Text made for a stack trace rather than for a person: Camel's and the JDK's exception messages. */
+    private static boolean looksLikeExceptionText(String message) {
+        return message.contains("Exception") || message.startsWith("Failed to create route")
+                || message.startsWith("Failed to resolve endpoint") || message.contains("\tat ")
+                || message.matches("(?s)^[a-z]+(\\.[a-zA-Z0-9_$]+)+:.*");
     }
 
     static Failure classify(Throwable failure) {
@@ -62,6 +94,10 @@ final class FailureCodes {
             }
             if (t instanceof io.mailgate.oauth.OAuthException oauth) {
                 return new Failure(oauth.needsConsent() ? "CONSENT_REQUIRED" : "TOKEN_FAILED", oauth.getMessage());
+            }
+            if (t instanceof io.mailgate.component.msgraph.GraphMailboxException refused) {
+                // The same code as the connection test for the same cause (403: PERMISSION_MISSING).
+                return new Failure(refused.failure().name(), refused.getMessage());
             }
             if (t instanceof io.mailgate.component.msgraph.GraphException graph) {
                 return new Failure(graph instanceof io.mailgate.component.msgraph.GraphThrottledException
@@ -104,7 +140,16 @@ final class FailureCodes {
                 return new Failure("CONNECTION_CLOSED", "The server closed the connection.");
             }
         }
+        Failure configuration = configuration(failure);
+        if (configuration != null) {
+            return configuration;
+        }
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        if (looksLikeExceptionText(message)) {
+            // A status reason is read by an admin: a sentence, the exception itself only in the log.
+            message = "An unexpected error occurred (" + failure.getClass().getSimpleName() + "); the details are in"
+                    + " mailgate's log.";
+        }
         return new Failure("ERROR", message.length() > 300 ? message.substring(0, 300) : message);
     }
 }

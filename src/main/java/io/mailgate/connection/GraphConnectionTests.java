@@ -40,6 +40,10 @@ class GraphConnectionTests {
             return TestResult.failure(TestStage.TOKEN, "CONSENT_REQUIRED",
                     "No Microsoft 365 account has granted access yet: use Grant Access.");
         }
+        String accountProblem = oauth.appOnly() ? null : GraphSources.accountProblem(c);
+        if (accountProblem != null) {
+            return TestResult.failure(TestStage.TOKEN, TestCodes.ACCOUNT_MISMATCH, accountProblem);
+        }
         CapturingTrustManager capture = CapturingTrustManager.forConnection(trusted);
         GraphConnectionTest outcome;
         try {

@@ -73,15 +73,61 @@ public class GraphSources {
         return settings.graphOverride() != null ? settings.graphOverride() : c.getSettings().oauth().endpoint();
     }
 
+    /** The Graph base URL of a connection (its national cloud, or the test override). */
+    public String graphBaseUrl(ConnectionEntity c) {
+        return baseUrl(c);
+    }
+
     /**
-     * primary\shared reads the shared mailbox (/users/shared); a plain address is the signed-in account
-     * (/me), except with app-only access, where there is no signed-in account and the address is the mailbox.
+     * Which mailbox Graph is asked for: primary\shared reads the shared mailbox (/users/shared); app-only access
+     * and an account confirmed as a delegate read the configured address (/users/{address}); /me (the signed-in
+     * account's own mailbox) only when the granted account was checked to BE the configured address.
      */
     static String mailbox(ConnectionEntity c) {
         var oauth = c.getSettings().oauth();
         String address = oauth.emailAddress();
         int slash = address.lastIndexOf('\\');
-        return slash >= 0 ? address.substring(slash + 1) : oauth.appOnly() ? address : "";
+        if (slash >= 0) {
+            return address.substring(slash + 1);
+        }
+        if (oauth.appOnly()) {
+            return address;
+        }
+        var account = c.getSettings().oauthAccount();
+        boolean own = account != null && !account.delegate() && accountProblem(c) == null;
+        return own ? "" : address;
+    }
+
+    /**
+     * Why the granted account may not read the configured mailbox, or null when it may. Grants are checked when they
+     * are made; this re-checks at run time, for grants stored before that check and for an address changed since.
+     */
+    static String accountProblem(ConnectionEntity c) {
+        var oauth = c.getSettings().oauth();
+        if (oauth == null || oauth.appOnly()) {
+            return null;
+        }
+        String address = oauth.emailAddress().strip();
+        var account = c.getSettings().oauthAccount();
+        if (account == null) {
+            return "The account that granted access is not known: use Grant Access again and sign in as "
+                    + owner(address) + ".";
+        }
+        if (account.mailbox() != null) {
+            return account.mailbox().strip().equalsIgnoreCase(address) ? null
+                    : "Access was granted for " + account.mailbox() + ", but the connection now reads " + address
+                            + ": use Grant Access again and sign in as " + owner(address) + ".";
+        }
+        // Granted before the account was checked: only the mailbox's own account is trusted.
+        return account.username() != null && account.username().strip().equalsIgnoreCase(owner(address)) ? null
+                : "Access was granted by " + (account.username() == null ? "an account mailgate cannot name"
+                        : account.username()) + ", not by " + owner(address) + ", whose mailbox this connection reads;"
+                        + " no mail is read until you use Grant Access again and sign in as " + owner(address) + ".";
+    }
+
+    private static String owner(String address) {
+        int slash = address.lastIndexOf('\\');
+        return slash >= 0 ? address.substring(0, slash) : address;
     }
 
     /** Application permissions: tokens from the client credentials grant, no refresh token, no account. */
@@ -89,8 +135,27 @@ public class GraphSources {
         return new io.mailgate.oauth.ClientCredentialsAccessTokenProvider(new TokenService(clientSettings(c), http));
     }
 
-    /** A token provider whose refresh token lives, encrypted, in the connection's secrets. */
-    RefreshingAccessTokenProvider tokenProvider(ConnectionEntity c, HttpClient http) {
+    /**
+     * A token provider whose refresh token lives, encrypted, in the connection's secrets; one that refuses (and puts
+     * the connection in NEEDS_CONSENT) when the granted account may not read the configured mailbox.
+     */
+    io.mailgate.oauth.AccessTokenProvider tokenProvider(ConnectionEntity c, HttpClient http) {
+        String problem = accountProblem(c);
+        if (problem != null) {
+            if (c.getId() != null) {
+                states.needsConsent(c.getId(), problem);
+            }
+            return () -> {
+                if (c.getId() != null) {
+                    states.needsConsent(c.getId(), problem);
+                }
+                throw new OAuthException(io.mailgate.oauth.OAuthFailure.NEEDS_CONSENT, "account_mismatch", null, problem, null);
+            };
+        }
+        return refreshingTokenProvider(c, http);
+    }
+
+    private RefreshingAccessTokenProvider refreshingTokenProvider(ConnectionEntity c, HttpClient http) {
         long id = c.getId() == null ? -1 : c.getId();
         TokenService tokens = new TokenService(clientSettings(c), http);
         RefreshTokenStore store = new RefreshTokenStore() {

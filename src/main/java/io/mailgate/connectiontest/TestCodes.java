@@ -25,6 +25,12 @@ public final class TestCodes {
     /** The server answered in a way the test did not expect; the message carries the server's words. */
     public static final String SERVER_ERROR = "SERVER_ERROR";
     public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
+    /** The settings cannot be used as they are (a component refused them); the message names what. */
+    public static final String CONFIGURATION = "CONFIGURATION";
+    /** The Microsoft 365 account that granted access is not the connection's mailbox account, nor its delegate. */
+    public static final String ACCOUNT_MISMATCH = "ACCOUNT_MISMATCH";
+    /** The endpoint is Exchange Online, which no longer offers EWS: use OAUTH (Microsoft Graph). */
+    public static final String EWS_RETIRED = "EWS_RETIRED";
 
     private TestCodes() {
     }

@@ -40,7 +40,7 @@ public final class AuthorizationRequests {
 
     /**
      * @param redirectUri   mailgate's {@code …/email-oauth}, as registered on the app
-     * @param loginHint     the mailbox's account to preselect, or null
+     * @param loginHint     the mailbox's account to preselect, or null; not sent with selectAccount
      * @param selectAccount true for Switch Account: Entra shows the account picker even when signed in
      */
     public AuthorizationRequest create(URI redirectUri, String loginHint, boolean selectAccount) {
@@ -56,11 +56,12 @@ public final class AuthorizationRequests {
         query.put("state", state);
         query.put("code_challenge", challenge(verifier));
         query.put("code_challenge_method", "S256");
-        if (loginHint != null && !loginHint.isBlank()) {
-            query.put("login_hint", loginHint);
-        }
         if (selectAccount) {
+            // Switch Account: the picker, and no hint with it (MSAL drops every account hint with select_account,
+            // and Entra may refuse the pair).
             query.put("prompt", "select_account");
+        } else if (loginHint != null && !loginHint.isBlank()) {
+            query.put("login_hint", loginHint);
         }
         String encoded = query.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"))

@@ -1,5 +1,8 @@
 package io.mailgate.oauth;
 
+import io.mailgate.component.msgraph.GraphConnectionTest;
+import io.mailgate.component.msgraph.GraphException;
+import io.mailgate.component.msgraph.MsGraphMailClient;
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.GraphSources;
@@ -26,7 +29,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class GrantAccess {
 
-    record Completed(String username, String connection, String org) {
+    /**
+     * @param mailbox  the mailbox the connection reads
+     * @param delegate true when the account read it as a delegate (full access), not as its own
+     */
+    record Completed(String username, String connection, String org, String mailbox, boolean delegate) {
     }
 
     private record Pending(long connectionId, String codeVerifier, Instant expiresAt) {
@@ -116,8 +123,56 @@ public class GrantAccess {
         if (tokens.refreshToken() == null) {
             throw new GrantFailed("Microsoft granted no refresh token; the app registration must allow offline_access.");
         }
-        connections.grantAccount(connectionId, tokens.refreshToken(), tokens.username());
-        return new Completed(tokens.username(), connection.getApiName(), connection.getOrgHandle());
+        Account account = checkAccount(connection, http, tokens);
+        connections.grantAccount(connectionId, tokens.refreshToken(), account.username(),
+                connection.getSettings().oauth().emailAddress(), account.delegate());
+        return new Completed(account.username(), connection.getApiName(), connection.getOrgHandle(), account.mailbox(),
+                account.delegate());
+    }
+
+    private record Account(String username, String mailbox, boolean delegate) {
+    }
+
+    /**
+     * Whoever signs in at Microsoft may pick any account (login_hint is only a hint; the picker offers every
+     * account). The grant is accepted only for the connection's own account, or for an account that is shown to have
+     * full access to the connection's mailbox (it then reads that mailbox as a delegate). Anything else is refused
+     * and nothing is stored: mailgate never reads a mailbox other than the configured one.
+     */
+    private Account checkAccount(ConnectionEntity connection, java.net.http.HttpClient http, TokenResponse tokens) {
+        var oauth = connection.getSettings().oauth();
+        String address = oauth.emailAddress().strip();
+        int slash = address.lastIndexOf('\\');
+        String owner = slash >= 0 ? address.substring(0, slash) : address;   // whose credentials: the primary account
+        String mailbox = slash >= 0 ? address.substring(slash + 1) : address; // what is read
+        AccessTokenProvider granted = tokens::accessToken;
+        String base = graph.graphBaseUrl(connection);
+        MsGraphMailClient.SignedInUser user;
+        try {
+            user = new MsGraphMailClient(http, base, null, granted).signedInUser();
+        } catch (GraphException | OAuthException e) {
+            // Graph unreachable: the id token's name is all there is; it is compared the same way.
+            user = new MsGraphMailClient.SignedInUser(null, tokens.username(), null);
+        }
+        String signedIn = user.userPrincipalName() != null ? user.userPrincipalName()
+                : user.mail() != null ? user.mail() : tokens.username();
+        if (signedIn == null) {
+            throw new GrantFailed("mailgate cannot tell which account signed in (Microsoft named none), so it stored"
+                    + " nothing. Start Grant Access again and sign in as " + owner + ".");
+        }
+        if (user.is(owner) || (user.userPrincipalName() == null && user.mail() == null && signedIn.equalsIgnoreCase(owner))) {
+            return new Account(signedIn, mailbox, false);
+        }
+        GraphConnectionTest delegateAccess = new MsGraphMailClient(http, base, mailbox, granted)
+                .testConnection(oauth.sourceFolder());
+        if (delegateAccess.ok()) {
+            return new Account(signedIn, mailbox, true);
+        }
+        throw new GrantFailed("You signed in as " + signedIn + ", but connection " + connection.getApiName()
+                + " reads the mailbox " + mailbox + (owner.equalsIgnoreCase(mailbox) ? "" : " with the account " + owner)
+                + ", and " + signedIn + " has no access to it. Nothing was stored and no mail was read. Start Grant Access"
+                + " again and choose " + owner + " in Microsoft's account picker, or give " + signedIn
+                + " full access to " + mailbox + " first.");
     }
 
     /**

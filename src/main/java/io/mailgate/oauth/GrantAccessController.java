@@ -57,9 +57,12 @@ class GrantAccessController {
     ModelAndView callback(@RequestParam Map<String, String> query) {
         try {
             GrantAccess.Completed done = grants.complete(AuthorizationCallback.of(query));
-            return page(HttpStatus.OK, "Access granted", "mailgate can now read the mailbox of connection "
-                    + done.connection() + " as " + (done.username() == null ? "the account you signed in with"
-                    : done.username()) + ".", "/orgs/" + done.org() + "/connections/" + done.connection());
+            String text = done.delegate()
+                    ? "mailgate can now read the mailbox " + done.mailbox() + " of connection " + done.connection()
+                            + " with the delegate access of " + done.username() + ", who signed in."
+                    : "mailgate can now read the mailbox " + done.mailbox() + " of connection " + done.connection()
+                            + " as " + done.username() + ".";
+            return page(HttpStatus.OK, "Access granted", text, "/orgs/" + done.org() + "/connections/" + done.connection());
         } catch (GrantAccess.GrantFailed e) {
             return page(HttpStatus.BAD_REQUEST, "Access not granted", e.getMessage(), null);
         } catch (RuntimeException e) {

@@ -45,9 +45,10 @@ class AuthorizationRequestsTest {
     }
 
     @Test
-    void switchAccountAsksForTheAccountPicker() {
+    void switchAccountAsksForTheAccountPickerWithoutAnAccountHint() {
         var requests = new AuthorizationRequests(new OAuthClientSettings(GraphCloud.GLOBAL, "c", null, ClientCredential.secret("x")));
-        URI url = requests.create(REDIRECT, null, true).authorizationUrl();
+        // Even when the caller knows the mailbox's account: select_account goes without login_hint.
+        URI url = requests.create(REDIRECT, "soc@contoso.example", true).authorizationUrl();
         assertThat(EntraSimulator.query(url.getRawQuery())).containsEntry("prompt", "select_account").doesNotContainKey("login_hint");
     }
 

@@ -46,6 +46,10 @@ public final class EntraSimulator implements AutoCloseable {
     private final WireMockServer server;
     private final Map<String, String[]> codes = new ConcurrentHashMap<>(); // code -> {challenge, redirectUri}
     private final Set<String> validRefreshTokens = ConcurrentHashMap.newKeySet();
+    /** The account each authorization code, refresh token and access token was issued to. */
+    private final Map<String, String> accounts = new ConcurrentHashMap<>();
+    private volatile String signInAs = USERNAME;
+    private volatile Map<String, String> lastAuthorize = Map.of();
     private final Map<String, String> accessTokenScopes = new ConcurrentHashMap<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private volatile PublicKey certificateKey;
@@ -82,9 +86,38 @@ public final class EntraSimulator implements AutoCloseable {
 
     /** A refresh token the user got earlier (as if stored by a previous Grant Access). */
     public String issueRefreshToken() {
+        return issueRefreshToken(USERNAME);
+    }
+
+    /** A refresh token {@code account} got earlier. */
+    public String issueRefreshToken(String account) {
         String rt = "0.ARt-" + UUID.randomUUID();
         validRefreshTokens.add(rt);
+        accounts.put(rt, account);
         return rt;
+    }
+
+    /**
+     * The account the person at the browser picks on Entra's sign-in page from now on, whatever login_hint said:
+     * a hint only pre-fills the page, and the account picker lets anyone sign in as anyone they can.
+     */
+    public void signInAs(String account) {
+        this.signInAs = account;
+    }
+
+    /** The account an access token (or refresh token) was issued to; null for app-only tokens and unknown ones. */
+    public String accountOf(String token) {
+        return accounts.get(token);
+    }
+
+    /** The object id (oid) Entra gives an account: stable per account. */
+    public static String oidOf(String account) {
+        return UUID.nameUUIDFromBytes(account.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The query of the last authorization request. */
+    public Map<String, String> lastAuthorizeQuery() {
+        return lastAuthorize;
     }
 
     /** The user revoked the sessions (or the token expired): every refresh token is dead. */
@@ -148,6 +181,7 @@ public final class EntraSimulator implements AutoCloseable {
     }
 
     private ResponseDefinition authorize(Map<String, String> q) {
+        lastAuthorize = Map.copyOf(q);
         String redirect = q.get("redirect_uri");
         if (!CLIENT_ID.equals(q.get("client_id"))) {
             return html(400, "AADSTS700016: Application with identifier '" + q.get("client_id") + "' was not found in the directory.");
@@ -165,6 +199,7 @@ public final class EntraSimulator implements AutoCloseable {
         } else {
             String code = "0.AUoA-code-" + UUID.randomUUID();
             codes.put(code, new String[] {q.get("code_challenge"), redirect, q.getOrDefault("scope", "")});
+            accounts.put(code, signInAs);
             answer.put("code", code);
         }
         if (q.get("state") != null) {
@@ -200,7 +235,7 @@ public final class EntraSimulator implements AutoCloseable {
                 if (!issued[0].equals(s256(f.getOrDefault("code_verifier", "")))) {
                     return error(400, "invalid_grant", 501481, "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.");
                 }
-                return tokens(f.get("scope"), true);
+                return tokens(f.get("scope"), true, accounts.get(f.getOrDefault("code", "")));
             }
             case "refresh_token": {
                 String rt = f.getOrDefault("refresh_token", "");
@@ -215,7 +250,7 @@ public final class EntraSimulator implements AutoCloseable {
                 if (rotateRefreshTokens) {
                     validRefreshTokens.remove(rt);
                 }
-                return tokens(f.get("scope"), rotateRefreshTokens);
+                return tokens(f.get("scope"), rotateRefreshTokens, accounts.getOrDefault(rt, USERNAME));
             }
             case "client_credentials": {
                 String scope = f.getOrDefault("scope", "");
@@ -225,36 +260,39 @@ public final class EntraSimulator implements AutoCloseable {
                 if (adminConsentMissing) {
                     return error(400, "invalid_grant", 65001, "AADSTS65001: The user or administrator has not consented to use the application with ID '" + CLIENT_ID + "'.");
                 }
-                return tokens(scope, false);
+                return tokens(scope, false, null);
             }
             default:
                 return error(400, "unsupported_grant_type", 70003, "AADSTS70003: The app requested an unsupported grant type '" + grant + "'.");
         }
     }
 
-    private ResponseDefinition tokens(String scope, boolean withRefreshToken) {
+    private ResponseDefinition tokens(String scope, boolean withRefreshToken, String account) {
         ObjectNode body = JSON.createObjectNode();
         String accessToken = "eyJ0eXAiOiJKV1QiLCJub25jZSI6.at-" + UUID.randomUUID();
         accessTokenScopes.put(accessToken, scope == null ? "" : scope);
+        if (account != null) {
+            accounts.put(accessToken, account);
+        }
         body.put("token_type", "Bearer");
         body.put("scope", scope == null ? "" : scope.replace(" offline_access", "").replace(" openid", "").replace(" profile", ""));
         body.put("expires_in", accessTokenLifetimeSeconds);
         body.put("ext_expires_in", accessTokenLifetimeSeconds);
         body.put("access_token", accessToken);
         if (withRefreshToken) {
-            body.put("refresh_token", issueRefreshToken());
-            body.put("id_token", idToken());
+            body.put("refresh_token", issueRefreshToken(account == null ? USERNAME : account));
+            body.put("id_token", idToken(account == null ? USERNAME : account));
         }
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
                 .withHeader("Cache-Control", "no-store, no-cache").withBody(body.toString()).build();
     }
 
-    private static String idToken() {
+    private static String idToken(String account) {
         long now = Instant.now().getEpochSecond();
         String header = b64("{\"typ\":\"JWT\",\"alg\":\"RS256\",\"kid\":\"sim\"}");
         String claims = b64("{\"aud\":\"" + CLIENT_ID + "\",\"iss\":\"https://login.microsoftonline.com/" + TENANT + "/v2.0\",\"iat\":" + now
-                + ",\"exp\":" + (now + 3600) + ",\"name\":\"SOC Mailbox\",\"oid\":\"" + UUID.randomUUID() + "\",\"preferred_username\":\""
-                + USERNAME + "\",\"tid\":\"" + TENANT + "\",\"ver\":\"2.0\"}");
+                + ",\"exp\":" + (now + 3600) + ",\"name\":\"SOC Mailbox\",\"oid\":\"" + oidOf(account) + "\",\"preferred_username\":\""
+                + account + "\",\"tid\":\"" + TENANT + "\",\"ver\":\"2.0\"}");
         return header + "." + claims + ".c2lnbmF0dXJl";
     }
 
@@ -316,7 +354,7 @@ public final class EntraSimulator implements AutoCloseable {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Map<String, String> query(String raw) {
+    public static Map<String, String> query(String raw) {
         Map<String, String> map = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return map;

@@ -57,13 +57,33 @@ class ExchangeIngestTest extends IngestTestSupport {
         }
     }
 
-    @Test
-    void exchangeOnlineIsRefusedWithAPointerToGraph() {
-        Reply refused = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
-                "apiName", unique("eol"), "name", "EXO", "protocol", "EXCHANGE",
-                "exchange", Map.of("endpoint", "https://outlook.office365.com/EWS/Exchange.asmx",
-                        "emailAddress", USER, "password", PASSWORD)));
-        assertThat(refused.status()).isEqualTo(400);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"https://outlook.office365.com/EWS/Exchange.asmx",
+            "https://outlook.office.com/EWS/Exchange.asmx", "https://outlook.office365.us/EWS/Exchange.asmx",
+            "https://outlook-dod.office365.us/EWS/Exchange.asmx", "https://webmail.apps.mil/EWS/Exchange.asmx",
+            "https://partner.outlook.cn/EWS/Exchange.asmx", "https://outlook.office365.com.cn/EWS/Exchange.asmx",
+            "https://OUTLOOK.OFFICE.COM./ews/exchange.asmx", "http://outlook.office.com/EWS/Exchange.asmx",
+            "https://outlook.office.com"})
+    void exchangeOnlineIsRefusedWithAPointerToGraphOnSaveAndOnTest(String endpoint) {
+        Map<String, Object> request = Map.of("apiName", unique("eol"), "name", "EXO", "protocol", "EXCHANGE",
+                "exchange", Map.of("endpoint", endpoint, "emailAddress", USER, "password", PASSWORD));
+        Reply refused = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), request);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         assertThat(refused.body()).contains("exchange.endpoint").contains("OAUTH");
+        Reply tested = call(HttpMethod.POST, "/api/v1/orgs/default/connections/test", admin(), request);
+        assertThat(tested.status()).as(tested.body()).isEqualTo(400);
+        assertThat(tested.body()).contains("exchange.endpoint").contains("OAUTH").doesNotContain("Exception");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"https://mail.example.com:99999/EWS/Exchange.asmx",
+            "https://[::1/EWS/Exchange.asmx", "https://%zz/EWS", "https://exa mple.com/EWS/Exchange.asmx",
+            "https:///EWS/Exchange.asmx", "https://mail.example.com/EWS/Exchange.asmx#\u0000", "ews://x/y", " "})
+    void noEndpointAnswersAServerError(String endpoint) {
+        Map<String, Object> request = Map.of("apiName", unique("odd"), "name", "Odd", "protocol", "EXCHANGE",
+                "exchange", Map.of("endpoint", endpoint, "emailAddress", USER, "password", PASSWORD));
+        Reply tested = call(HttpMethod.POST, "/api/v1/orgs/default/connections/test", admin(), request);
+        assertThat(tested.status()).as(tested.body()).isLessThan(500);
+        assertThat(tested.body()).doesNotContain("Exception");
     }
 }

@@ -3,6 +3,7 @@ package io.mailgate.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgate.component.msgraph.GraphSimulator;
 import io.mailgate.oauth.EntraSimulator;
 import java.net.URI;
@@ -21,6 +22,151 @@ import org.springframework.http.HttpMethod;
  * mark-read after storing, a one-time state, and NEEDS_CONSENT again when the grant is revoked.
  */
 class GraphIngestTest extends IngestTestSupport {
+
+    static final String ANALYST = "analyst@contoso.example";
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.mailgate.connection.ConnectionService connectionService;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.mailgate.connection.ConnectionRepository connectionRepository;
+
+    @org.junit.jupiter.api.BeforeEach
+    void graphKnowsWhoSignedIn() {
+        // Graph tells accounts apart by their tokens: /me is the signed-in account's own mailbox.
+        GRAPH.acceptTokens(token -> ENTRA.scopesOf(token) != null);
+        GRAPH.identifyAccounts(ENTRA::accountOf);
+        ENTRA.signInAs(EntraSimulator.USERNAME);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void theRightAccountSignsInAgain() {
+        ENTRA.signInAs(EntraSimulator.USERNAME);
+    }
+
+    @Test
+    void aGrantByAnotherAccountIsRefusedNamingBothAndNothingIsStoredOrRead() throws Exception {
+        String apiName = unique("phish");
+        String phish = apiName + "@contoso.example";
+        GraphSimulator.Mailbox configured = GRAPH.mailbox(phish);
+        GraphSimulator.Message report = configured.add(configured.wellKnown("inbox"), "Report " + apiName, Instant.now());
+        GraphSimulator.Mailbox personal = GRAPH.mailbox(ANALYST);
+        GraphSimulator.Message privateMail = personal.add(personal.wellKnown("inbox"), "Private " + apiName, Instant.now());
+        createDelegated(apiName, phish);
+
+        ENTRA.signInAs(ANALYST); // the admin picks their own account in Microsoft's account picker
+        Reply refused = grantThroughTheBrowser(apiName);
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("Access not granted").contains(ANALYST).contains(phish)
+                .contains("Nothing was stored");
+        JsonNode account = get("/api/v1/orgs/default/connections/" + apiName).json().at("/oauth/account");
+        assertThat(account.path("granted").asBoolean()).isFalse();
+        assertThat(status(apiName).get("state").asText()).isEqualTo("NEEDS_CONSENT");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(privateMail.read).as("the analyst's own mail is never read").isFalse();
+            assertThat(report.read).isFalse();
+        });
+        assertThat(messages(apiName)).isEmpty();
+    }
+
+    @Test
+    void aDelegateWithFullAccessReadsTheConfiguredMailboxNotItsOwn() throws Exception {
+        String apiName = unique("shared");
+        String phish = apiName + "@contoso.example";
+        GraphSimulator.Mailbox configured = GRAPH.mailbox(phish);
+        GraphSimulator.Mailbox personal = GRAPH.mailbox(ANALYST);
+        GraphSimulator.Message privateMail = personal.add(personal.wellKnown("inbox"), "Private " + apiName, Instant.now());
+        GRAPH.grantFullAccess(phish, ANALYST);
+        createDelegated(apiName, phish);
+
+        ENTRA.signInAs(ANALYST);
+        Reply granted = grantThroughTheBrowser(apiName);
+
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        assertThat(granted.body()).contains(phish).contains("delegate access of " + ANALYST);
+        GraphSimulator.Message report = configured.add(configured.wellKnown("inbox"), "Delegated " + apiName, Instant.now());
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(messages(apiName)).extracting(m -> m.get("subject").asText()).containsExactly("Delegated " + apiName));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(report.read).isTrue());
+        assertThat(privateMail.read).isFalse();
+        assertThat(GRAPH.server().getAllServeEvents()).extracting(e -> e.getRequest().getUrl())
+                .as("the configured mailbox by its address").anyMatch(url -> url.startsWith("/v1.0/users/" + phish + "/"));
+
+        // Switch Account shows Microsoft's account picker and gives no account hint with it.
+        String switchUrl = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName + "/oauth/grant",
+                admin(), null).json().get("authorizationUrl").asText();
+        Map<String, String> query = EntraSimulator.query(URI.create(switchUrl).getRawQuery());
+        assertThat(query).containsEntry("prompt", "select_account").doesNotContainKey("login_hint");
+    }
+
+    @Test
+    void aGrantStoredBeforeTheAccountWasCheckedIsRecheckedAndNotUsedWhenItIsAnotherAccount() {
+        String apiName = unique("legacy");
+        String phish = apiName + "@contoso.example";
+        GRAPH.mailbox(phish);
+        GraphSimulator.Mailbox personal = GRAPH.mailbox(ANALYST);
+        GraphSimulator.Message privateMail = personal.add(personal.wellKnown("inbox"), "Private " + apiName, Instant.now());
+        long id = createDelegated(apiName, phish);
+
+        // As an earlier mailgate stored it: the analyst's grant, never compared with the connection's address.
+        connectionService.grantAccount(id, ENTRA.issueRefreshToken(ANALYST), ANALYST, null, false);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode status = status(apiName);
+            assertThat(status.get("state").asText()).isEqualTo("NEEDS_CONSENT");
+            assertThat(status.get("reason").asText()).contains(ANALYST).contains(phish).contains("Grant Access");
+        });
+        JsonNode test = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName + "/test", admin(), null).json();
+        assertThat(test.get("code").asText()).as(test.toString()).isEqualTo("ACCOUNT_MISMATCH");
+        assertThat(privateMail.read).isFalse();
+        assertThat(messages(apiName)).isEmpty();
+    }
+
+    @Test
+    void graphDenyingTheMailboxAtRunTimeIsPermissionMissingAsInTheTest() {
+        String apiName = unique("denied");
+        String address = apiName + "@contoso.example";
+        GraphSimulator.Mailbox mailbox = GRAPH.mailbox(address);
+        mailbox.add(mailbox.wellKnown("inbox"), "Never read " + apiName, Instant.now());
+        GRAPH.deny(address);
+        Reply created = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
+                "apiName", apiName, "name", "Denied", "protocol", "OAUTH",
+                "oauth", Map.of("clientId", EntraSimulator.CLIENT_ID, "tenantId", EntraSimulator.TENANT,
+                        "clientSecret", EntraSimulator.SECRET, "emailAddress", address, "appOnly", true),
+                "polling", Map.of("intervalSeconds", 1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode status = status(apiName);
+            assertThat(status.get("state").asText()).isEqualTo("FAILING");
+            assertThat(status.get("lastErrorCode").asText()).isEqualTo("PERMISSION_MISSING");
+            assertThat(status.get("lastError").asText()).contains("Mail.ReadWrite").doesNotContain("Exception");
+        });
+        JsonNode test = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName + "/test", admin(), null).json();
+        assertThat(test.get("code").asText()).isEqualTo("PERMISSION_MISSING");
+    }
+
+    private long createDelegated(String apiName, String address) {
+        Reply created = call(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), Map.of(
+                "apiName", apiName, "name", "Phishing reports", "protocol", "OAUTH",
+                "oauth", Map.of("clientId", EntraSimulator.CLIENT_ID, "tenantId", EntraSimulator.TENANT,
+                        "clientSecret", EntraSimulator.SECRET, "emailAddress", address),
+                "polling", Map.of("intervalSeconds", 1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return connectionRepository.findAll().stream().filter(c -> c.getApiName().equals(apiName)).findFirst()
+                .orElseThrow().getId();
+    }
+
+    /** Grant Access as a browser does it: to Entra's sign-in and back to /email-oauth. */
+    private Reply grantThroughTheBrowser(String apiName) throws Exception {
+        String authorizationUrl = call(HttpMethod.POST, "/api/v1/orgs/default/connections/" + apiName
+                + "/oauth/grant", admin(), null).json().get("authorizationUrl").asText();
+        HttpResponse<String> toEntra = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(authorizationUrl)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        URI back = URI.create(toEntra.headers().firstValue("Location").orElseThrow());
+        return page("/email-oauth?" + back.getRawQuery());
+    }
 
     @Test
     void grantAccessThenIngestThenRevokedGrantNeedsConsent() throws Exception {
@@ -55,7 +201,7 @@ class GraphIngestTest extends IngestTestSupport {
 
         // The route reads the mailbox over Graph and marks messages read only after storing them.
         GRAPH.acceptTokens(token -> ENTRA.scopesOf(token) != null);
-        GraphSimulator.Mailbox me = GRAPH.mailbox("me");
+        GraphSimulator.Mailbox me = GRAPH.mailbox(EntraSimulator.USERNAME); // the signed-in account's own (/me)
         GraphSimulator.Message report = me.add(me.wellKnown("inbox"), "Graph report " + apiName, Instant.now());
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(messages(apiName)).extracting(m -> m.get("subject").asText())

@@ -89,6 +89,8 @@ public final class EwsClient implements Closeable {
     private final URI endpoint;
     private final CloseableHttpClient http;
     private final HttpClientContext context = HttpClientContext.create();
+    /** Until when Exchange asked this client to send nothing (ErrorServerBusy's BackOffMilliseconds, Retry-After). */
+    private volatile Instant notBefore = Instant.MIN;
 
     EwsClient(EwsConfiguration configuration) {
         this.configuration = configuration;
@@ -231,7 +233,7 @@ public final class EwsClient implements Closeable {
         if ("ErrorFolderNotFound".equals(response.errorCode())) {
             return null;
         }
-        response.orThrow("FindFolder", defaultBackOff());
+        check(response, "FindFolder");
         for (EwsResponse.FolderHit hit : response.folders) {
             // The server compares case-insensitively; prefer an exact match when there are several.
             if (displayName.equals(hit.displayName())) {
@@ -242,8 +244,7 @@ public final class EwsClient implements Closeable {
     }
 
     int countUnread(EwsFolder folder) {
-        EwsResponse response = post("FindItem", EwsSoap.findUnreadItems(folder, 0, 1), EwsXml::parse)
-                .orThrow("FindItem", defaultBackOff());
+        EwsResponse response = check(post("FindItem", EwsSoap.findUnreadItems(folder, 0, 1), EwsXml::parse), "FindItem");
         return Math.max(response.totalItemsInView, response.items.size());
     }
 
@@ -253,8 +254,8 @@ public final class EwsClient implements Closeable {
         int offset = 0;
         while (found.size() < limit) {
             int page = Math.min(configuration.getPageSize(), limit - found.size());
-            EwsResponse response = post("FindItem", EwsSoap.findUnreadItems(folder, offset, page), EwsXml::parse)
-                    .orThrow("FindItem", defaultBackOff());
+            EwsResponse response = check(post("FindItem", EwsSoap.findUnreadItems(folder, offset, page), EwsXml::parse),
+                    "FindItem");
             found.addAll(response.items.subList(0, Math.min(response.items.size(), page)));
             if (response.includesLastItemInRange || response.items.isEmpty()) {
                 break;
@@ -283,7 +284,7 @@ public final class EwsClient implements Closeable {
             long maxResponse = max + max / 2 + MAX_SMALL_RESPONSE;
             EwsResponse response = post("GetItem", EwsSoap.getMimeContent(item),
                     in -> EwsXml.parse(in, out, max), maxResponse);
-            response.orThrow("GetItem", defaultBackOff());
+            check(response, "GetItem");
             if (!response.hasMime) {
                 throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem returned no MimeContent");
             }
@@ -298,8 +299,142 @@ public final class EwsClient implements Closeable {
         }
     }
 
+    /**
+     * Fetches several items' MIME content with one GetItem, each decoded as it streams into its own new file in
+     * {@code dir}. Exchange answers each item on its own, in the order asked.
+     *
+     * @return one file per item, in order; null for an item that is gone (moved or deleted meanwhile)
+     * @throws EwsException when the request as a whole failed, or an item failed for another reason (too large,
+     *         refused): the caller then fetches the items one at a time
+     */
+    List<Path> downloadMime(List<EwsItem> items, Path dir) {
+        Path[] files = new Path[items.size()];
+        OutputStream[] outs = new OutputStream[items.size()];
+        boolean done = false;
+        try {
+            long max = configuration.getMaxMessageSize();
+            long maxResponse = items.size() * (max + max / 2) + MAX_SMALL_RESPONSE;
+            EwsResponse response = post("GetItem", EwsSoap.getMimeContent(items), in -> EwsXml.parse(in, message -> {
+                if (message >= items.size()) {
+                    throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem answered more items than asked");
+                }
+                try {
+                    if (outs[message] == null) {
+                        files[message] = Files.createTempFile(dir, "ews-", ".eml");
+                        outs[message] = new BufferedOutputStream(Files.newOutputStream(files[message]), 64 * 1024);
+                    }
+                    return outs[message];
+                } catch (IOException e) {
+                    throw new EwsException(EwsException.Code.IO_ERROR, null, "cannot create a temporary file in " + dir, e);
+                }
+            }, max), maxResponse);
+            for (OutputStream out : outs) {
+                if (out != null) {
+                    out.close();
+                }
+            }
+            if (response.fault || response.throttled() || response.messageCodes.size() != items.size()) {
+                check(response, "GetItem");
+                throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem answered " + response.messageCodes.size()
+                        + " of " + items.size() + " items");
+            }
+            List<Path> result = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                String code = response.messageCodes.get(i);
+                if ("ErrorItemNotFound".equals(code)) {
+                    deleteQuietly(files[i]);
+                    result.add(null);
+                } else if (!"NoError".equals(code) || !response.mimeMessages.contains(i)) {
+                    throw new EwsException(EwsException.Code.SERVER_ERROR, "GetItem failed for one of " + items.size()
+                            + " items: " + code);
+                } else {
+                    result.add(files[i]);
+                }
+            }
+            done = true;
+            return result;
+        } catch (IOException e) {
+            throw new EwsException(EwsException.Code.IO_ERROR, null, "cannot write a message to " + dir, e);
+        } finally {
+            if (!done) {
+                for (int i = 0; i < files.length; i++) {
+                    closeQuietly(outs[i]);
+                    if (files[i] != null) {
+                        deleteQuietly(files[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.debug("Closing a temporary message file failed: {}", e.toString());
+            }
+        }
+    }
+
     void markRead(EwsItem item) {
-        post("UpdateItem", EwsSoap.markRead(item), EwsXml::parse).orThrow("UpdateItem", defaultBackOff());
+        markRead(List.of(item));
+    }
+
+    /**
+     * Marks items read with one UpdateItem. Exchange answers each ItemChange on its own: an item deleted or moved
+     * meanwhile (ErrorItemNotFound) does not fail the others.
+     *
+     * @return how many items Exchange did not mark read for another reason than that they are gone
+     * @throws EwsException when the request as a whole failed (throttled, refused, unreachable)
+     */
+    int markRead(List<EwsItem> items) {
+        EwsResponse response = post("UpdateItem", EwsSoap.markRead(items), EwsXml::parse);
+        if (response.fault || response.messageCodes.isEmpty()) {
+            check(response, "UpdateItem");
+            return 0;
+        }
+        int failed = 0;
+        for (String code : response.messageCodes) {
+            if (!"NoError".equals(code) && !"ErrorItemNotFound".equals(code)) {
+                failed++;
+            }
+        }
+        if (failed == response.messageCodes.size() || response.throttled()) {
+            check(response, "UpdateItem"); // every change failed alike: throttled, access denied, ...
+        }
+        if (failed > 0) {
+            LOG.warn("UpdateItem on {}: {} of {} item(s) were not marked read ({})", endpoint.getHost(), failed,
+                    items.size(), response.errorCode());
+        }
+        return failed;
+    }
+
+    /** Until when Exchange asked for no further request; {@link Instant#MIN} when it did not. */
+    Instant throttledUntil() {
+        return notBefore;
+    }
+
+    private EwsResponse check(EwsResponse response, String operation) {
+        try {
+            return response.orThrow(operation, defaultBackOff());
+        } catch (EwsException e) {
+            throttled(e);
+            throw e;
+        }
+    }
+
+    /** Exchange throttled us: it wants no request at all from this account until the back-off has passed. */
+    private void throttled(EwsException e) {
+        if (e.code() != EwsException.Code.THROTTLED) {
+            return;
+        }
+        Duration wait = e.backOff() != null ? e.backOff() : defaultBackOff();
+        Duration max = Duration.ofMillis(configuration.getMaxThrottleBackOff());
+        Instant until = Instant.now().plus(wait.compareTo(max) > 0 ? max : wait);
+        if (until.isAfter(notBefore)) {
+            notBefore = until;
+        }
     }
 
     private Duration defaultBackOff() {
@@ -311,6 +446,13 @@ public final class EwsClient implements Closeable {
     }
 
     private <T> T post(String operation, String soap, Function<InputStream, T> reader, long maxResponse) {
+        Instant now = Instant.now();
+        Instant until = notBefore;
+        if (now.isBefore(until)) {
+            // Microsoft: after ErrorServerBusy wait BackOffMilliseconds before any further request, not only a retry.
+            throw new EwsException(EwsException.Code.THROTTLED, null, operation + " not sent: Exchange asked to wait until "
+                    + until, "ErrorServerBusy", Duration.between(now, until), null);
+        }
         HttpPost post = new HttpPost(endpoint);
         post.setEntity(new ByteArrayEntity(soap.getBytes(StandardCharsets.UTF_8),
                 ContentType.create("text/xml", StandardCharsets.UTF_8)));
@@ -329,7 +471,9 @@ public final class EwsClient implements Closeable {
                 }
             }
             EntityUtils.consume(entity);
-            throw statusError(operation, status, response);
+            EwsException error = statusError(operation, status, response);
+            throttled(error);
+            throw error;
         } catch (IOException e) {
             throw translate(e);
         }

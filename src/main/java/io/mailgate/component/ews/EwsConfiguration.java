@@ -47,6 +47,19 @@ public class EwsConfiguration {
     @UriParam(label = "consumer", defaultValue = "100", description = "The most messages to fetch in one poll")
     private int maxMessagesPerPoll = 100;
 
+    @UriParam(label = "consumer", defaultValue = "10",
+              description = "The most messages one GetItem fetches together (1: one request per message)")
+    private int fetchBatchSize = 10;
+
+    @UriParam(label = "consumer", defaultValue = "10485760",
+              description = "The most bytes (as Exchange reports the items' sizes) one GetItem fetches together; a larger"
+                      + " message is fetched alone")
+    private long fetchBatchBytes = 10L * 1024 * 1024;
+
+    @UriParam(label = "consumer", defaultValue = "50",
+              description = "The most messages one UpdateItem marks read together (1: one request per message)")
+    private int markReadBatchSize = 50;
+
     @UriParam(label = "advanced", defaultValue = "50", description = "How many item ids to ask for in one FindItem page")
     private int pageSize = 50;
 
@@ -81,6 +94,9 @@ public class EwsConfiguration {
         EwsMailbox.parse(mailbox);
         if (credentials == null) {
             throw new IllegalArgumentException("credentials: a reference to an EwsCredentials bean is required");
+        }
+        if (fetchBatchSize <= 0 || markReadBatchSize <= 0 || fetchBatchBytes <= 0) {
+            throw new IllegalArgumentException("fetchBatchSize, fetchBatchBytes and markReadBatchSize must be positive");
         }
         if (maxMessagesPerPoll < 1 || pageSize < 1 || maxMessageSize < 1) {
             throw new IllegalArgumentException("maxMessagesPerPoll, pageSize and maxMessageSize must be positive");
@@ -199,6 +215,30 @@ public class EwsConfiguration {
 
     public void setSocketTimeout(int socketTimeout) {
         this.socketTimeout = socketTimeout;
+    }
+
+    public int getFetchBatchSize() {
+        return fetchBatchSize;
+    }
+
+    public void setFetchBatchSize(int fetchBatchSize) {
+        this.fetchBatchSize = fetchBatchSize;
+    }
+
+    public long getFetchBatchBytes() {
+        return fetchBatchBytes;
+    }
+
+    public void setFetchBatchBytes(long fetchBatchBytes) {
+        this.fetchBatchBytes = fetchBatchBytes;
+    }
+
+    public int getMarkReadBatchSize() {
+        return markReadBatchSize;
+    }
+
+    public void setMarkReadBatchSize(int markReadBatchSize) {
+        this.markReadBatchSize = markReadBatchSize;
     }
 
     public long getThrottleBackOff() {

@@ -4,11 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -19,10 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each poll finds the folder's unread items (oldest first), then fetches and hands over one message at a time, so
- * at most one message is on disk per consumer. An item is marked read only when its exchange completes; a failed
- * exchange leaves it unread for the next poll. A throttled mailbox skips polls until the server's back-off has
- * passed; other consumers are not affected.
+ * Each poll finds the folder's unread items (oldest first), fetches them a few at a time (one GetItem for several
+ * small messages, a large one alone) and hands them over one at a time. An item is marked read only when its
+ * exchange completes; a failed exchange leaves it unread for the next poll. Completed items are marked read together
+ * (one UpdateItem for up to markReadBatchSize) after the batch, or sooner when that many are waiting.
+ *
+ * <p>When Exchange throttles (ErrorServerBusy with BackOffMilliseconds, HTTP 503 with Retry-After), the client sends
+ * no further request to it until the back-off has passed, as Microsoft asks: the batch stops, the rest stays unread,
+ * and items already stored wait to be marked read at the start of the next poll. Other consumers are not affected.
  */
 final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
@@ -30,9 +35,10 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
     private final EwsConfiguration configuration;
     private final Clock clock = Clock.systemUTC();
+    /** Items whose exchange completed and that are not marked read yet; marked by the consumer's own thread. */
+    private final Queue<EwsItem> toMarkRead = new ConcurrentLinkedQueue<>();
     private EwsClient client;
     private EwsFolder folder;
-    private volatile Instant backOffUntil = Instant.MIN;
 
     EwsConsumer(EwsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -49,6 +55,16 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
     protected void doStop() throws Exception {
         super.doStop();
         if (client != null) {
+            try {
+                markReadWaiting();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: marking read on stop failed: {}", key(), e.toString());
+            }
+            if (!toMarkRead.isEmpty()) {
+                LOG.warn("{}: stopped before {} stored message(s) could be marked read; they will be delivered again"
+                        + " and recognised as duplicates", key(), toMarkRead.size());
+                toMarkRead.clear();
+            }
             client.close();
             client = null;
         }
@@ -57,14 +73,22 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
     /** When the mailbox may be polled again (Instant.MIN when not throttled). */
     Instant backOffUntil() {
-        return backOffUntil;
+        EwsClient current = client;
+        return current == null ? Instant.MIN : current.throttledUntil();
+    }
+
+    private boolean throttled() {
+        return clock.instant().isBefore(backOffUntil());
     }
 
     @Override
     protected int poll() throws Exception {
-        Instant now = clock.instant();
-        if (now.isBefore(backOffUntil)) {
-            LOG.debug("{}: throttled by Exchange, skipping the poll until {}", key(), backOffUntil);
+        if (throttled()) {
+            LOG.debug("{}: throttled by Exchange, skipping the poll until {}", key(), backOffUntil());
+            return 0;
+        }
+        markReadWaiting(); // before FindItem, so that stored messages are not found unread again
+        if (throttled()) {
             return 0;
         }
         List<EwsItem> items;
@@ -72,7 +96,7 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
             items = client.findUnread(folder(), configuration.getMaxMessagesPerPoll());
         } catch (EwsException e) {
             if (e.code() == EwsException.Code.THROTTLED) {
-                backOff(e);
+                logThrottled(e);
                 return 0;
             }
             if (e.code() == EwsException.Code.FOLDER_NOT_FOUND) {
@@ -91,60 +115,163 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
         return folder;
     }
 
-    private void backOff(EwsException e) {
-        Duration wait = e.backOff() != null ? e.backOff() : Duration.ofMillis(configuration.getThrottleBackOff());
-        Duration max = Duration.ofMillis(configuration.getMaxThrottleBackOff());
-        if (wait.compareTo(max) > 0) {
-            wait = max;
-        }
-        backOffUntil = clock.instant().plus(wait);
-        LOG.warn("{}: Exchange is throttling this mailbox ({}); next poll after {}", key(), e.getMessage(), backOffUntil);
+    private void logThrottled(EwsException e) {
+        LOG.warn("{}: Exchange is throttling this mailbox ({}); no request to it before {}", key(), e.getMessage(),
+                backOffUntil());
     }
 
     @Override
     public int processBatch(Queue<Object> batch) throws Exception {
         int total = batch.size();
         int processed = 0;
+        int index = 0;
         Path workDir = workDir();
-        for (int index = 0; index < total && isBatchAllowed(); index++) {
-            EwsItem item = (EwsItem) batch.poll();
-            Path file;
+        try {
+            while (!batch.isEmpty() && isBatchAllowed() && !throttled()) {
+                List<EwsItem> chunk = nextChunk(batch);
+                List<Path> files;
+                try {
+                    files = fetch(chunk, workDir);
+                } catch (EwsException e) {
+                    if (e.code() == EwsException.Code.THROTTLED) {
+                        logThrottled(e);
+                        break; // the rest stay unread for a later poll
+                    }
+                    throw e;
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    Path file = files.get(i);
+                    if (file == null) {
+                        index++;
+                        continue;
+                    }
+                    if (!isBatchAllowed()) {
+                        EwsClient.deleteQuietly(file); // stopping: fetched but not handed over, so still unread
+                        continue;
+                    }
+                    pendingExchanges = total - index - 1;
+                    process(createExchange(chunk.get(i), file, index, total));
+                    index++;
+                    processed++;
+                    if (toMarkRead.size() >= configuration.getMarkReadBatchSize()) {
+                        markReadWaiting();
+                    }
+                }
+            }
+        } finally {
+            pendingExchanges = 0;
+            markReadWaiting();
+        }
+        return processed;
+    }
+
+    /** The next items to fetch together: at most fetchBatchSize, and fetchBatchBytes unless a message is larger alone. */
+    private List<EwsItem> nextChunk(Queue<Object> batch) {
+        List<EwsItem> chunk = new ArrayList<>();
+        long bytes = 0;
+        while (!batch.isEmpty() && chunk.size() < configuration.getFetchBatchSize()) {
+            EwsItem next = (EwsItem) batch.peek();
+            boolean unknown = next.size() < 0;
+            if (!chunk.isEmpty() && (unknown || bytes + next.size() > configuration.getFetchBatchBytes())) {
+                break;
+            }
+            chunk.add((EwsItem) batch.poll());
+            bytes += Math.max(0, next.size());
+            if (unknown) {
+                break;
+            }
+        }
+        return chunk;
+    }
+
+    /** One file per item (null: not delivered this time); several items with one GetItem when they are small. */
+    private List<Path> fetch(List<EwsItem> chunk, Path workDir) {
+        if (chunk.size() > 1) {
             try {
-                file = client.downloadMime(item, workDir);
+                return client.downloadMime(chunk, workDir);
             } catch (EwsException e) {
                 if (e.code() == EwsException.Code.THROTTLED) {
-                    backOff(e);
-                    break; // the rest stay unread for a later poll
+                    throw e;
                 }
-                if (e.code() == EwsException.Code.ITEM_NOT_FOUND) {
-                    LOG.debug("{}: item gone before it could be fetched (moved or deleted meanwhile)", key());
-                    continue;
-                }
-                if (e.code() == EwsException.Code.MESSAGE_TOO_LARGE) {
-                    LOG.warn("{}: skipping a message: {}; it stays unread", key(), e.getMessage());
-                    continue;
-                }
-                throw e;
+                // One item spoilt the batch (too large, refused, ...): each on its own says which.
+                LOG.debug("{}: fetching {} messages together failed ({}); fetching them one at a time", key(),
+                        chunk.size(), e.getMessage());
             }
-            pendingExchanges = total - index - 1;
-            Exchange exchange = createExchange(item, file, index, total);
-            try {
-                getProcessor().process(exchange);
-            } catch (Exception e) {
-                exchange.setException(e);
-            }
-            try {
-                if (exchange.getException() != null) {
-                    getExceptionHandler().handleException("Error processing an EWS message of " + key(), exchange,
-                            exchange.getException());
-                }
-            } finally {
-                releaseExchange(exchange, false);
-            }
-            processed++;
         }
-        pendingExchanges = 0;
-        return processed;
+        List<Path> files = new ArrayList<>(chunk.size());
+        try {
+            for (EwsItem item : chunk) {
+                files.add(fetchOne(item, workDir));
+            }
+        } catch (RuntimeException e) {
+            files.forEach(f -> {
+                if (f != null) {
+                    EwsClient.deleteQuietly(f);
+                }
+            });
+            throw e;
+        }
+        return files;
+    }
+
+    private Path fetchOne(EwsItem item, Path workDir) {
+        if (throttled()) {
+            return null; // no request until the back-off has passed; the item stays unread
+        }
+        try {
+            return client.downloadMime(item, workDir);
+        } catch (EwsException e) {
+            if (e.code() == EwsException.Code.ITEM_NOT_FOUND) {
+                LOG.debug("{}: item gone before it could be fetched (moved or deleted meanwhile)", key());
+                return null;
+            }
+            if (e.code() == EwsException.Code.MESSAGE_TOO_LARGE) {
+                LOG.warn("{}: skipping a message: {}; it stays unread", key(), e.getMessage());
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private void process(Exchange exchange) {
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        try {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing an EWS message of " + key(), exchange,
+                        exchange.getException());
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    /**
+     * Marks the completed items read, markReadBatchSize per UpdateItem. Throttled: they wait for the next poll.
+     * Any other failure: they stay unread, come again and the pipeline's dedup recognises them.
+     */
+    private void markReadWaiting() {
+        EwsClient current = client;
+        while (current != null && !toMarkRead.isEmpty() && !throttled()) {
+            List<EwsItem> chunk = new ArrayList<>();
+            EwsItem next;
+            while (chunk.size() < configuration.getMarkReadBatchSize() && (next = toMarkRead.poll()) != null) {
+                chunk.add(next);
+            }
+            try {
+                current.markRead(chunk);
+            } catch (EwsException e) {
+                if (e.code() == EwsException.Code.THROTTLED) {
+                    toMarkRead.addAll(chunk);
+                    logThrottled(e);
+                    return;
+                }
+                LOG.warn("{}: could not mark {} message(s) read: {}", key(), chunk.size(), e.getMessage());
+            }
+        }
     }
 
     private Exchange createExchange(EwsItem item, Path file, int index, int total) {
@@ -175,7 +302,7 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
         return configuration.getConnectionKey();
     }
 
-    /** Marks the item read once the pipeline has taken the message; removes the temporary file either way. */
+    /** Queues the item to be marked read once the pipeline has taken the message; removes the temporary file either way. */
     private final class MarkReadOnCompletion implements Synchronization {
         private final EwsItem item;
         private final FileInputStreamCache body;
@@ -189,38 +316,14 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
-            try {
-                markRead();
-            } finally {
-                cleanUp();
-            }
+            toMarkRead.add(item);
+            cleanUp();
         }
 
         @Override
         public void onFailure(Exchange exchange) {
             LOG.debug("{}: processing failed; the message stays unread", key());
             cleanUp();
-        }
-
-        private void markRead() {
-            EwsClient current = client;
-            if (current == null) {
-                LOG.warn("{}: stopped before a message could be marked read; it will be delivered again", key());
-                return;
-            }
-            try {
-                current.markRead(item);
-            } catch (EwsException e) {
-                if (e.code() == EwsException.Code.ITEM_NOT_FOUND) {
-                    LOG.debug("{}: item gone before it could be marked read", key());
-                    return;
-                }
-                if (e.code() == EwsException.Code.THROTTLED) {
-                    backOff(e);
-                }
-                // Stored but still unread: it comes again and the pipeline's dedup recognises it.
-                LOG.warn("{}: could not mark a message read: {}", key(), e.getMessage());
-            }
         }
 
         private void cleanUp() {

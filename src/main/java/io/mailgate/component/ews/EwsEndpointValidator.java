@@ -43,9 +43,30 @@ public final class EwsEndpointValidator {
         return Optional.empty();
     }
 
-    static boolean isMicrosoft365(String host) {
-        return host.equals("outlook.office365.com") || host.endsWith(".office365.com")
-                || host.equals("outlook.office.com") || host.endsWith(".outlook.com")
-                || host.endsWith(".office365.us") || host.endsWith(".partner.outlook.cn");
+    /**
+     * Exchange Online's domains in the global cloud and the national clouds (GCC High and DoD in the US, 21Vianet in
+     * China, the retired Microsoft Cloud Germany): every host under them is Microsoft 365, never an on-premises
+     * Exchange.
+     */
+    private static final java.util.List<String> EXCHANGE_ONLINE_DOMAINS = java.util.List.of(
+            "office365.com", "office.com", "outlook.com", "office.net", "microsoft365.com",
+            "office365.us", "office365.com.cn", "outlook.cn", "partner.outlook.cn", "office.de",
+            "webmail.apps.mil");
+
+    /** Whether the host is Exchange Online (any cloud), which does not offer EWS with a password. */
+    public static boolean isMicrosoft365(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT).strip();
+        while (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1); // outlook.office.com. is the same host
+        }
+        for (String domain : EXCHANGE_ONLINE_DOMAINS) {
+            if (h.equals(domain) || h.endsWith("." + domain)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

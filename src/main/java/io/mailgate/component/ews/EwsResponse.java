@@ -24,16 +24,31 @@ final class EwsResponse {
     String responseClass;
     String responseCode;
     String messageText;
+    /** MessageXml's InnerErrorResponseCode, which ErrorInternalServerError carries when it wraps another error. */
+    String innerResponseCode;
     Duration backOff;
     int totalItemsInView = -1;
     boolean includesLastItemInRange;
     final List<EwsItem> items = new ArrayList<>();
     final List<FolderHit> folders = new ArrayList<>();
+    /** The ResponseCode of each response message, in order: one per item of a batched GetItem or UpdateItem. */
+    final List<String> messageCodes = new ArrayList<>();
     boolean hasMime;
+    /** Indexes of the response messages that carried MimeContent. */
+    final List<Integer> mimeMessages = new ArrayList<>();
     long mimeBytes;
 
-    /** The EWS response code of the failure, or null when the response is a success. */
+    /**
+     * The EWS response code of the failure, or null when the response is a success. ErrorInternalServerError with an
+     * inner code (Exchange answers a throttled request with HTTP 200, ErrorInternalServerError and the inner code
+     * ErrorServerBusy) is the inner code, so it is handled as what it is.
+     */
     String errorCode() {
+        String code = outerErrorCode();
+        return "ErrorInternalServerError".equals(code) && innerResponseCode != null ? innerResponseCode : code;
+    }
+
+    private String outerErrorCode() {
         if (fault) {
             if (responseCode != null && !"NoError".equals(responseCode)) {
                 return responseCode;
@@ -47,13 +62,20 @@ final class EwsResponse {
         return responseCode != null && !"NoError".equals(responseCode) ? responseCode : null;
     }
 
+    /** Whether the failure is Exchange throttling this account. */
+    boolean throttled() {
+        String code = errorCode();
+        return code != null && THROTTLING.contains(code);
+    }
+
     /** Throws the typed exception for a failed response; returns this otherwise. */
     EwsResponse orThrow(String operation, Duration defaultBackOff) {
         String code = errorCode();
         if (code == null) {
             return this;
         }
-        String message = operation + " failed: " + code + (messageText == null || messageText.isEmpty() ? "" : " (" + messageText + ")");
+        String outer = outerErrorCode();
+        String message = operation + " failed: " + (code.equals(outer) ? code : outer + "/" + code) + (messageText == null || messageText.isEmpty() ? "" : " (" + messageText + ")");
         EwsException.Code typed;
         Duration wait = null;
         if (THROTTLING.contains(code)) {

@@ -2,13 +2,16 @@ package io.mailgate.component.ews;
 
 /**
  * Builds the SOAP requests the consumer sends. Every value that comes from configuration or from the server is
- * XML-escaped. Requests ask for Exchange2013 semantics, which Exchange 2016, 2019 and SE all serve.
+ * XML-escaped. Requests ask for Exchange2013 semantics, which Exchange 2016, 2019 and SE all serve; UpdateItem asks for
+ * Exchange2013_SP1, the first schema with SuppressReadReceipts.
  */
 final class EwsSoap {
 
     static final String NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/";
     static final String NS_TYPES = "http://schemas.microsoft.com/exchange/services/2006/types";
     static final String NS_MESSAGES = "http://schemas.microsoft.com/exchange/services/2006/messages";
+    static final String VERSION = "Exchange2013";
+    static final String VERSION_SP1 = "Exchange2013_SP1";
 
     private EwsSoap() {
     }
@@ -16,7 +19,9 @@ final class EwsSoap {
     /** Unread items of a folder, oldest first, one page. */
     static String findUnreadItems(EwsFolder folder, int offset, int max) {
         return envelope("<m:FindItem Traversal=\"Shallow\">"
-                + "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>"
+                + "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>"
+                // The size lets small messages be fetched several at a time, and large ones alone.
+                + "<t:AdditionalProperties><t:FieldURI FieldURI=\"item:Size\"/></t:AdditionalProperties></m:ItemShape>"
                 + "<m:IndexedPageItemView MaxEntriesReturned=\"" + max + "\" Offset=\"" + offset
                 + "\" BasePoint=\"Beginning\"/>"
                 + "<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI=\"message:IsRead\"/>"
@@ -29,11 +34,18 @@ final class EwsSoap {
 
     /** One item with its MIME content; IdOnly keeps the rest of the response small. */
     static String getMimeContent(EwsItem item) {
+        return getMimeContent(java.util.List.of(item));
+    }
+
+    /** Several items with their MIME content in one request; the response has one message per id, in order. */
+    static String getMimeContent(java.util.List<EwsItem> items) {
+        StringBuilder ids = new StringBuilder();
+        items.forEach(item -> ids.append(itemId(item)));
         return envelope("<m:GetItem>"
                 + "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:IncludeMimeContent>true</t:IncludeMimeContent>"
                 + "</m:ItemShape>"
-                + "<m:ItemIds>" + itemId(item) + "</m:ItemIds>"
-                + "</m:GetItem>");
+                + "<m:ItemIds>" + ids + "</m:ItemIds>"
+                + "</m:GetItem>", VERSION);
     }
 
     /**
@@ -41,14 +53,24 @@ final class EwsSoap {
      * meanwhile), and SuppressReadReceipts so that a phisher asking for a read receipt never gets one.
      */
     static String markRead(EwsItem item) {
+        return markRead(java.util.List.of(item));
+    }
+
+    /** Marks several items read in one request: one ItemChange each, one response message each, in order. */
+    static String markRead(java.util.List<EwsItem> items) {
+        StringBuilder changes = new StringBuilder();
+        for (EwsItem item : items) {
+            changes.append("<t:ItemChange>")
+                    .append("<t:ItemId Id=\"").append(escape(item.id())).append("\"/>")
+                    .append("<t:Updates><t:SetItemField><t:FieldURI FieldURI=\"message:IsRead\"/>")
+                    .append("<t:Message><t:IsRead>true</t:IsRead></t:Message></t:SetItemField></t:Updates>")
+                    .append("</t:ItemChange>");
+        }
+        // SuppressReadReceipts exists from Exchange 2013 SP1 on: an older RequestServerVersion fails validation.
         return envelope("<m:UpdateItem MessageDisposition=\"SaveOnly\" ConflictResolution=\"AlwaysOverwrite\""
                 + " SuppressReadReceipts=\"true\">"
-                + "<m:ItemChanges><t:ItemChange>"
-                + "<t:ItemId Id=\"" + escape(item.id()) + "\"/>"
-                + "<t:Updates><t:SetItemField><t:FieldURI FieldURI=\"message:IsRead\"/>"
-                + "<t:Message><t:IsRead>true</t:IsRead></t:Message></t:SetItemField></t:Updates>"
-                + "</t:ItemChange></m:ItemChanges>"
-                + "</m:UpdateItem>");
+                + "<m:ItemChanges>" + changes + "</m:ItemChanges>"
+                + "</m:UpdateItem>", VERSION_SP1);
     }
 
     /** Child folders of a parent whose display name equals the given one. */
@@ -80,9 +102,13 @@ final class EwsSoap {
     }
 
     private static String envelope(String body) {
+        return envelope(body, VERSION);
+    }
+
+    private static String envelope(String body, String version) {
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
                 + "<soap:Envelope xmlns:soap=\"" + NS_SOAP + "\" xmlns:t=\"" + NS_TYPES + "\" xmlns:m=\"" + NS_MESSAGES + "\">"
-                + "<soap:Header><t:RequestServerVersion Version=\"Exchange2013\"/></soap:Header>"
+                + "<soap:Header><t:RequestServerVersion Version=\"" + version + "\"/></soap:Header>"
                 + "<soap:Body>" + body + "</soap:Body></soap:Envelope>";
     }
 

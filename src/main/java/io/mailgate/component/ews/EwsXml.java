@@ -58,7 +58,7 @@ final class EwsXml {
 
     /** Parses a response that carries no MimeContent. */
     static EwsResponse parse(InputStream in) {
-        return parse(in, null, 0);
+        return parse(in, (OutputStream) null, 0);
     }
 
     /**
@@ -67,11 +67,21 @@ final class EwsXml {
      * @param maxMimeBytes the most decoded bytes to accept
      */
     static EwsResponse parse(InputStream in, OutputStream mimeSink, long maxMimeBytes) {
+        return parse(in, mimeSink == null ? null : message -> mimeSink, maxMimeBytes);
+    }
+
+    /**
+     * Parses a response of a GetItem for several items: the MimeContent of the n-th response message goes to
+     * {@code mimeSinks.apply(n)}.
+     *
+     * @param maxMimeBytes the most decoded bytes to accept per message
+     */
+    static EwsResponse parse(InputStream in, java.util.function.IntFunction<OutputStream> mimeSinks, long maxMimeBytes) {
         EwsResponse response = new EwsResponse();
         XMLStreamReader reader = null;
         try {
             reader = FACTORY.createXMLStreamReader(in);
-            new Walker(reader, response, mimeSink, maxMimeBytes).walk();
+            new Walker(reader, response, mimeSinks, maxMimeBytes).walk();
             return response;
         } catch (XMLStreamException e) {
             throw new EwsException(EwsException.Code.PROTOCOL_ERROR, null,
@@ -93,8 +103,9 @@ final class EwsXml {
     private static final class Walker {
         private final XMLStreamReader r;
         private final EwsResponse out;
-        private final OutputStream mimeSink;
+        private final java.util.function.IntFunction<OutputStream> mimeSinks;
         private final long maxMimeBytes;
+        private int messageIndex = -1;
         private final StringBuilder text = new StringBuilder();
         private final List<String> path = new ArrayList<>();
         private Base64StreamDecoder mime;
@@ -102,10 +113,11 @@ final class EwsXml {
         private String folderId;
         private String folderName;
 
-        Walker(XMLStreamReader r, EwsResponse out, OutputStream mimeSink, long maxMimeBytes) {
+        Walker(XMLStreamReader r, EwsResponse out, java.util.function.IntFunction<OutputStream> mimeSinks,
+               long maxMimeBytes) {
             this.r = r;
             this.out = out;
-            this.mimeSink = mimeSink;
+            this.mimeSinks = mimeSinks;
             this.maxMimeBytes = maxMimeBytes;
         }
 
@@ -148,6 +160,7 @@ final class EwsXml {
                 case "Fault" -> out.fault = true;
                 case "FindItemResponseMessage", "GetItemResponseMessage", "UpdateItemResponseMessage",
                      "FindFolderResponseMessage", "GetFolderResponseMessage" -> {
+                    messageIndex++;
                     String responseClass = r.getAttributeValue(null, "ResponseClass");
                     out.responseClass = out.responseClass == null || "Success".equals(out.responseClass)
                             ? responseClass : out.responseClass;
@@ -164,9 +177,11 @@ final class EwsXml {
                 case "FolderId" -> folderId = r.getAttributeValue(null, "Id");
                 case "Value" -> currentValueName = r.getAttributeValue(null, "Name");
                 case "MimeContent" -> {
-                    if (mimeSink != null) {
-                        mime = new Base64StreamDecoder(mimeSink, maxMimeBytes);
+                    if (mimeSinks != null) {
+                        int message = Math.max(0, messageIndex);
+                        mime = new Base64StreamDecoder(mimeSinks.apply(message), maxMimeBytes);
                         out.hasMime = true;
+                        out.mimeMessages.add(message);
                     }
                 }
                 default -> {
@@ -191,6 +206,9 @@ final class EwsXml {
             String value = text.toString().trim();
             switch (name) {
                 case "ResponseCode" -> {
+                    if (path.size() >= 2 && path.get(path.size() - 2).endsWith("ResponseMessage")) {
+                        out.messageCodes.add(value);
+                    }
                     // The first failing response code wins; a success after it does not hide it.
                     if (out.responseCode == null || "NoError".equals(out.responseCode)) {
                         out.responseCode = value;
@@ -205,6 +223,10 @@ final class EwsXml {
                 }
                 case "faultcode" -> out.faultCode = value;
                 case "Value" -> {
+                    if ("InnerErrorResponseCode".equals(currentValueName) && !value.isEmpty()) {
+                        // ErrorInternalServerError wraps the real cause, ErrorServerBusy among others.
+                        out.innerResponseCode = value;
+                    }
                     if ("BackOffMilliseconds".equals(currentValueName)) {
                         try {
                             out.backOff = Duration.ofMillis(Long.parseLong(value));
@@ -215,6 +237,16 @@ final class EwsXml {
                     currentValueName = null;
                 }
                 case "DisplayName" -> folderName = value;
+                case "Size" -> {
+                    if (!out.items.isEmpty() && (parentIs("Message") || parentIsItem())) {
+                        try {
+                            EwsItem last = out.items.get(out.items.size() - 1);
+                            out.items.set(out.items.size() - 1, new EwsItem(last.id(), last.changeKey(), Long.parseLong(value)));
+                        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                            // no usable size: the item is fetched on its own
+                        }
+                    }
+                }
                 case "Folder", "SearchFolder" -> {
                     if (folderId != null) {
                         out.folders.add(new EwsResponse.FolderHit(folderId, folderName));

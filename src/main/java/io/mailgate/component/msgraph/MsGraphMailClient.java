@@ -93,6 +93,22 @@ public final class MsGraphMailClient {
         return baseUrl + "/v1.0/" + (sharedMailbox == null ? "me" : "users/" + segment(sharedMailbox));
     }
 
+    /** The account a delegated token belongs to, as Graph names it (GET /me). */
+    public record SignedInUser(String id, String userPrincipalName, String mail) {
+
+        /** Whether this is the account of {@code address} (its user principal name or primary SMTP address). */
+        public boolean is(String address) {
+            return address != null && (address.equalsIgnoreCase(userPrincipalName) || address.equalsIgnoreCase(mail));
+        }
+    }
+
+    /** Who signed in: GET /me with the delegated token (User.Read). */
+    public SignedInUser signedInUser() throws GraphException, OAuthException {
+        JsonNode me = getJson(baseUrl + "/v1.0/me?$select=id,userPrincipalName,mail");
+        return new SignedInUser(me.path("id").asText(null), me.path("userPrincipalName").asText(null),
+                me.path("mail").asText(null));
+    }
+
     // ---- folders ----
 
     /** A folder by well-known name ("Inbox") or by path of display names ("Inbox/Phishing", "Reports/2026"). */
@@ -221,26 +237,44 @@ public final class MsGraphMailClient {
             if (e.status() == 0) {
                 return GraphConnectionTest.failed(GraphConnectionTest.Failure.NETWORK, e.getMessage(), null, e.getCause());
             }
-            if (e.status() == 403 || "ErrorAccessDenied".equals(e.code())) {
-                String permission = sharedMailbox == null ? "Mail.ReadWrite" : "Mail.ReadWrite.Shared";
-                String message = "Graph denied access to mailbox " + mailbox() + " (" + e.code() + "): grant the delegated permission "
-                        + permission + (sharedMailbox == null ? "" : " (and full access to the shared mailbox for the account)")
-                        + ", or the application permission Mail.ReadWrite for app-only access, with admin consent.";
-                return new GraphConnectionTest(GraphConnectionTest.Failure.PERMISSION_MISSING, message, e.code(), permission, null, e);
+            if (e instanceof GraphMailboxException refused && refused.failure() == GraphConnectionTest.Failure.PERMISSION_MISSING) {
+                return new GraphConnectionTest(GraphConnectionTest.Failure.PERMISSION_MISSING, e.getMessage(), e.code(),
+                        missingPermission(), null, e);
             }
             if (e.status() == 401) {
                 return GraphConnectionTest.failed(GraphConnectionTest.Failure.TOKEN,
                         "Graph rejected the access token: " + e.getMessage(), e.code(), e);
             }
-            if (e.status() == 404 && isMailboxMissing(e)) {
-                return GraphConnectionTest.failed(GraphConnectionTest.Failure.MAILBOX_NOT_FOUND,
-                        "Mailbox " + mailbox() + " not found: " + e.getMessage(), e.code(), e);
+            if (e instanceof GraphMailboxException missing) {
+                return GraphConnectionTest.failed(missing.failure(), e.getMessage(), e.code(), e);
             }
             if (e.status() == 404) {
                 return GraphConnectionTest.failed(GraphConnectionTest.Failure.FOLDER_NOT_FOUND, e.getMessage(), e.code(), e);
             }
             return GraphConnectionTest.failed(GraphConnectionTest.Failure.GRAPH_ERROR, e.getMessage(), e.code(), e);
         }
+    }
+
+    private String missingPermission() {
+        return sharedMailbox == null ? "Mail.ReadWrite" : "Mail.ReadWrite.Shared";
+    }
+
+    /**
+     * Graph's refusal of the mailbox as the connection test names it (PERMISSION_MISSING, MAILBOX_NOT_FOUND), so a
+     * running route reports the same code and sentence; other errors as they are.
+     */
+    private GraphException explained(GraphException e) {
+        if (e.status() == 403 || "ErrorAccessDenied".equals(e.code())) {
+            return new GraphMailboxException(GraphConnectionTest.Failure.PERMISSION_MISSING, e, "Graph denied access to"
+                    + " mailbox " + mailbox() + " (" + e.code() + "): grant the delegated permission " + missingPermission()
+                    + (sharedMailbox == null ? "" : " (and full access to the shared mailbox for the account)")
+                    + ", or the application permission Mail.ReadWrite for app-only access, with admin consent.");
+        }
+        if (e.status() == 404 && isMailboxMissing(e) && !(e instanceof GraphMailboxException)) {
+            return new GraphMailboxException(GraphConnectionTest.Failure.MAILBOX_NOT_FOUND, e,
+                    "Mailbox " + mailbox() + " not found: " + e.getMessage());
+        }
+        return e;
     }
 
     private static GraphConnectionTest tokenFailure(OAuthException e) {
@@ -313,7 +347,7 @@ public final class MsGraphMailClient {
                     tokens.invalidate();
                     continue;
                 }
-                throw error(status, response.body());
+                throw explained(error(status, response.body()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

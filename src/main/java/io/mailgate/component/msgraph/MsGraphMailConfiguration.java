@@ -54,6 +54,10 @@ public class MsGraphMailConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "50", description = "Messages per Graph page ($top), 1-1000.")
     private int pageSize = 50;
 
+    @UriParam(label = "consumer", defaultValue = "4", description = "Messages downloaded, and marked read, at the same"
+            + " time: 1-4 (Exchange Online allows 4 concurrent requests per mailbox and app).")
+    private int parallelRequests = MailboxThrottle.MAX_CONCURRENT_REQUESTS;
+
     public String getBaseUrl() {
         return baseUrl;
     }
@@ -116,6 +120,17 @@ public class MsGraphMailConfiguration implements Cloneable {
 
     public void setMaxMessagesPerPoll(int maxMessagesPerPoll) {
         this.maxMessagesPerPoll = maxMessagesPerPoll;
+    }
+
+    public int getParallelRequests() {
+        return parallelRequests;
+    }
+
+    public void setParallelRequests(int parallelRequests) {
+        if (parallelRequests < 1 || parallelRequests > MailboxThrottle.MAX_CONCURRENT_REQUESTS) {
+            throw new IllegalArgumentException("parallelRequests must be 1 to " + MailboxThrottle.MAX_CONCURRENT_REQUESTS);
+        }
+        this.parallelRequests = parallelRequests;
     }
 
     public int getPageSize() {

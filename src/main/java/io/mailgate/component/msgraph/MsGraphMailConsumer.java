@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@link InputStream}. The message is downloaded to a temporary file first, so neither a large
  * message sits in memory nor an HTTP connection stays open while the pipeline runs. Only when the
  * exchange completes is the message marked read; on failure it stays unread and comes again.
+ *
+ * <p>Downloads run {@code parallelRequests} (at most 4, Exchange Online's concurrency per mailbox) at a time, ahead
+ * of the pipeline, which still takes the messages one by one in order; completed messages are marked read together,
+ * in parallel, after each such group.
  */
 final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
 
@@ -33,8 +37,11 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
     private final MsGraphMailConfiguration configuration;
     /** Processed successfully but not yet marked read (Graph refused the PATCH): retried first, never re-delivered. */
     private final Set<String> pendingMarkRead = ConcurrentHashMap.newKeySet();
+    /** Completed, to be marked read after the current group of downloads. */
+    private final Queue<String> toMarkRead = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private MsGraphMailClient client;
     private GraphFolder folder;
+    private java.util.concurrent.ExecutorService requests;
 
     MsGraphMailConsumer(MsGraphMailEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -46,7 +53,19 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
     protected void doStart() throws Exception {
         client = endpoint.createClient();
         folder = null;
+        requests = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "ms-graph-mail-requests", configuration.getParallelRequests());
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (requests != null) {
+            markReadWaiting();
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(requests);
+            requests = null;
+        }
     }
 
     @Override
@@ -59,6 +78,7 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
             return 0;
         }
         try {
+            markReadWaiting(); // completed after the last poll's groups (an asynchronous pipeline)
             retryPendingMarkRead();
             if (folder == null) {
                 folder = client.resolveFolder(configuration.getFolder());
@@ -94,50 +114,150 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
         return exchange;
     }
 
+    /** A download of the current group: its spool file, or why there is none. */
+    private record Download(Exchange exchange, String id, Path spool, Exception failure) {
+    }
+
     @Override
     public int processBatch(Queue<Object> exchanges) throws Exception {
         int total = exchanges.size();
         int processed = 0;
-        for (int index = 0; index < total && isBatchAllowed(); index++) {
-            Exchange exchange = (Exchange) exchanges.poll();
-            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
-            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
-            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
-            pendingExchanges = total - index - 1;
-
-            String id = exchange.getIn().getHeader(MsGraphMailConstants.MESSAGE_ID, String.class);
-            // createTempFile makes the file readable by its owner only (rw------- on POSIX): it holds mail
-            Path spool = Files.createTempFile("mailgate-graph-", ".eml");
-            try {
-                client.download(id, spool);
-            } catch (GraphThrottledException e) {
-                Files.deleteIfExists(spool);
-                break; // the rest waits for the next poll after Retry-After
-            } catch (GraphException e) {
-                Files.deleteIfExists(spool);
-                if (e.status() == 404) {
-                    LOG.info("ms-graph-mail:{} message {} is gone (moved or deleted) before it was read; skipped", endpoint.getName(), id);
-                    continue;
+        int index = 0;
+        try {
+            while (!exchanges.isEmpty() && isBatchAllowed()) {
+                List<Download> group = download(exchanges);
+                boolean stop = false;
+                for (Download d : group) {
+                    if (stop || !isBatchAllowed()) {
+                        deleteQuietly(d.spool());
+                        continue;
+                    }
+                    if (d.failure() != null) {
+                        if (d.failure() instanceof GraphThrottledException) {
+                            stop = true; // the rest waits for the next poll after Retry-After
+                            continue;
+                        }
+                        if (d.failure() instanceof GraphException e && e.status() == 404) {
+                            LOG.info("ms-graph-mail:{} message {} is gone (moved or deleted) before it was read; skipped",
+                                    endpoint.getName(), d.id());
+                            index++;
+                            continue;
+                        }
+                        group.forEach(other -> deleteQuietly(other.spool()));
+                        throw d.failure();
+                    }
+                    Exchange exchange = d.exchange();
+                    exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, index);
+                    exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, total);
+                    exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, index == total - 1);
+                    pendingExchanges = total - index - 1;
+                    index++;
+                    process(exchange, d.id(), d.spool());
+                    processed++;
                 }
-                throw e;
-            } catch (OAuthException | RuntimeException e) {
-                Files.deleteIfExists(spool);
-                throw e;
+                markReadWaiting();
+                if (stop) {
+                    break;
+                }
             }
-            InputStream mime = Files.newInputStream(spool);
-            exchange.getIn().setBody(mime);
-            exchange.getExchangeExtension().addOnCompletion(new MarkReadOnCompletion(id, spool, mime));
-            try {
-                getProcessor().process(exchange);
-            } catch (Exception e) {
-                exchange.setException(e);
-            }
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing Graph message " + id, exchange, exchange.getException());
-            }
-            processed++;
+        } finally {
+            pendingExchanges = 0;
+            markReadWaiting();
         }
         return processed;
+    }
+
+    /** Downloads the next parallelRequests messages at the same time, each to its own spool file. */
+    private List<Download> download(Queue<Object> exchanges) throws InterruptedException {
+        List<java.util.concurrent.Future<Download>> futures = new java.util.ArrayList<>();
+        while (!exchanges.isEmpty() && futures.size() < configuration.getParallelRequests()) {
+            Exchange exchange = (Exchange) exchanges.poll();
+            String id = exchange.getIn().getHeader(MsGraphMailConstants.MESSAGE_ID, String.class);
+            futures.add(requests.submit(() -> {
+                Path spool = null;
+                try {
+                    // createTempFile makes the file readable by its owner only (rw------- on POSIX): it holds mail
+                    spool = Files.createTempFile("mailgate-graph-", ".eml");
+                    client.download(id, spool);
+                    return new Download(exchange, id, spool, null);
+                } catch (Exception e) {
+                    deleteQuietly(spool);
+                    return new Download(exchange, id, null, e);
+                }
+            }));
+        }
+        List<Download> group = new java.util.ArrayList<>(futures.size());
+        for (var future : futures) {
+            try {
+                group.add(future.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                group.add(new Download(null, null, null, e.getCause() instanceof Exception ex ? ex : e));
+            }
+        }
+        return group;
+    }
+
+    private void process(Exchange exchange, String id, Path spool) throws IOException {
+        InputStream mime = Files.newInputStream(spool);
+        exchange.getIn().setBody(mime);
+        exchange.getExchangeExtension().addOnCompletion(new MarkReadOnCompletion(id, spool, mime));
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("Error processing Graph message " + id, exchange, exchange.getException());
+        }
+    }
+
+    /** Marks the completed messages read, parallelRequests at a time; a refused one is retried at the next poll. */
+    private void markReadWaiting() {
+        List<java.util.concurrent.Future<?>> marks = new java.util.ArrayList<>();
+        String id;
+        while ((id = toMarkRead.poll()) != null) {
+            String message = id;
+            Runnable mark = () -> {
+                try {
+                    client.markRead(message);
+                } catch (GraphException e) {
+                    if (e.status() != 404) {
+                        pendingMarkRead.add(message);
+                        LOG.warn("ms-graph-mail:{} message {} processed but not marked read yet ({}); will retry",
+                                endpoint.getName(), message, e.getMessage());
+                    }
+                } catch (OAuthException | RuntimeException e) {
+                    pendingMarkRead.add(message);
+                    LOG.warn("ms-graph-mail:{} message {} processed but not marked read yet ({}); will retry",
+                            endpoint.getName(), message, e.getMessage());
+                }
+            };
+            if (requests == null) {
+                mark.run();
+            } else {
+                marks.add(requests.submit(mark));
+            }
+        }
+        for (var future : marks) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.debug("ms-graph-mail:{} marking read failed: {}", endpoint.getName(), e.getCause().toString());
+            }
+        }
+    }
+
+    private void deleteQuietly(Path spool) {
+        if (spool != null) {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException e) {
+                LOG.warn("ms-graph-mail:{} cannot delete spool file {}: {}", endpoint.getName(), spool, e.getMessage());
+            }
+        }
     }
 
     private void retryPendingMarkRead() throws GraphException, OAuthException {
@@ -153,7 +273,7 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /** Marks the message read only after the pipeline succeeded; always removes the spool file. */
+    /** Queues the message to be marked read only after the pipeline succeeded; always removes the spool file. */
     private final class MarkReadOnCompletion extends SynchronizationAdapter {
         private final String id;
         private final Path spool;
@@ -167,14 +287,8 @@ final class MsGraphMailConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
-            try {
-                client.markRead(id);
-            } catch (GraphException | OAuthException e) {
-                pendingMarkRead.add(id);
-                LOG.warn("ms-graph-mail:{} message {} processed but not marked read yet ({}); will retry", endpoint.getName(), id, e.getMessage());
-            } finally {
-                cleanUp();
-            }
+            toMarkRead.add(id); // marked read after the current group of downloads, in parallel
+            cleanUp();
         }
 
         @Override

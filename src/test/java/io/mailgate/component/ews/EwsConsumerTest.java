@@ -94,7 +94,7 @@ class EwsConsumerTest {
         // Nothing is delivered twice once read.
         assertThat(first.fetched.get()).isEqualTo(1);
         // NTLM authenticates the connection: one handshake serves all the requests sent on it.
-        assertThat(exchange.requests.size()).isGreaterThanOrEqualTo(8);
+        assertThat(exchange.requests.size()).isGreaterThanOrEqualTo(4);
         assertThat(exchange.ntlmAuthentications).hasSize(1);
     }
 
@@ -252,6 +252,111 @@ class EwsConsumerTest {
         assertThat(requests).extracting(EwsSimulator.Request::operation)
                 .as("b is not fetched in the throttled batch").startsWith("FindItem", "GetItem", "FindItem", "GetItem");
         assertThat(Duration.between(requests.get(1).at(), requests.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
+    }
+
+    @Test
+    void serverBusyOnUpdateItemHoldsEveryFurtherRequestOfTheBatchForTheBackOff() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        var a = exchange.message(PRIMARY, "inbox", mime("busy a"));
+        var b = exchange.message(PRIMARY, "inbox", mime("busy b"));
+        var c = exchange.message(PRIMARY, "inbox", mime("busy c"));
+        exchange.throttle(PRIMARY, "UpdateItem", new EwsSimulator.ServerBusy(1_500));
+
+        // One message per request, as before batching: the UpdateItem of a is throttled mid-batch.
+        start(Map.of("r", uri(PRIMARY, "fetchBatchSize=1&markReadBatchSize=1")), collect());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.read && b.read && c.read);
+        assertThat(exchange.backOffViolations).as("no request while Exchange asked to wait").hasValue(0);
+        List<EwsSimulator.Request> requests = List.copyOf(exchange.requests);
+        int busy = indexOf(requests, "UpdateItem");
+        assertThat(Duration.between(requests.get(busy).at(), requests.get(busy + 1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
+        assertThat(received).extracting(Received::itemId).as("each delivered once").containsExactly(a.id, b.id, c.id);
+        assertThat(requests).filteredOn(r -> r.operation().equals("UpdateItem"))
+                .allSatisfy(r -> assertThat(r.body()).contains("<t:RequestServerVersion Version=\"Exchange2013_SP1\"/>")
+                        .contains("SuppressReadReceipts=\"true\""));
+    }
+
+    @Test
+    void internalServerErrorWrappingServerBusyIsThrottling() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        var item = exchange.message(PRIMARY, "inbox", mime("wrapped busy"));
+        exchange.throttle(PRIMARY, "GetItem", new EwsSimulator.InternalServerBusy(1_200));
+
+        start(Map.of("r", uri(PRIMARY, "")), collect());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
+        assertThat(exchange.backOffViolations).hasValue(0);
+        List<EwsSimulator.Request> requests = List.copyOf(exchange.requests);
+        int busy = indexOf(requests, "GetItem");
+        assertThat(Duration.between(requests.get(busy).at(), requests.get(busy + 1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_100));
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void internalServerErrorWrappingServerBusyWithoutBackOffWaitsTheDefault() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        var item = exchange.message(PRIMARY, "inbox", mime("wrapped busy, no hint"));
+        exchange.throttle(PRIMARY, "FindItem", new EwsSimulator.InternalServerBusy(-1));
+
+        start(Map.of("r", uri(PRIMARY, "throttleBackOff=1000")), collect());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
+        List<Instant> finds = exchange.requests.stream().filter(r -> r.operation().equals("FindItem"))
+                .map(EwsSimulator.Request::at).toList();
+        assertThat(Duration.between(finds.get(0), finds.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void severalMessagesAreFetchedAndMarkedReadWithOneRequestEach() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        List<EwsSimulator.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            items.add(exchange.message(PRIMARY, "inbox", mime("batched " + i)));
+        }
+        var gone = items.get(3);
+
+        start(Map.of("r", uri(PRIMARY, "fetchBatchSize=5&markReadBatchSize=50")), ex -> {
+            collect().process(ex);
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> items.stream().allMatch(i -> i.read));
+        assertThat(received).extracting(Received::itemId).containsExactlyElementsOf(items.stream().map(i -> i.id).toList());
+        assertThat(received).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 7).mapToObj(i -> mime("batched " + i)).toList());
+        assertThat(exchange.count("GetItem")).as("7 messages in batches of 5").isEqualTo(2);
+        assertThat(exchange.count("UpdateItem")).as("marked read together after the batch").isEqualTo(1);
+        assertThat(gone.fetched.get()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
+    }
+
+    @Test
+    void aFailedMessageInABatchStaysUnreadWhileTheOthersAreMarked() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        var good = exchange.message(PRIMARY, "inbox", mime("good"));
+        var bad = exchange.message(PRIMARY, "inbox", mime("bad"));
+
+        start(Map.of("r", uri(PRIMARY, "")), ex -> {
+            collect().process(ex);
+            byte[] bytes = received.get(received.size() - 1).bytes(); // the body stream was read once, by collect
+            if (new String(bytes, StandardCharsets.UTF_8).contains("Subject: bad")) {
+                throw new IllegalStateException("pipeline refused it");
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> good.read && bad.fetched.get() >= 2);
+        assertThat(bad.read).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
+    }
+
+    private static int indexOf(List<EwsSimulator.Request> requests, String operation) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).operation().equals(operation)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + operation);
     }
 
     // ------------------------------------------------------------------------------------------------ size

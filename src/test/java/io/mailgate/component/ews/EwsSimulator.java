@@ -41,10 +41,18 @@ public final class EwsSimulator implements AutoCloseable {
     public enum Auth { BASIC, NTLM }
 
     /** How the next request of an account is throttled. */
-    sealed interface Throttle permits ServerBusy, Unavailable, Xxe {
+    sealed interface Throttle permits ServerBusy, InternalServerBusy, Unavailable, Xxe {
     }
 
+    /** A SOAP fault (HTTP 500) ErrorServerBusy with BackOffMilliseconds in its MessageXml. */
     record ServerBusy(long backOffMillis) implements Throttle {
+    }
+
+    /**
+     * HTTP 200 with a response message ErrorInternalServerError whose MessageXml names the inner code ErrorServerBusy
+     * (InnerErrorResponseCode, as Exchange wraps errors) and, when {@code backOffMillis >= 0}, BackOffMilliseconds.
+     */
+    record InternalServerBusy(long backOffMillis) implements Throttle {
     }
 
     record Unavailable(String retryAfter) implements Throttle {
@@ -68,12 +76,20 @@ public final class EwsSimulator implements AutoCloseable {
         public volatile boolean read;
         final AtomicInteger fetched = new AtomicInteger();
         volatile String changeKey = "CQAAABYAAAD2Ue5t1Z1YS4QH8PIU7cJ4AAAB" + System.nanoTime() % 1000;
+        final long size;
 
         Item(String id, String folderId, MimeSource mime, boolean read) {
             this.id = id;
             this.folderId = folderId;
             this.mime = mime;
             this.read = read;
+            long counted;
+            try (InputStream in = mime.open()) {
+                counted = in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                counted = 0;
+            }
+            this.size = counted;
         }
     }
 
@@ -89,6 +105,7 @@ public final class EwsSimulator implements AutoCloseable {
     private static final Pattern OFFSET = Pattern.compile("Offset=\"(\\d+)\"");
     private static final Pattern MAX_ENTRIES = Pattern.compile("MaxEntriesReturned=\"(\\d+)\"");
     private static final Pattern CONSTANT = Pattern.compile("<t:Constant Value=\"([^\"]*)\"");
+    private static final Pattern VERSION = Pattern.compile("<t:RequestServerVersion Version=\"([^\"]+)\"");
 
     private final HttpsServer server;
     private final ExecutorService executor;
@@ -102,6 +119,12 @@ public final class EwsSimulator implements AutoCloseable {
     private final NtlmServer ntlm = new NtlmServer(passwords);
     private final AtomicInteger ids = new AtomicInteger();
     final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Until when each account was told to send nothing (ErrorServerBusy's BackOffMilliseconds). */
+    private final Map<String, java.time.Instant> busyUntil = new ConcurrentHashMap<>();
+    /** Requests that arrived while their account was told to back off; Exchange answers them ErrorServerBusy again. */
+    final AtomicInteger backOffViolations = new AtomicInteger();
+    /** Added to every answer, to stand for a real server's round trip (benchmarks). */
+    volatile long latencyMillis;
     final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
 
     public EwsSimulator(Auth... auth) throws IOException {
@@ -220,11 +243,30 @@ public final class EwsSimulator implements AutoCloseable {
                 return;
             }
             String operation = op.group(1);
-            requests.add(new Request(operation, user, soap, java.time.Instant.now()));
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            java.time.Instant now = java.time.Instant.now();
+            requests.add(new Request(operation, user, soap, now));
+            java.time.Instant until = busyUntil.get(user.toLowerCase(Locale.ROOT));
+            if (until != null && now.isBefore(until)) {
+                backOffViolations.incrementAndGet();
+                answerThrottle(exchange, user, operation, new ServerBusy(java.time.Duration.between(now, until).toMillis() + 1));
+                return;
+            }
+            if (soap.contains("SuppressReadReceipts=") && !versionAtLeast2013Sp1(soap)) {
+                // The attribute is part of the Exchange2013_SP1 schema; an older requested version fails validation.
+                send(exchange, 500, template("error-schema-validation-fault.xml"));
+                return;
+            }
             Throttle throttle = nextThrottle(user + "/" + operation);
             throttle = throttle != null ? throttle : nextThrottle(user);
             if (throttle != null) {
-                answerThrottle(exchange, throttle);
+                answerThrottle(exchange, user, operation, throttle);
                 return;
             }
             switch (operation) {
@@ -245,9 +287,24 @@ public final class EwsSimulator implements AutoCloseable {
         return queue == null ? null : queue.poll();
     }
 
-    private void answerThrottle(HttpExchange exchange, Throttle throttle) throws IOException {
+    private static boolean versionAtLeast2013Sp1(String soap) {
+        Matcher v = VERSION.matcher(soap);
+        return v.find() && List.of("Exchange2013_SP1", "Exchange2015", "Exchange2016", "V2015_10_05", "V2016_01_06",
+                "V2016_04_13", "V2016_07_13", "V2016_10_10", "V2017_01_07", "V2017_04_14", "V2017_07_11").contains(v.group(1));
+    }
+
+    private void answerThrottle(HttpExchange exchange, String user, String operation, Throttle throttle) throws IOException {
         if (throttle instanceof ServerBusy busy) {
+            busyUntil.put(user.toLowerCase(Locale.ROOT), java.time.Instant.now().plusMillis(busy.backOffMillis()));
             send(exchange, 500, template("error-server-busy-fault.xml").replace("{{backOff}}", String.valueOf(busy.backOffMillis())));
+        } else if (throttle instanceof InternalServerBusy busy) {
+            String backOff = "";
+            if (busy.backOffMillis() >= 0) {
+                busyUntil.put(user.toLowerCase(Locale.ROOT), java.time.Instant.now().plusMillis(busy.backOffMillis()));
+                backOff = "<t:Value Name=\"BackOffMilliseconds\">" + busy.backOffMillis() + "</t:Value>";
+            }
+            send(exchange, 200, template("error-internal-server-busy-response.xml").replace("{{operation}}", operation)
+                    .replace("{{backOff}}", backOff));
         } else if (throttle instanceof Unavailable unavailable) {
             if (unavailable.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", unavailable.retryAfter());
@@ -365,8 +422,10 @@ public final class EwsSimulator implements AutoCloseable {
         List<Item> page = view.subList(Math.min(offset, view.size()), Math.min(offset + max, view.size()));
         StringBuilder xml = new StringBuilder();
         String itemTemplate = template("find-item-message.xml").trim();
+        boolean withSize = soap.contains("FieldURI=\"item:Size\"");
         for (Item item : page) {
-            xml.append(itemTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey));
+            String entry = itemTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey);
+            xml.append(withSize ? entry.replace("</t:Message>", "<t:Size>" + item.size + "</t:Size></t:Message>") : entry);
         }
         int next = offset + page.size();
         send(exchange, 200, template("find-item-response.xml").replace("{{items}}", xml)
@@ -374,56 +433,96 @@ public final class EwsSimulator implements AutoCloseable {
                 .replace("{{includesLast}}", String.valueOf(next >= view.size())));
     }
 
-    private Item item(HttpExchange exchange, String operation, String user, String soap) throws IOException {
+    /** The items a GetItem or UpdateItem names, in order; null where the id is unknown. */
+    private List<Item> itemsOf(String soap) {
+        List<Item> named = new ArrayList<>();
         Matcher m = ITEM_ID.matcher(soap);
-        String id = m.find() ? m.group(1) : "";
-        Item item = items.stream().filter(i -> i.id.equals(id)).findFirst().orElse(null);
-        if (item == null) {
-            error(exchange, operation, "ErrorItemNotFound", "The specified object was not found in the store.");
-            return null;
+        while (m.find()) {
+            String id = m.group(1);
+            named.add(items.stream().filter(i -> i.id.equals(id)).findFirst().orElse(null));
         }
-        if (!mayAccess(user, folders.get(item.folderId).mailbox())) {
-            error(exchange, operation, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-            return null;
-        }
-        return item;
+        return named;
     }
 
+    /** The error code for one item of a request, or null when the user may have it. */
+    private String itemError(String user, Item item) {
+        if (item == null) {
+            return "ErrorItemNotFound";
+        }
+        return mayAccess(user, folders.get(item.folderId).mailbox()) ? null : "ErrorAccessDenied";
+    }
+
+    private static String errorMessage(String operation, String code) {
+        String text = code.equals("ErrorItemNotFound") ? "The specified object was not found in the store."
+                : "Access is denied. Check credentials and try again.";
+        return "<m:" + operation + "ResponseMessage ResponseClass=\"Error\"><m:MessageText>" + text + "</m:MessageText>"
+                + "<m:ResponseCode>" + code + "</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:Items/>"
+                + "</m:" + operation + "ResponseMessage>";
+    }
+
+    /** One response message per ItemId, in order, as Exchange answers a GetItem for several items. */
     private void getItem(HttpExchange exchange, String user, String soap) throws IOException {
-        Item item = item(exchange, "GetItem", user, soap);
-        if (item == null) {
-            return;
-        }
-        item.fetched.incrementAndGet();
-        String response = template("get-item-response.xml").replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey);
-        if (!soap.contains("<t:IncludeMimeContent>true</t:IncludeMimeContent>")) {
-            send(exchange, 200, response.replaceAll("<t:MimeContent[^>]*>\\{\\{mime}}</t:MimeContent>", ""));
-            return;
-        }
-        int at = response.indexOf("{{mime}}");
+        List<Item> named = itemsOf(soap);
+        String response = template("get-item-response.xml");
+        int open = response.indexOf("<m:GetItemResponseMessage");
+        String closeTag = "</m:GetItemResponseMessage>";
+        int close = response.indexOf(closeTag) + closeTag.length();
+        String messageTemplate = response.substring(open, close);
+        boolean withMime = soap.contains("<t:IncludeMimeContent>true</t:IncludeMimeContent>");
         exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
-        exchange.sendResponseHeaders(200, 0); // chunked: the message is streamed, not held
+        exchange.sendResponseHeaders(200, 0); // chunked: the messages are streamed, not held
         OutputStream out = exchange.getResponseBody();
-        out.write(response.substring(0, at).getBytes(StandardCharsets.UTF_8));
-        try (InputStream mime = item.mime.open()) {
-            OutputStream base64 = Base64.getEncoder().wrap(new NonClosing(out));
-            mime.transferTo(base64);
-            base64.close(); // writes the padding
+        out.write(response.substring(0, open).getBytes(StandardCharsets.UTF_8));
+        for (Item item : named) {
+            String error = itemError(user, item);
+            if (error != null) {
+                out.write(errorMessage("GetItem", error).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            item.fetched.incrementAndGet();
+            String message = messageTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey);
+            if (!withMime) {
+                out.write(message.replaceAll("<t:MimeContent[^>]*>\\{\\{mime}}</t:MimeContent>", "")
+                        .getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            int at = message.indexOf("{{mime}}");
+            out.write(message.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            try (InputStream mime = item.mime.open()) {
+                OutputStream base64 = Base64.getEncoder().wrap(new NonClosing(out));
+                mime.transferTo(base64);
+                base64.close(); // writes the padding
+            }
+            out.write(message.substring(at + "{{mime}}".length()).getBytes(StandardCharsets.UTF_8));
         }
-        out.write(response.substring(at + "{{mime}}".length()).getBytes(StandardCharsets.UTF_8));
+        out.write(response.substring(close).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** One response message per ItemChange, in order. */
     private void updateItem(HttpExchange exchange, String user, String soap) throws IOException {
-        Item item = item(exchange, "UpdateItem", user, soap);
-        if (item == null) {
-            return;
+        List<Item> named = itemsOf(soap);
+        String response = template("update-item-response.xml");
+        int open = response.indexOf("<m:UpdateItemResponseMessage");
+        String closeTag = "</m:UpdateItemResponseMessage>";
+        int close = response.indexOf(closeTag) + closeTag.length();
+        String messageTemplate = response.substring(open, close);
+        StringBuilder messages = new StringBuilder();
+        String[] changes = soap.split("<t:ItemChange>");
+        for (int i = 0; i < named.size(); i++) {
+            Item item = named.get(i);
+            String error = itemError(user, item);
+            if (error != null) {
+                messages.append(errorMessage("UpdateItem", error));
+                continue;
+            }
+            String change = i + 1 < changes.length ? changes[i + 1] : soap;
+            if (change.contains("FieldURI=\"message:IsRead\"") && change.contains("<t:IsRead>true</t:IsRead>")) {
+                item.read = true;
+                item.changeKey = item.changeKey + "u";
+            }
+            messages.append(messageTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey));
         }
-        if (soap.contains("FieldURI=\"message:IsRead\"") && soap.contains("<t:IsRead>true</t:IsRead>")) {
-            item.read = true;
-            item.changeKey = item.changeKey + "u";
-        }
-        send(exchange, 200, template("update-item-response.xml").replace("{{id}}", item.id)
-                .replace("{{changeKey}}", item.changeKey));
+        send(exchange, 200, response.substring(0, open) + messages + response.substring(close));
     }
 
     private void findFolder(HttpExchange exchange, String user, String soap) throws IOException {

@@ -51,6 +51,8 @@ public final class GraphSimulator implements AutoCloseable {
     private volatile java.util.concurrent.CountDownLatch patchGate;
     private volatile String nextLinkHost;
     private volatile java.util.function.Predicate<String> issuer = t -> false;
+    private volatile java.util.function.Function<String, String> accountOfToken = t -> null;
+    private final Map<String, Set<String>> fullAccess = new ConcurrentHashMap<>();
 
     public GraphSimulator() {
         this(null);
@@ -76,7 +78,7 @@ public final class GraphSimulator implements AutoCloseable {
         return https ? server.httpsPort() : server.port();
     }
 
-    WireMockServer server() {
+    public WireMockServer server() {
         return server;
     }
 
@@ -89,13 +91,28 @@ public final class GraphSimulator implements AutoCloseable {
         this.issuer = issuer;
     }
 
+    /**
+     * Tokens name their account, as Graph knows it from the token: /me is that account's own mailbox (its address as
+     * the key), GET /me describes it, and /users/{other} needs full access to the other mailbox. Tokens without an
+     * account (app-only) reach every mailbox, as application permissions do.
+     */
+    public void identifyAccounts(java.util.function.Function<String, String> accountOfToken) {
+        this.accountOfToken = accountOfToken;
+    }
+
+    /** {@code account} has full access to {@code mailbox} (Add-MailboxPermission), so it may read it as a delegate. */
+    public void grantFullAccess(String mailbox, String account) {
+        fullAccess.computeIfAbsent(mailbox.toLowerCase(Locale.ROOT), k -> ConcurrentHashMap.newKeySet())
+                .add(account.toLowerCase(Locale.ROOT));
+    }
+
     /** "me" or a shared mailbox's address. */
     public Mailbox mailbox(String key) {
         return mailboxes.computeIfAbsent(key.toLowerCase(Locale.ROOT), k -> new Mailbox());
     }
 
     /** The signed-in account has no permission on this mailbox. */
-    void deny(String mailbox) {
+    public void deny(String mailbox) {
         deniedMailboxes.add(mailbox.toLowerCase(Locale.ROOT));
     }
 
@@ -231,13 +248,26 @@ public final class GraphSimulator implements AutoCloseable {
                 }
             }
             path.remove(0); // v1.0
+            String account = accountOfToken.apply(auth.substring(7));
+            account = account == null ? null : account.toLowerCase(Locale.ROOT);
             String mailboxKey;
             if (path.get(0).equals("me")) {
-                mailboxKey = "me";
+                mailboxKey = account != null ? account : "me";
                 path.remove(0);
+                if (account != null && path.isEmpty() && request.getMethod().getName().equals("GET")) {
+                    ObjectNode me = JSON.createObjectNode();
+                    me.put("id", java.util.UUID.nameUUIDFromBytes(account.getBytes(StandardCharsets.UTF_8)).toString());
+                    me.put("userPrincipalName", account);
+                    me.put("mail", account);
+                    return json(200, me.toString());
+                }
             } else if (path.get(0).equals("users") && path.size() > 1) {
                 mailboxKey = path.get(1).toLowerCase(Locale.ROOT);
                 path.subList(0, 2).clear();
+                if (account != null && !account.equals(mailboxKey)
+                        && !fullAccess.getOrDefault(mailboxKey, Set.of()).contains(account)) {
+                    return json(403, error("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
+                }
             } else {
                 return json(400, error("BadRequest", "Resource not found for the segment '" + path.get(0) + "'."));
             }

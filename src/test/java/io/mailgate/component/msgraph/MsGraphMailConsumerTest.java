@@ -82,6 +82,28 @@ class MsGraphMailConsumerTest {
     }
 
     @Test
+    void messagesAreMarkedReadFourAtATimeAfterTheirGroupAndDeliveredInOrder() throws Exception {
+        GraphSimulator.Mailbox me = graph.mailbox("me");
+        Instant t = Instant.parse("2026-11-27T01:00:00Z");
+        java.util.List<GraphSimulator.Message> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            messages.add(me.add(me.wellKnown("inbox"), "parallel " + i, t.plusSeconds(i)));
+        }
+        graph.holdPatches();
+
+        start("", collect);
+
+        // The first group of 4 is handed over in order; its 4 mark-reads then go out together.
+        await().atMost(Duration.ofSeconds(10)).until(() -> graph.patchesInFlight() == 4);
+        assertThat(received).hasSize(4);
+        graph.releasePatches();
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages.stream().allMatch(m -> m.read));
+        assertThat(received).extracting(r -> r.headers().get(MsGraphMailConstants.MESSAGE_ID))
+                .containsExactlyElementsOf(messages.stream().map(m -> m.id).toList());
+        await().untilAsserted(() -> assertThat(spoolFiles()).isEmpty());
+    }
+
+    @Test
     void deliversUnreadMessagesOldestFirstAsRawMimeThenMarksThemRead() throws Exception {
         GraphSimulator.Mailbox me = graph.mailbox("me");
         GraphSimulator.Folder inbox = me.wellKnown("inbox");
