@@ -12,13 +12,15 @@ class ConnectionStatusService {
     private final ConnectionRoutes routes;
     private final IngestCounts counts;
     private final QuarantineService quarantine;
+    private final io.mailgate.cluster.Cluster cluster;
 
     ConnectionStatusService(ConnectionStates states, ConnectionRoutes routes, IngestCounts counts,
-                            QuarantineService quarantine) {
+                            QuarantineService quarantine, io.mailgate.cluster.Cluster cluster) {
         this.states = states;
         this.routes = routes;
         this.counts = counts;
         this.quarantine = quarantine;
+        this.cluster = cluster;
     }
 
     ConnectionStatusView status(ConnectionEntity connection) {
@@ -47,6 +49,7 @@ class ConnectionStatusService {
         return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
                 s.failing() ? s.lastError() : null, s.failing() ? s.lastErrorCode() : null,
                 counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
-                connection.routeId(), routeStatus);
+                connection.routeId(), routeStatus,
+                connection.isEnabled() ? cluster.nodeRunning(connection.routeId()).orElse(null) : null);
     }
 }

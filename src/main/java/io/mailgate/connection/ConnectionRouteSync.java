@@ -1,0 +1,124 @@
+package io.mailgate.connection;
+
+import io.mailgate.cluster.Cluster;
+import io.mailgate.cluster.ClusterProperties;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * In a cluster, a connection may be changed through any node, so the routes follow the database instead of this
+ * node's events: every {@code mailgate.cluster.reconcile-interval} (and at once after a change made here) the route
+ * generations are compared with those this node's routes were made from, and only what differs is added, replaced or
+ * removed. Every node keeps a route for every enabled connection; its cluster policy decides which node starts it.
+ * On a single node this stays idle and {@link ConnectionRoutes} follows the events as it always has.
+ */
+@Component
+class ConnectionRouteSync implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRouteSync.class);
+
+    private final Cluster cluster;
+    private final ClusterProperties properties;
+    private final ConnectionRoutes routes;
+    private final ConnectionRepository connections;
+    private final ConnectionStates states;
+    private final ConnectionRouteGenerations generations;
+    /** Connection id → the generation its route here was made from, and that route's id. */
+    private final Map<Long, Long> applied = new HashMap<>();
+    private final Map<Long, String> routeOf = new HashMap<>();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "mailgate-route-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ConnectionRouteSync(Cluster cluster, ClusterProperties properties, ConnectionRoutes routes,
+                        ConnectionRepository connections, ConnectionStates states,
+                        ConnectionRouteGenerations generations) {
+        this.cluster = cluster;
+        this.properties = properties;
+        this.routes = routes;
+        this.connections = connections;
+        this.states = states;
+        this.generations = generations;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        if (cluster.enabled()) {
+            long interval = Math.max(properties.reconcileInterval().toMillis(), 100);
+            executor.scheduleWithFixedDelay(this::reconcileQuietly, 0, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A change made through this node: apply it now rather than at the next interval. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void changed(ConnectionEvents.Changed event) {
+        soon();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void removed(ConnectionEvents.Removed event) {
+        soon();
+    }
+
+    private void soon() {
+        if (cluster.enabled() && !executor.isShutdown()) {
+            executor.execute(this::reconcileQuietly);
+        }
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            // the database may be away for a moment: the next interval tries again
+            log.warn("Cannot read connection changes from the database: {}", e.toString());
+        }
+    }
+
+    /** Runs on this class's one thread only. */
+    void reconcile() {
+        for (Map.Entry<Long, Long> entry : generations.all().entrySet()) {
+            long id = entry.getKey();
+            if (entry.getValue().equals(applied.get(id))) {
+                continue;
+            }
+            Optional<ConnectionEntity> connection = connections.findById(id);
+            String before = routeOf.get(id);
+            if (connection.isPresent()) {
+                String routeId = connection.get().routeId();
+                if (before != null && !before.equals(routeId)) {
+                    routes.remove(before);
+                }
+                routes.apply(connection.get());
+                routeOf.put(id, routeId);
+            } else {
+                if (before != null) {
+                    routes.remove(before);
+                    log.info("Removed the route of deleted connection {}", before);
+                }
+                states.forget(id);
+                routeOf.remove(id);
+            }
+            applied.put(id, entry.getValue());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}
