@@ -36,16 +36,20 @@ public class Cluster {
     private final ClusterProperties properties;
     private final CamelClusterService service;
     private final String coordinator;
+    /** The ZooKeeper client this node's cluster service uses (started and closed here), or null. */
+    private final org.apache.curator.framework.CuratorFramework curator;
     private final Instant since = Instant.now();
     /** Route id → its namespace, for the routes that run on one node at a time. */
     private final Map<String, String> namespaceOfRoute = new ConcurrentHashMap<>();
     private volatile CamelContext camel;
     private volatile CamelClusterView nodesView;
 
-    Cluster(ClusterProperties properties, CamelClusterService service, String coordinator) {
+    Cluster(ClusterProperties properties, CamelClusterService service, String coordinator,
+            org.apache.curator.framework.CuratorFramework curator) {
         this.properties = properties;
         this.service = service;
         this.coordinator = coordinator;
+        this.curator = curator;
     }
 
     /** Whether a coordinator decides where routes run; false for a single node. */
@@ -113,11 +117,10 @@ public class Cluster {
 
     /** Whether this node is connected to its coordinator; empty when there is none or it cannot tell. */
     public Optional<Boolean> coordinatorConnected() {
-        if (service instanceof org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService zookeeper) {
-            var curator = zookeeper.getCuratorFramework();
-            return Optional.of(curator != null && curator.getZookeeperClient().isConnected());
+        if (curator == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(curator.getZookeeperClient().isConnected());
     }
 
     private Optional<String> leaderOf(String namespace) {
@@ -158,6 +161,9 @@ public class Cluster {
         if (!enabled()) {
             return;
         }
+        if (curator != null) {
+            curator.start();
+        }
         context.addService(service);
         context.addRoutePolicyFactory(new OneNodePolicies());
         log.info("mailgate node {} coordinates through {}", nodeId(), coordinator);
@@ -167,6 +173,13 @@ public class Cluster {
     void joined() throws Exception {
         if (enabled() && nodesView == null) {
             nodesView = service.getView(NODES_NAMESPACE);
+        }
+    }
+
+    /** After Camel stopped (its routes gave up their elections): leave ZooKeeper. */
+    void close() {
+        if (curator != null) {
+            curator.close();
         }
     }
 

@@ -1,6 +1,9 @@
 package io.mailgate.cluster;
 
 import org.apache.camel.CamelContext;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
@@ -16,17 +19,19 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ClusterConfiguration {
 
-    @Bean
+    @Bean(destroyMethod = "close")
     Cluster cluster(ClusterProperties properties) {
         if (properties.zookeeper().configured()) {
-            return new Cluster(properties, zookeeper(properties), "zookeeper " + properties.zookeeper().connectString());
+            CuratorFramework curator = curator(properties.zookeeper());
+            return new Cluster(properties, zookeeper(properties, curator),
+                    "zookeeper " + properties.zookeeper().connectString(), curator);
         }
         if (properties.kubernetes().enabled()) {
             String namespace = properties.kubernetes().namespace();
             return new Cluster(properties, kubernetes(properties),
-                    "kubernetes leases" + (namespace == null || namespace.isBlank() ? "" : " in " + namespace));
+                    "kubernetes leases" + (namespace == null || namespace.isBlank() ? "" : " in " + namespace), null);
         }
-        return new Cluster(properties, null, null);
+        return new Cluster(properties, null, null, null);
     }
 
     /** Hands the cluster service to Camel before any route starts, so that the routes' policies find it. */
@@ -53,15 +58,23 @@ class ClusterConfiguration {
         };
     }
 
-    private static CamelClusterService zookeeper(ClusterProperties properties) {
-        ClusterProperties.ZooKeeper zk = properties.zookeeper();
+    private static CamelClusterService zookeeper(ClusterProperties properties, CuratorFramework curator) {
         ZooKeeperClusterService service = new ZooKeeperClusterService();
         service.setId(properties.nodeId());
-        service.setNodes(zk.connectString());
-        service.setBasePath(zk.basePath());
-        service.setSessionTimeout(zk.sessionTimeout().toMillis());
-        service.setConnectTimeout(zk.connectTimeout().toMillis());
+        service.setNodes(properties.zookeeper().connectString());
+        service.setBasePath(properties.zookeeper().basePath());
+        service.setCuratorFramework(curator);
         return service;
+    }
+
+    /** mailgate's own ZooKeeper client, so that its health can say whether it is connected. */
+    private static CuratorFramework curator(ClusterProperties.ZooKeeper zk) {
+        return CuratorFrameworkFactory.builder()
+                .connectString(zk.connectString())
+                .sessionTimeoutMs((int) zk.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) zk.connectTimeout().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry(1000, 3, 10_000))
+                .build();
     }
 
     private static CamelClusterService kubernetes(ClusterProperties properties) {

@@ -3,6 +3,7 @@ package io.mailgate.connection;
 import io.mailgate.cluster.Cluster;
 import io.mailgate.cluster.ClusterProperties;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -35,6 +36,8 @@ class ConnectionRouteSync implements DisposableBean {
     private final ConnectionRepository connections;
     private final ConnectionStates states;
     private final ConnectionRouteGenerations generations;
+    private final ConnectionStatusService status;
+    private final ConnectionRuntimeShare shared;
     /** Connection id → the generation its route here was made from, and that route's id. */
     private final Map<Long, Long> applied = new HashMap<>();
     private final Map<Long, String> routeOf = new HashMap<>();
@@ -46,13 +49,16 @@ class ConnectionRouteSync implements DisposableBean {
 
     ConnectionRouteSync(Cluster cluster, ClusterProperties properties, ConnectionRoutes routes,
                         ConnectionRepository connections, ConnectionStates states,
-                        ConnectionRouteGenerations generations) {
+                        ConnectionRouteGenerations generations, ConnectionStatusService status,
+                        ConnectionRuntimeShare shared) {
         this.cluster = cluster;
         this.properties = properties;
         this.routes = routes;
         this.connections = connections;
         this.states = states;
         this.generations = generations;
+        this.status = status;
+        this.shared = shared;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -114,6 +120,21 @@ class ConnectionRouteSync implements DisposableBean {
                 routeOf.remove(id);
             }
             applied.put(id, entry.getValue());
+        }
+        share();
+    }
+
+    /** What the routes running here are doing, for the other nodes' status and health. */
+    private void share() {
+        List<Long> running = routeOf.entrySet().stream()
+                .filter(e -> "Started".equals(routes.routeStatus(e.getValue()))).map(Map.Entry::getKey).toList();
+        if (running.isEmpty()) {
+            return;
+        }
+        for (ConnectionEntity connection : connections.findAllById(running)) {
+            ConnectionStatusView view = status.local(connection, cluster.nodeId());
+            shared.publish(connection.getId(), new ConnectionRuntimeShare.Shared(cluster.nodeId(), view.state(),
+                    view.reason(), view.lastPollAt(), view.lastSuccessAt(), view.lastError(), view.lastErrorCode()));
         }
     }
 

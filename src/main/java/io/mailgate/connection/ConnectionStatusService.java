@@ -13,17 +13,36 @@ class ConnectionStatusService {
     private final IngestCounts counts;
     private final QuarantineService quarantine;
     private final io.mailgate.cluster.Cluster cluster;
+    private final ConnectionRuntimeShare shared;
 
     ConnectionStatusService(ConnectionStates states, ConnectionRoutes routes, IngestCounts counts,
-                            QuarantineService quarantine, io.mailgate.cluster.Cluster cluster) {
+                            QuarantineService quarantine, io.mailgate.cluster.Cluster cluster,
+                            ConnectionRuntimeShare shared) {
         this.states = states;
         this.routes = routes;
         this.counts = counts;
         this.quarantine = quarantine;
         this.cluster = cluster;
+        this.shared = shared;
     }
 
     ConnectionStatusView status(ConnectionEntity connection) {
+        String node = connection.isEnabled() ? cluster.nodeRunning(connection.routeId()).orElse(null) : null;
+        if (node != null && !node.equals(cluster.nodeId())) {
+            // another node runs it: what that node last shared, with the counts every node reads alike
+            var elsewhere = shared.of(connection.getId(), node).orElse(new ConnectionRuntimeShare.Shared(node,
+                    ConnectionState.RUNNING, "Started on node " + node + "; it has not reported a poll yet.", null,
+                    null, null, null));
+            return new ConnectionStatusView(elsewhere.state(), elsewhere.reason(), elsewhere.lastPollAt(),
+                    elsewhere.lastSuccessAt(), elsewhere.lastError(), elsewhere.lastErrorCode(),
+                    counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
+                    connection.routeId(), "Started", node);
+        }
+        return local(connection, node);
+    }
+
+    /** The status from this node's own facts: its route and what the route did here. */
+    ConnectionStatusView local(ConnectionEntity connection, String node) {
         ConnectionStates.Snapshot s = states.snapshot(connection.getId());
         String routeStatus = routes.routeStatus(connection.routeId());
         ConnectionState state;
@@ -49,7 +68,6 @@ class ConnectionStatusService {
         return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
                 s.failing() ? s.lastError() : null, s.failing() ? s.lastErrorCode() : null,
                 counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
-                connection.routeId(), routeStatus,
-                connection.isEnabled() ? cluster.nodeRunning(connection.routeId()).orElse(null) : null);
+                connection.routeId(), routeStatus, node);
     }
 }
