@@ -115,6 +115,35 @@ public class Cluster {
         }
     }
 
+    /**
+     * Whether this node is the preferred one for {@code key} among the live nodes (rendezvous hashing): every node
+     * computes the same answer from the same members, so connections spread evenly, and only about a third of them
+     * move when a third node joins or leaves. The election still decides; this only orders who joins it first.
+     */
+    public boolean preferredHere(String key) {
+        List<String> live = members();
+        if (!enabled() || live.size() <= 1 || !live.contains(nodeId())) {
+            return true;
+        }
+        String best = null;
+        long bestScore = Long.MIN_VALUE;
+        for (String member : live) {
+            long score = mix((member + "/" + key).hashCode());
+            if (best == null || score > bestScore) {
+                best = member;
+                bestScore = score;
+            }
+        }
+        return nodeId().equals(best);
+    }
+
+    /** A 64-bit finalizer (SplitMix64), so that similar names do not score alike. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     /** Whether this node is connected to its coordinator; empty when there is none or it cannot tell. */
     public Optional<Boolean> coordinatorConnected() {
         if (curator == null) {

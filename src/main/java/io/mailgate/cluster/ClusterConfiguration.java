@@ -7,6 +7,7 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
+import org.apache.camel.component.zookeeper.ZooKeeperCuratorConfiguration;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -59,7 +60,7 @@ class ClusterConfiguration {
     }
 
     private static CamelClusterService zookeeper(ClusterProperties properties, CuratorFramework curator) {
-        ZooKeeperClusterService service = new ZooKeeperClusterService();
+        ZooKeeperClusterService service = new ZooKeeperClusterService(new ZooKeeperCuratorConfiguration());
         service.setId(properties.nodeId());
         service.setNodes(properties.zookeeper().connectString());
         service.setBasePath(properties.zookeeper().basePath());

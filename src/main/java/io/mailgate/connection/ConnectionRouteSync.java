@@ -2,6 +2,8 @@ package io.mailgate.connection;
 
 import io.mailgate.cluster.Cluster;
 import io.mailgate.cluster.ClusterProperties;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,10 @@ class ConnectionRouteSync implements DisposableBean {
     /** Connection id → the generation its route here was made from, and that route's id. */
     private final Map<Long, Long> applied = new HashMap<>();
     private final Map<Long, String> routeOf = new HashMap<>();
+    /** Connections preferred by another node: this node joins their election only after this instant. */
+    private final Map<Long, Instant> deferredUntil = new HashMap<>();
+    private List<String> members = List.of();
+    private Instant membersSince = Instant.now();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "mailgate-route-sync");
         thread.setDaemon(true);
@@ -95,8 +101,19 @@ class ConnectionRouteSync implements DisposableBean {
         }
     }
 
+    /** The election of a connection's route: one namespace per connection, so connections spread over nodes. */
+    static String namespaceOf(long connectionId) {
+        return "mailgate-connection-" + connectionId;
+    }
+
     /** Runs on this class's one thread only. */
     void reconcile() {
+        Instant now = Instant.now();
+        List<String> live = cluster.members();
+        if (!live.equals(members)) {
+            members = live;
+            membersSince = now;
+        }
         for (Map.Entry<Long, Long> entry : generations.all().entrySet()) {
             long id = entry.getKey();
             if (entry.getValue().equals(applied.get(id))) {
@@ -104,6 +121,14 @@ class ConnectionRouteSync implements DisposableBean {
             }
             Optional<ConnectionEntity> connection = connections.findById(id);
             String before = routeOf.get(id);
+            if (connection.isPresent() && connection.get().isEnabled() && deferred(id, now)) {
+                // another live node is preferred: let it join the election first, and give up a route held here
+                if (before != null) {
+                    routes.remove(before);
+                    routeOf.remove(id);
+                }
+                continue;
+            }
             if (connection.isPresent()) {
                 String routeId = connection.get().routeId();
                 if (before != null && !before.equals(routeId)) {
@@ -121,7 +146,50 @@ class ConnectionRouteSync implements DisposableBean {
             }
             applied.put(id, entry.getValue());
         }
+        rebalance(now);
         share();
+    }
+
+    private boolean deferred(long id, Instant now) {
+        if (cluster.preferredHere(namespaceOf(id))) {
+            deferredUntil.remove(id);
+            return false;
+        }
+        Instant until = deferredUntil.computeIfAbsent(id, k -> now.plus(interval().multipliedBy(3)));
+        if (now.isBefore(until)) {
+            return true;
+        }
+        deferredUntil.remove(id);
+        return false;
+    }
+
+    /**
+     * Once the members have been the same for a while (so every node has joined its preferred elections), hand over
+     * one connection per round that runs here but is preferred by another node: a node that joins takes its share.
+     * Its route stops gracefully here (a message in flight is committed or fetched again), the preferred node, already
+     * waiting in the election, starts it, and this node joins again behind it.
+     */
+    private void rebalance(Instant now) {
+        Duration quiet = interval().multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0 ? interval().multipliedBy(5)
+                : Duration.ofSeconds(10);
+        if (members.size() <= 1 || now.isBefore(membersSince.plus(quiet))) {
+            return;
+        }
+        for (Map.Entry<Long, String> entry : List.copyOf(routeOf.entrySet())) {
+            long id = entry.getKey();
+            if ("Started".equals(routes.routeStatus(entry.getValue())) && !cluster.preferredHere(namespaceOf(id))) {
+                log.info("Handing {} over to the node preferred for it among {}", entry.getValue(), members);
+                routes.remove(entry.getValue());
+                routeOf.remove(id);
+                applied.remove(id);
+                deferredUntil.put(id, now.plus(interval().multipliedBy(3)));
+                return;
+            }
+        }
+    }
+
+    private Duration interval() {
+        return properties.reconcileInterval().toMillis() < 100 ? Duration.ofMillis(100) : properties.reconcileInterval();
     }
 
     /** What the routes running here are doing, for the other nodes' status and health. */

@@ -91,7 +91,7 @@ class ConnectionRoutes {
             return;
         }
         // with a coordinator, the route runs on one node at a time, elected per connection
-        cluster.runOnOneNode(routeId, "mailgate-connection-" + connection.getId());
+        cluster.runOnOneNode(routeId, ConnectionRouteSync.namespaceOf(connection.getId()));
         try {
             switch (connection.getProtocol()) {
                 case IMAP -> addImapRoute(connection);
