@@ -128,7 +128,7 @@ public class Cluster {
         String best = null;
         long bestScore = Long.MIN_VALUE;
         for (String member : live) {
-            long score = mix((member + "/" + key).hashCode());
+            long score = mix(mix(member.hashCode()) + key.hashCode());
             if (best == null || score > bestScore) {
                 best = member;
                 bestScore = score;

@@ -181,6 +181,11 @@ class ClusterNodesTest {
                 }
             }
         });
+        // spread over the nodes, not all on the first one
+        Map<String, Long> spread = mailboxes.stream().collect(Collectors.groupingBy(m -> nodesRunning(m.routeId()).get(0),
+                Collectors.counting()));
+        System.out.printf("cluster: connections per node %s%n", spread);
+        assertThat(spread).hasSizeGreaterThan(1);
         // the forwarder on exactly one node
         assertThat(nodesRunning("mailgate-outbox-soar")).hasSize(1);
         awaitStored(CONNECTIONS * MESSAGES_EACH);
