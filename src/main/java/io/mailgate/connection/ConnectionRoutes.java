@@ -39,13 +39,14 @@ class ConnectionRoutes {
     private final SourceBeans sources;
     private final GraphSources graph;
     private final io.mailgate.ingest.IngestSettings ingest;
+    private final io.mailgate.cluster.Cluster cluster;
     private final AtomicLong generations = new AtomicLong();
     /** Route id → the registry bean names bound for its current generation. */
     private final Map<String, List<String>> beansOfRoute = new ConcurrentHashMap<>();
 
     ConnectionRoutes(CamelContext camel, ConnectionRepository connections, ConnectionService service,
                      ConnectionStates states, RouteSettings settings, SourceBeans sources, GraphSources graph,
-                     io.mailgate.ingest.IngestSettings ingest) {
+                     io.mailgate.ingest.IngestSettings ingest, io.mailgate.cluster.Cluster cluster) {
         this.camel = camel;
         this.connections = connections;
         this.service = service;
@@ -54,20 +55,29 @@ class ConnectionRoutes {
         this.sources = sources;
         this.graph = graph;
         this.ingest = ingest;
+        this.cluster = cluster;
     }
 
+    // In a cluster, ConnectionRouteSync makes the routes from the database instead of these events.
     @EventListener(ApplicationReadyEvent.class)
     void startAll() {
-        connections.findAll().forEach(this::apply);
+        if (!cluster.enabled()) {
+            connections.findAll().forEach(this::apply);
+        }
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void changed(ConnectionEvents.Changed event) {
-        connections.findById(event.connectionId()).ifPresent(this::apply);
+        if (!cluster.enabled()) {
+            connections.findById(event.connectionId()).ifPresent(this::apply);
+        }
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void removed(ConnectionEvents.Removed event) {
+        if (cluster.enabled()) {
+            return;
+        }
         remove(event.routeId());
         if (connections.findById(event.connectionId()).isEmpty()) {
             states.forget(event.connectionId());
@@ -81,6 +91,8 @@ class ConnectionRoutes {
             states.stopped(connection.getId(), "The connection is disabled.");
             return;
         }
+        // with a coordinator, the route runs on one node at a time, elected per connection
+        cluster.runOnOneNode(routeId, ConnectionRouteSync.namespaceOf(connection.getId()));
         try {
             switch (connection.getProtocol()) {
                 case IMAP -> addImapRoute(connection);
@@ -241,6 +253,7 @@ class ConnectionRoutes {
             beans.forEach(name -> camel.getRegistry().unbind(name));
         }
         states.unbind(routeId);
+        cluster.forget(routeId);
     }
 
     /** Whether the route exists and is started, for the status endpoint. */

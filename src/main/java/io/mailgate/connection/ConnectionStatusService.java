@@ -1,7 +1,10 @@
 package io.mailgate.connection;
 
+import io.mailgate.cluster.Cluster;
+import io.mailgate.imap.PushModes;
 import io.mailgate.incident.IngestCounts;
 import io.mailgate.quarantine.QuarantineService;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /** Puts together what a connection's route is doing with what it has stored. */
@@ -12,15 +15,20 @@ class ConnectionStatusService {
     private final ConnectionRoutes routes;
     private final IngestCounts counts;
     private final QuarantineService quarantine;
-    private final io.mailgate.imap.PushModes modes;
+    private final PushModes modes;
+    private final Cluster cluster;
+    private final ConnectionRuntimeShare shared;
 
     ConnectionStatusService(ConnectionStates states, ConnectionRoutes routes, IngestCounts counts,
-                            QuarantineService quarantine, io.mailgate.imap.PushModes modes) {
+                            QuarantineService quarantine, PushModes modes, Cluster cluster,
+                            ConnectionRuntimeShare shared) {
         this.states = states;
         this.routes = routes;
         this.counts = counts;
         this.quarantine = quarantine;
         this.modes = modes;
+        this.cluster = cluster;
+        this.shared = shared;
     }
 
     /** An admin resumes a connection paused after refused passwords (or waiting to try again): poll now. */
@@ -30,6 +38,22 @@ class ConnectionStatusService {
     }
 
     ConnectionStatusView status(ConnectionEntity connection) {
+        String node = connection.isEnabled() ? cluster.nodeRunning(connection.routeId()).orElse(null) : null;
+        if (node != null && !node.equals(cluster.nodeId())) {
+            // another node runs it: what that node last shared, with the counts every node reads alike
+            var elsewhere = shared.of(connection.getId(), node).orElse(new ConnectionRuntimeShare.Shared(node,
+                    ConnectionState.RUNNING, "Started on node " + node + "; it has not reported a poll yet.", null,
+                    null, null, null));
+            return new ConnectionStatusView(elsewhere.state(), elsewhere.reason(), elsewhere.lastPollAt(),
+                    elsewhere.lastSuccessAt(), elsewhere.lastError(), elsewhere.lastErrorCode(),
+                    counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
+                    connection.routeId(), "Started", null, null, node);
+        }
+        return local(connection, node);
+    }
+
+    /** The status from this node's own facts: its route and what the route did here. */
+    ConnectionStatusView local(ConnectionEntity connection, String node) {
         ConnectionStates.Snapshot s = states.snapshot(connection.getId());
         String routeStatus = routes.routeStatus(connection.routeId());
         ConnectionState state;
@@ -60,12 +84,12 @@ class ConnectionStatusService {
         }
         // EWS and Graph sources poll; an IMAP source reports whether IDLE pushes to it.
         var mode = modes.of(connection.routeId()).or(() -> "Started".equals(routeStatus)
-                ? java.util.Optional.of(new io.mailgate.imap.PushModes.Mode("POLL", null)) : java.util.Optional.empty());
+                ? Optional.of(new PushModes.Mode("POLL", null)) : Optional.empty());
         return new ConnectionStatusView(state, reason, s.lastPollAt(), s.lastSuccessAt(),
                 s.failing() || s.degraded() ? s.lastError() : null,
                 s.failing() || s.degraded() ? s.lastErrorCode() : null,
                 counts.messagesOf(connection.getId()), quarantine.countQuarantined(connection.getId()),
-                connection.routeId(), routeStatus, mode.map(io.mailgate.imap.PushModes.Mode::mode).orElse(null),
-                mode.map(io.mailgate.imap.PushModes.Mode::reason).orElse(null));
+                connection.routeId(), routeStatus, mode.map(PushModes.Mode::mode).orElse(null),
+                mode.map(PushModes.Mode::reason).orElse(null), node);
     }
 }

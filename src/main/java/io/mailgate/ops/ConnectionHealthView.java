@@ -26,15 +26,28 @@ class ConnectionHealthView {
 
     private final ConnectionStates states;
     private final CamelContext camel;
+    private final io.mailgate.cluster.Cluster cluster;
+    private final io.mailgate.connection.ConnectionAdmin admin;
 
-    ConnectionHealthView(ConnectionStates states, CamelContext camel) {
+    ConnectionHealthView(ConnectionStates states, CamelContext camel, io.mailgate.cluster.Cluster cluster,
+                         io.mailgate.connection.ConnectionAdmin admin) {
         this.states = states;
         this.camel = camel;
+        this.cluster = cluster;
+        this.admin = admin;
     }
 
     State of(ConnectionEntity connection) {
         ConnectionStates.Snapshot s = states.snapshot(connection.getId());
         ServiceStatus route = camel.getRouteController().getRouteStatus(connection.routeId());
+        if (cluster.enabled() && connection.isEnabled() && route != ServiceStatus.Started) {
+            // in a cluster the route may run on another node: that node's shared status tells
+            var status = admin.overview(connection).status();
+            if (status.node() != null && !status.node().equals(cluster.nodeId())) {
+                return new State(true, status.state().name(), status.reason(), status.lastPollAt(),
+                        status.lastSuccessAt(), status.lastErrorCode(), "Started on " + status.node());
+            }
+        }
         String routeStatus = route == null ? null : route.name();
         boolean failing = s.failing() || s.degraded();
         String state;

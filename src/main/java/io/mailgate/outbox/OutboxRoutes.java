@@ -37,13 +37,16 @@ class OutboxRoutes extends RouteBuilder {
     private final IncidentFeed feed;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final io.mailgate.cluster.Cluster cluster;
     private final Clock clock = Clock.systemUTC();
 
-    OutboxRoutes(OutboxProperties properties, IncidentFeed feed, ObjectMapper json, MeterRegistry metrics) {
+    OutboxRoutes(OutboxProperties properties, IncidentFeed feed, ObjectMapper json, MeterRegistry metrics,
+                 io.mailgate.cluster.Cluster cluster) {
         this.properties = properties;
         this.feed = feed;
         this.json = json;
         this.metrics = metrics;
+        this.cluster = cluster;
     }
 
     @Override
@@ -58,6 +61,11 @@ class OutboxRoutes extends RouteBuilder {
         Counter failures = Counter.builder("mailgate.outbox.failures")
                 .description("Deliveries that failed after all retries").tag("forwarder", name).register(metrics);
         long interval = Math.max(forwarder.pollInterval().toMillis(), 10);
+        if (forwarder.enabled()) {
+            // In a cluster one node at a time delivers, from the position all nodes share in the database; a paused
+            // forwarder gets no policy, which would start it on the node elected.
+            cluster.runOnOneNode("mailgate-outbox-" + name, "mailgate-outbox-" + name);
+        }
 
         from("scheduler:mailgate-outbox-" + name + "?delay=" + interval + "&initialDelay=" + interval
                 + "&useFixedDelay=true")

@@ -23,6 +23,10 @@ record StateBadge(String label, String css, String reason) {
                     : new StateBadge("Running", "RUNNING", null);
             case STOPPED -> new StateBadge("Stopped", "STOPPED", reason);
             case FAILING -> new StateBadge("Failing", "FAILING", reason);
+            // messages flow, but some of the last poll failed and stay unread
+            case DEGRADED -> new StateBadge("Degraded", "FAILING", reason);
+            // refused passwords: no more tries until the connection changes or is resumed (API …/resume)
+            case PAUSED_AUTH -> new StateBadge("Paused: password refused", "FAILING", reason);
             case NEEDS_CONSENT -> new StateBadge("Needs consent", "NEEDS_CONSENT", reason);
         };
     }
