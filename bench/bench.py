@@ -179,7 +179,8 @@ class Mailgate:
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir)
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}/api/v1/orgs/default"
+        self.root = f"http://127.0.0.1:{self.port}/api/v1/orgs"
+        self.base = self.root + "/default"
         self.key = None
         env = dict(os.environ)
         if db == "pg":
@@ -224,6 +225,17 @@ class Mailgate:
                     self.started_line = float(line.split("Started MailgateApplication in ")[1].split()[0])
         time.sleep(5)  # settle, then measure idle memory
         self.idle_rss = proc_status(self.proc.pid, "VmRSS")
+        self.use_org("default")
+
+    def use_org(self, handle):
+        """Each round runs in an organization of its own, so that one round's messages are not duplicates of the
+        previous round's (the same corpus) and its incident feed is its own. Like a SOAR, the API is called with
+        an API key: HTTP Basic would cost a bcrypt check per request."""
+        self.key = None
+        if handle != "default":
+            self.base = self.root
+            self.call("POST", "", {"handle": handle, "name": handle})
+        self.base = f"{self.root}/{handle}"
         self.key = self.call("POST", "/api-keys", {"name": "bench", "role": "ADMIN"})["key"]
 
     def call(self, method, path, body=None, content_type="application/json"):
@@ -239,7 +251,7 @@ class Mailgate:
             with urllib.request.urlopen(req, timeout=30) as r:
                 text = r.read().decode()
         except urllib.error.HTTPError as e:
-            if self.key is None and method == "GET":
+            if self.key is None and method == "GET" and path == "/connections":
                 raise
             raise RuntimeError(f"{method} {path} -> {e.code} {e.read().decode()[:500]}") from None
         return json.loads(text) if text else None
@@ -266,8 +278,8 @@ class Mailgate:
     def status(self, api_name):
         return self.call("GET", f"/connections/{api_name}/status")
 
-    def row(self, n, db, rtt):
-        return {"n": n, "db": db, "rtt": rtt, "startup": self.startup, "http": self.http, "started": self.started_line,
+    def row(self, n, db):
+        return {"n": n, "db": db, "startup": self.startup, "http": self.http, "started": self.started_line,
                 "idle": self.idle_rss, "peak": self.proc and proc_status(self.proc.pid, "VmHWM"), "load": load()}
 
     def close(self):
@@ -381,65 +393,71 @@ def main():
     rtts = [int(r) for r in args.rtt.split(",") if r]
     clients = args.clients.split(",")
     rows, mg_rows, push = [], [], None
+    # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
     plan = []
     for n in args.sizes:
         for rtt in rtts:
-            if "mbsync" in clients:
-                plan.append((n, rtt, "mbsync", "-", run_mbsync))
-            if "python" in clients:
-                plan.append((n, rtt, "python", "-", run_pyimap))
-            if "mailgate" in clients:
-                plan += [(n, rtt, "mailgate", db, None) for db in dbs]
+            plan += [(n, rtt, c, "-") for c in ("mbsync", "python") if c in clients]
+        if "mailgate" in clients:
+            plan += [(n, rtt, "mailgate", db) for db in dbs for rtt in rtts]
     templates = {n: corpus(args.corpus_dir, n, args.seed) for n in args.sizes}
     dovecot = Dovecot(args.work)
-    users = {}
-    for n, rtt, client, db, _ in plan:
-        users[(n, rtt, client, db)] = dovecot.add_user(f"n{n}_{client}_{db.strip('-') or 'x'}_{rtt}", templates[n])
+    users = {key: dovecot.add_user(f"n{key[0]}_{key[2]}_{key[3].strip('-') or 'x'}_{key[1]}", templates[key[0]])
+             for key in plan}
     dovecot.add_user("push")
     proxies = {}
+    mg = None
     try:
         dovecot.start()
         for rtt in rtts:
             if rtt:
-                port = free_port()
-                proxies[rtt] = port
-                spawn([sys.executable, f"{HERE}/delayproxy.py", str(port), "127.0.0.1", str(dovecot.imaps_port),
-                       str(rtt / 2)], stdout=subprocess.DEVNULL)
+                proxies[rtt] = free_port()
+                spawn([sys.executable, f"{HERE}/delayproxy.py", str(proxies[rtt]), "127.0.0.1",
+                       str(dovecot.imaps_port), str(rtt / 2)], stdout=subprocess.DEVNULL)
         time.sleep(0.5)
-        for n, rtt, client, db, fn in plan:
+        for i, (n, rtt, client, db) in enumerate(plan):
             port = proxies.get(rtt, dovecot.imaps_port)
             user = users[(n, rtt, client, db)]
             log(f"{client} N={n} db={db} rtt={rtt} ms (load {load():.1f})")
             row = {"client": client, "n": n, "db": db, "rtt": rtt, "load0": load()}
-            mg = None
             try:
                 dovecot.check(user, n)
-                if fn:
-                    row["seconds"], row["detail"], row["done"] = fn(args.work, dovecot, port, user, n)
+                if client == "mbsync":
+                    row["seconds"], row["detail"], row["done"] = run_mbsync(args.work, dovecot, port, user, n)
+                elif client == "python":
+                    row["seconds"], row["detail"], row["done"] = run_pyimap(args.work, dovecot, port, user, n)
                 else:
-                    mg = Mailgate(args.work, args.jar, f"mailgate-{n}-{db}-{rtt}", db, args.xmx,
-                                  args.startup_timeout)
+                    if mg is None:
+                        mg = Mailgate(args.work, args.jar, f"mailgate-{n}-{db}", db, args.xmx, args.startup_timeout)
+                        mg_rows.append(mg.row(n, db))
+                    else:
+                        mg.use_org(f"rtt{rtt}")
                     row["seconds"], row["detail"], row["done"] = run_mailgate(
                         mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000))
-                    mg_rows.append(mg.row(n, db, rtt))
-                    if push is None and args.push_samples and db == dbs[0] and rtt == 0:
-                        log(f"push latency: {args.push_samples} messages one by one")
-                        push = (push_latency(mg, dovecot, args.push_samples, args.push_timeout, 3),
-                                load(), db)
+                    mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
             except Exception as e:  # a failed round is reported in the table, the others still run
                 row["error"] = str(e).splitlines()[0][:160]
                 log(f"  failed: {row['error']}")
-                if mg and not any(r["db"] == db and r["rtt"] == rtt and r["n"] == n
-                                                 for r in mg_rows):
-                    mg_rows.append(mg.row(n, db, rtt))
-            finally:
-                if mg:
-                    mg.close()
             row["load1"] = load()
             rows.append(row)
             if "seconds" in row:
                 log(f"  {row['done'] / row['seconds']:.1f} msgs/s ({row['seconds']:.1f} s; {row['detail']})")
+            last_of_jvm = i + 1 == len(plan) or plan[i + 1][2] != "mailgate" or plan[i + 1][3] != db \
+                or plan[i + 1][0] != n
+            if mg and last_of_jvm:
+                if push is None and args.push_samples:
+                    log(f"push latency: {args.push_samples} messages one by one")
+                    try:
+                        mg.use_org("push")
+                        push = (push_latency(mg, dovecot, args.push_samples, args.push_timeout, 3), load(), db)
+                    except Exception as e:
+                        log(f"  push latency failed: {e}")
+                mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
+                mg.close()
+                mg = None
     finally:
+        if mg:
+            mg.close()
         for p in list(children):
             stop(p, 5)
         dovecot.stop()
@@ -453,7 +471,8 @@ def report(args, rows, mg_rows, push):
           f"IMAPS on loopback")
     print(f"{'client':<9} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
           f"{'load':>9}  detail")
-    for r in rows:
+    order = {"mbsync": 0, "python": 1, "mailgate": 2}
+    for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order[r["client"]], r["db"])):
         ref = {c: next((x for x in rows if x["client"] == c and x["n"] == r["n"] and x["rtt"] == r["rtt"]
                         and "seconds" in x), None) for c in ("mbsync", "python")}
         if "seconds" in r:
@@ -467,12 +486,12 @@ def report(args, rows, mg_rows, push):
     if mg_rows:
         print()
         print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
-              f"and the 'Started MailgateApplication in' figure; RSS idle (5 s after start-up) and peak (VmHWM at the "
-              f"end of the round)")
-        print(f"{'N':>6} {'db':<3} {'rtt':>5} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
+              f"and the 'Started MailgateApplication in' figure; RSS idle (5 s after start-up) and peak (VmHWM after all "
+              f"its rounds: one JVM runs each round trip time in turn, each in an organization of its own)")
+        print(f"{'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
         for m in mg_rows:
             sec = lambda x: f"{x:.1f} s" if x is not None else "-"
-            print(f"{m['n']:>6} {m['db']:<3} {m['rtt']:>3}ms {sec(m['http']):>7} {sec(m['startup']):>7} "
+            print(f"{m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
                   f"{sec(m['started']):>8} {m['idle']:>6} MB {m['peak'] if m['peak'] is not None else '-':>6} MB "
                   f"{m['load']:>5.1f}")
     if push:

@@ -81,6 +81,8 @@ user)
     name=${3:?user name}
     template=${4:-}
     home="$dir/home/$name"
+    mkdir -p "$dir"
+    touch "$dir/users"
     rm -rf "$home"
     mkdir -p "$home/Maildir"/{new,cur,tmp}
     if [[ -n "$template" ]]; then
