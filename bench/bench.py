@@ -16,6 +16,7 @@ import imaplib
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import ssl
@@ -61,6 +62,19 @@ def stop(p, grace=20):
             p.wait()
     if p in children:
         children.remove(p)
+
+
+def children_cpu():
+    """CPU seconds (user + system) of the child processes waited for so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a running process has used, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def proc_status(pid, field):
@@ -151,24 +165,24 @@ Sync Pull
 Expunge None
 SyncState *
 """)
-    start = time.monotonic()
+    start, cpu = time.monotonic(), children_cpu()
     subprocess.run(["mbsync", "-q", "-c", cfg, "-a"], check=True)
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     got = len(os.listdir(f"{out}/mail/INBOX/new")) + len(os.listdir(f"{out}/mail/INBOX/cur"))
     if got != n:
         raise RuntimeError(f"mbsync stored {got} of {n}")
-    return seconds, f"{got} stored", got
+    return seconds, f"{got} stored", got, cpu
 
 
 def run_pyimap(work, dovecot, port, user, n):
     out = os.path.join(work, "out", user)
-    start = time.monotonic()
+    start, cpu = time.monotonic(), children_cpu()
     got = subprocess.run([sys.executable, f"{HERE}/pyimap.py", "127.0.0.1", str(port), user, PASSWORD,
                           dovecot.cert, out], check=True, capture_output=True, text=True).stdout.strip()
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     if int(got) != n or dovecot.unseen(user) != 0:
         raise RuntimeError(f"pyimap handled {got} of {n}, {dovecot.unseen(user)} still unseen")
-    return seconds, f"{got} stored", int(got)
+    return seconds, f"{got} stored", int(got), cpu
 
 
 # --- mailgate ----------------------------------------------------------------------------------------
@@ -289,6 +303,7 @@ class Mailgate:
 
 
 def run_mailgate(mg, dovecot, port, user, n, timeout):
+    cpu = process_cpu(mg.proc.pid)
     started = mg.add_connection("bench", dovecot, port, user, 1, False)
     deadline = started + timeout
     last_report = time.monotonic()
@@ -313,12 +328,11 @@ def run_mailgate(mg, dovecot, port, user, n, timeout):
     unseen = dovecot.unseen(user)
     if unseen:
         detail += f", {unseen} still unseen"
-    return seconds, detail, done
+    return seconds, detail, done, process_cpu(mg.proc.pid) - cpu
 
 
-def push_latency(mg, dovecot, samples, timeout, give_up):
+def push_latency(mg, dovecot, user, samples, timeout, give_up):
     """Issue 14: APPEND one message at a time; time from APPEND completing to its incident in the feed."""
-    user = "push"
     dovecot.check(user, 0)
     mg.add_connection("push", dovecot, dovecot.imaps_port, user, 300, True)
     deadline = time.monotonic() + 60
@@ -372,7 +386,8 @@ def fmt_ms(x, timeout):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[1000])
-    ap.add_argument("--jar", required=True)
+    ap.add_argument("--jar", required=True, action="append",
+                    help="mailgate jar, or LABEL=jar; repeat to measure several builds side by side in one run")
     ap.add_argument("--work", required=True)
     ap.add_argument("--corpus-dir", required=True, help="generated corpora are kept here for the next run")
     ap.add_argument("--label", default="")
@@ -392,19 +407,23 @@ def main():
     dbs = [d for d in args.db.split(",") if d]
     rtts = [int(r) for r in args.rtt.split(",") if r]
     clients = args.clients.split(",")
-    rows, mg_rows, push = [], [], None
+    rows, mg_rows, pushes = [], [], []
+    jars = {}
+    for spec in args.jar:
+        label, _, path = spec.rpartition("=")
+        jars["mailgate" + (f"@{label}" if label else "")] = path
     # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
     plan = []
     for n in args.sizes:
         for rtt in rtts:
             plan += [(n, rtt, c, "-") for c in ("mbsync", "python") if c in clients]
         if "mailgate" in clients:
-            plan += [(n, rtt, "mailgate", db) for db in dbs for rtt in rtts]
+            plan += [(n, rtt, mg_client, db) for mg_client in jars for db in dbs for rtt in rtts]
     templates = {n: corpus(args.corpus_dir, n, args.seed) for n in args.sizes}
     dovecot = Dovecot(args.work)
-    users = {key: dovecot.add_user(f"n{key[0]}_{key[2]}_{key[3].strip('-') or 'x'}_{key[1]}", templates[key[0]])
-             for key in plan}
-    dovecot.add_user("push")
+    users = {key: dovecot.add_user(f"n{key[0]}_{i}_{key[2].split('@')[0]}_{key[3].strip('-') or 'x'}_{key[1]}",
+                                   templates[key[0]]) for i, key in enumerate(plan)}
+    push_users = {client: dovecot.add_user(f"push{i}") for i, client in enumerate(jars)}
     proxies = {}
     mg = None
     try:
@@ -423,16 +442,18 @@ def main():
             try:
                 dovecot.check(user, n)
                 if client == "mbsync":
-                    row["seconds"], row["detail"], row["done"] = run_mbsync(args.work, dovecot, port, user, n)
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_mbsync(args.work, dovecot, port, user, n)
                 elif client == "python":
-                    row["seconds"], row["detail"], row["done"] = run_pyimap(args.work, dovecot, port, user, n)
-                else:
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_pyimap(args.work, dovecot, port, user, n)
+                else:  # mailgate
                     if mg is None:
-                        mg = Mailgate(args.work, args.jar, f"mailgate-{n}-{db}", db, args.xmx, args.startup_timeout)
+                        mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-{n}-{db}", db, args.xmx,
+                                      args.startup_timeout)
                         mg_rows.append(mg.row(n, db))
+                        mg_rows[-1]["client"] = client
                     else:
                         mg.use_org(f"rtt{rtt}")
-                    row["seconds"], row["detail"], row["done"] = run_mailgate(
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_mailgate(
                         mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000))
                     mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
             except Exception as e:  # a failed round is reported in the table, the others still run
@@ -442,14 +463,15 @@ def main():
             rows.append(row)
             if "seconds" in row:
                 log(f"  {row['done'] / row['seconds']:.1f} msgs/s ({row['seconds']:.1f} s; {row['detail']})")
-            last_of_jvm = i + 1 == len(plan) or plan[i + 1][2] != "mailgate" or plan[i + 1][3] != db \
+            last_of_jvm = i + 1 == len(plan) or plan[i + 1][2] != client or plan[i + 1][3] != db \
                 or plan[i + 1][0] != n
             if mg and last_of_jvm:
-                if push is None and args.push_samples:
+                if args.push_samples and not any(p["client"] == client for p in pushes):
                     log(f"push latency: {args.push_samples} messages one by one")
                     try:
                         mg.use_org("push")
-                        push = (push_latency(mg, dovecot, args.push_samples, args.push_timeout, 3), load(), db)
+                        pushes.append({"client": client, "db": db, "lat": push_latency(
+                            mg, dovecot, push_users[client], args.push_samples, args.push_timeout, 3), "load": load()})
                     except Exception as e:
                         log(f"  push latency failed: {e}")
                 mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
@@ -461,51 +483,53 @@ def main():
         for p in list(children):
             stop(p, 5)
         dovecot.stop()
-    report(args, rows, mg_rows, push)
+    report(args, rows, mg_rows, pushes)
 
 
-def report(args, rows, mg_rows, push):
+def report(args, rows, mg_rows, pushes):
     print()
     print(f"mailgate ingest benchmark {args.label} — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{os.cpu_count()} cores, mailgate -Xmx{args.xmx}, Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
           f"IMAPS on loopback")
-    print(f"{'client':<9} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
-          f"{'load':>9}  detail")
-    order = {"mbsync": 0, "python": 1, "mailgate": 2}
-    for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order[r["client"]], r["db"])):
+    print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
+          "CPU (user + system, not Dovecot's) per message, which load barely changes")
+    print(f"{'client':<16} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
+          f"{'cpu ms/msg':>10} {'load':>9}  detail")
+    order = {"mbsync": 0, "python": 1}
+    for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order.get(r["client"], 2), r["client"], r["db"])):
         ref = {c: next((x for x in rows if x["client"] == c and x["n"] == r["n"] and x["rtt"] == r["rtt"]
                         and "seconds" in x), None) for c in ("mbsync", "python")}
         if "seconds" in r:
             rate = r["done"] / r["seconds"]
             ratios = [f"{rate / (ref[c]['done'] / ref[c]['seconds']):.2f}" if ref[c] else "-" for c in ("mbsync", "python")]
-            print(f"{r['client']:<9} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
-                  f"{r['seconds']:>8.1f} {r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['detail']}")
+            print(f"{r['client']:<16} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
+                  f"{r['seconds']:>8.1f} {r['cpu'] * 1000 / max(r['done'], 1):>10.1f} "
+                  f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['detail']}")
         else:
-            print(f"{r['client']:<9} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} "
+            print(f"{r['client']:<16} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['error']}")
     if mg_rows:
         print()
         print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
               f"and the 'Started MailgateApplication in' figure; RSS idle (5 s after start-up) and peak (VmHWM after all "
               f"its rounds: one JVM runs each round trip time in turn, each in an organization of its own)")
-        print(f"{'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
+        print(f"{'client':<16} {'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
         for m in mg_rows:
             sec = lambda x: f"{x:.1f} s" if x is not None else "-"
-            print(f"{m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
+            print(f"{m['client']:<16} {m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
                   f"{sec(m['started']):>8} {m['idle']:>6} MB {m['peak'] if m['peak'] is not None else '-':>6} MB "
                   f"{m['load']:>5.1f}")
-    if push:
-        lat, ld, db = push
+    for push in pushes:
+        lat, ld, db = push["lat"], push["load"], push["db"]
         got = [x for x in lat if x != float("inf")]
         print()
-        print(f"push latency (issue 14; connection polling.intervalSeconds 300, push on, {db}): APPEND completed -> "
-              f"incident in GET incidents?after=<cursor>, {len(lat)} messages sent one by one, "
+        print(f"push latency of {push['client']} (issue 14; polling.intervalSeconds 300, push on, {db}): APPEND "
+              f"completed -> incident in GET incidents?after=<cursor>, {len(lat)} messages sent one by one, "
               f"{len(got)} arrived within {args.push_timeout:.0f} s; load {ld:.1f}")
         print(f"  p50 {fmt_ms(pct(lat, 50), args.push_timeout)}, p90 {fmt_ms(pct(lat, 90), args.push_timeout)}, "
               f"max {fmt_ms(max(lat), args.push_timeout)}"
               + ("" if len(lat) == args.push_samples else
                  f" (stopped after {len(lat)}: none arrived, so push is not working)"))
-
 
 if __name__ == "__main__":
     main()
