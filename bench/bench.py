@@ -287,7 +287,12 @@ class Mailgate:
         del body["apiName"]
         started = time.monotonic()
         self.call("PUT", f"/connections/{api_name}", body)
+        self.last_connection = body
         return started
+
+    def disable(self, api_name):
+        """A finished round's connection stops polling, so that it costs the next rounds nothing."""
+        self.call("PUT", f"/connections/{api_name}", dict(self.last_connection, enabled=False))
 
     def status(self, api_name):
         return self.call("GET", f"/connections/{api_name}/status")
@@ -302,13 +307,13 @@ class Mailgate:
         self.out.close()
 
 
-def run_mailgate(mg, dovecot, port, user, n, timeout):
+def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench"):
     cpu = process_cpu(mg.proc.pid)
-    started = mg.add_connection("bench", dovecot, port, user, 1, False)
+    started = mg.add_connection(api_name, dovecot, port, user, 1, False)
     deadline = started + timeout
     last_report = time.monotonic()
     while True:
-        s = mg.status("bench")
+        s = mg.status(api_name)
         done = s["messagesIngested"] + s["messagesQuarantined"]
         now = time.monotonic()
         if done >= n:
@@ -328,7 +333,9 @@ def run_mailgate(mg, dovecot, port, user, n, timeout):
     unseen = dovecot.unseen(user)
     if unseen:
         detail += f", {unseen} still unseen"
-    return seconds, detail, done, process_cpu(mg.proc.pid) - cpu
+    cpu = process_cpu(mg.proc.pid) - cpu
+    mg.disable(api_name)
+    return seconds, detail, done, cpu
 
 
 def push_latency(mg, dovecot, user, samples, timeout, give_up):
@@ -399,6 +406,9 @@ def main():
     ap.add_argument("--round-timeout", type=float, default=120,
                     help="seconds a mailgate round may take per 1,000 messages (at least 300 s); then the rate so far")
     ap.add_argument("--startup-timeout", type=int, default=400)
+    ap.add_argument("--warmup", type=int, default=200,
+                    help="messages each mailgate JVM ingests (in an organization of its own, not reported) before its "
+                         "measured rounds, so that no round pays for JIT compilation; 0 measures a cold JVM first")
     ap.add_argument("--push-samples", type=int, default=20, help="0 skips the push latency test")
     ap.add_argument("--push-timeout", type=float, default=10.0, help="seconds to wait for one pushed message")
     args = ap.parse_args()
@@ -424,6 +434,9 @@ def main():
     users = {key: dovecot.add_user(f"n{key[0]}_{i}_{key[2].split('@')[0]}_{key[3].strip('-') or 'x'}_{key[1]}",
                                    templates[key[0]]) for i, key in enumerate(plan)}
     push_users = {client: dovecot.add_user(f"push{i}") for i, client in enumerate(jars)}
+    warm_template = corpus(args.corpus_dir, args.warmup, args.seed + 1) if args.warmup else None
+    warm_users = [dovecot.add_user(f"warm{i}", warm_template) for i, key in enumerate(plan)
+                  if warm_template and key[2].startswith("mailgate")]
     proxies = {}
     mg = None
     try:
@@ -451,8 +464,13 @@ def main():
                                       args.startup_timeout)
                         mg_rows.append(mg.row(n, db))
                         mg_rows[-1]["client"] = client
-                    else:
-                        mg.use_org(f"rtt{rtt}")
+                        if args.warmup:
+                            warm_user = warm_users.pop()
+                            dovecot.check(warm_user, args.warmup)
+                            mg.use_org("warmup")
+                            log(f"  warm-up: {args.warmup} messages")
+                            run_mailgate(mg, dovecot, dovecot.imaps_port, warm_user, args.warmup, 300, "warmup")
+                    mg.use_org(f"rtt{rtt}")
                     row["seconds"], row["detail"], row["done"], row["cpu"] = run_mailgate(
                         mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000))
                     mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
@@ -477,13 +495,13 @@ def main():
                 mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
                 mg.close()
                 mg = None
-    finally:
+    finally:  # also when the run's time limit stops it: clean up, then print what was measured
         if mg:
             mg.close()
         for p in list(children):
             stop(p, 5)
         dovecot.stop()
-    report(args, rows, mg_rows, pushes)
+        report(args, rows, mg_rows, pushes)
 
 
 def report(args, rows, mg_rows, pushes):
@@ -493,7 +511,7 @@ def report(args, rows, mg_rows, pushes):
           f"IMAPS on loopback")
     print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
           "CPU (user + system, not Dovecot's) per message, which load barely changes")
-    print(f"{'client':<16} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
+    print(f"{'client':<20} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
           f"{'cpu ms/msg':>10} {'load':>9}  detail")
     order = {"mbsync": 0, "python": 1}
     for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order.get(r["client"], 2), r["client"], r["db"])):
@@ -502,21 +520,21 @@ def report(args, rows, mg_rows, pushes):
         if "seconds" in r:
             rate = r["done"] / r["seconds"]
             ratios = [f"{rate / (ref[c]['done'] / ref[c]['seconds']):.2f}" if ref[c] else "-" for c in ("mbsync", "python")]
-            print(f"{r['client']:<16} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
                   f"{r['seconds']:>8.1f} {r['cpu'] * 1000 / max(r['done'], 1):>10.1f} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['detail']}")
         else:
-            print(f"{r['client']:<16} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['error']}")
     if mg_rows:
         print()
         print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
               f"and the 'Started MailgateApplication in' figure; RSS idle (5 s after start-up) and peak (VmHWM after all "
               f"its rounds: one JVM runs each round trip time in turn, each in an organization of its own)")
-        print(f"{'client':<16} {'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
+        print(f"{'client':<20} {'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
         for m in mg_rows:
             sec = lambda x: f"{x:.1f} s" if x is not None else "-"
-            print(f"{m['client']:<16} {m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
+            print(f"{m['client']:<20} {m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
                   f"{sec(m['started']):>8} {m['idle']:>6} MB {m['peak'] if m['peak'] is not None else '-':>6} MB "
                   f"{m['load']:>5.1f}")
     for push in pushes:
