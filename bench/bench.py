@@ -1,0 +1,553 @@
+#!/usr/bin/env python3
+"""Side-by-side ingest benchmark: mailgate against mbsync and a Python imaplib script, on one Dovecot.
+
+Started by bench/run.sh (which builds the jar and bounds the total time); see README "Benchmarks".
+
+For each N: a corpus (bench/corpus.py, cached under the work directory) is hard-linked into a fresh Dovecot
+user per client and round, so every client sees the same N unseen messages. Each client runs over IMAPS
+directly (0 ms) and through bench/delayproxy.py (20 ms round trip). mailgate runs as its own JVM
+(java -Xmx512m -jar) in a fresh working directory, with H2 (its default file database) and with a fresh
+PostgreSQL database, one IMAPS connection polling every second; its time runs from enabling the connection
+to all N messages stored or quarantined. Then, on the H2 instance, the push latency of issue 14.
+"""
+import argparse
+import base64
+import imaplib
+import json
+import os
+import random
+import resource
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PASSWORD = "bench"
+children = []
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load():
+    return os.getloadavg()[0]
+
+
+def spawn(args, **kw):
+    p = subprocess.Popen(args, **kw)
+    children.append(p)
+    return p
+
+
+def stop(p, grace=20):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    if p in children:
+        children.remove(p)
+
+
+def children_cpu():
+    """CPU seconds (user + system) of the child processes waited for so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a running process has used, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_status(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) // 1024  # kB -> MB
+    except OSError:
+        pass
+    return None
+
+
+class Dovecot:
+    """Users are all added before Dovecot starts: its passwd-file reader may miss a user added a moment after
+    the previous lookup."""
+
+    def __init__(self, work):
+        self.dir = os.path.join(work, "dovecot")
+        self.imap_port, self.imaps_port = free_port(), free_port()
+        self.cert = os.path.join(self.dir, "cert.pem")
+
+    def add_user(self, name, template=None):
+        subprocess.run([f"{HERE}/dovecot.sh", "user", self.dir, name] + ([template] if template else []), check=True)
+        return name
+
+    def start(self):
+        subprocess.run([f"{HERE}/dovecot.sh", "start", self.dir, str(self.imap_port), str(self.imaps_port)],
+                       check=True, stdout=subprocess.DEVNULL)
+        log(f"dovecot on 127.0.0.1:{self.imap_port} (IMAP) and :{self.imaps_port} (IMAPS), {self.dir}")
+
+    def check(self, name, expect):
+        # let Dovecot index the mailbox now (new/ -> UIDs) so no client pays for it, and check it is all unseen
+        out = subprocess.run(["doveadm", "-c", os.path.join(self.dir, "dovecot.conf"), "mailbox", "status",
+                              "-u", name, "messages unseen", "INBOX"], check=True, capture_output=True, text=True).stdout
+        if f"unseen={expect}" not in out:
+            raise RuntimeError(f"user {name}: expected {expect} unseen, dovecot says {out.strip()}")
+
+    def unseen(self, name):
+        out = subprocess.run(["doveadm", "-c", os.path.join(self.dir, "dovecot.conf"), "mailbox", "status",
+                              "-u", name, "unseen", "INBOX"], capture_output=True, text=True).stdout
+        return int(out.split("unseen=")[1]) if "unseen=" in out else None
+
+    def stop(self):
+        subprocess.run([f"{HERE}/dovecot.sh", "stop", self.dir])
+
+
+def corpus(corpus_dir, n, seed):
+    path = os.path.join(corpus_dir, f"corpus-{n}-{seed}")
+    if os.path.isdir(os.path.join(path, "new")) and len(os.listdir(os.path.join(path, "new"))) == n:
+        return path
+    subprocess.run(["rm", "-rf", path], check=True)
+    log(f"generating corpus of {n} messages")
+    out = subprocess.run([sys.executable, f"{HERE}/corpus.py", path, str(n), str(seed)], check=True,
+                         capture_output=True, text=True).stdout
+    log(out.strip())
+    return path
+
+
+# --- peers -------------------------------------------------------------------------------------------
+def run_mbsync(work, dovecot, port, user, n):
+    out = os.path.join(work, "out", user)
+    os.makedirs(os.path.join(out, "mail"))
+    cfg = os.path.join(out, "mbsyncrc")
+    with open(cfg, "w") as f:
+        f.write(f"""FSync yes
+IMAPAccount far
+Host 127.0.0.1
+Port {port}
+User {user}
+Pass {PASSWORD}
+SSLType IMAPS
+CertificateFile {dovecot.cert}
+
+IMAPStore far
+Account far
+
+MaildirStore near
+Path {out}/mail/
+Inbox {out}/mail/INBOX
+
+Channel bench
+Far :far:
+Near :near:
+Patterns INBOX
+Create Near
+Sync Pull
+Expunge None
+SyncState *
+""")
+    start, cpu = time.monotonic(), children_cpu()
+    subprocess.run(["mbsync", "-q", "-c", cfg, "-a"], check=True)
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
+    got = len(os.listdir(f"{out}/mail/INBOX/new")) + len(os.listdir(f"{out}/mail/INBOX/cur"))
+    if got != n:
+        raise RuntimeError(f"mbsync stored {got} of {n}")
+    return seconds, f"{got} stored", got, cpu
+
+
+def run_pyimap(work, dovecot, port, user, n):
+    out = os.path.join(work, "out", user)
+    start, cpu = time.monotonic(), children_cpu()
+    got = subprocess.run([sys.executable, f"{HERE}/pyimap.py", "127.0.0.1", str(port), user, PASSWORD,
+                          dovecot.cert, out], check=True, capture_output=True, text=True).stdout.strip()
+    seconds, cpu = time.monotonic() - start, children_cpu() - cpu
+    if int(got) != n or dovecot.unseen(user) != 0:
+        raise RuntimeError(f"pyimap handled {got} of {n}, {dovecot.unseen(user)} still unseen")
+    return seconds, f"{got} stored", int(got), cpu
+
+
+# --- mailgate ----------------------------------------------------------------------------------------
+class Mailgate:
+    """One mailgate JVM in its own working directory, driven through its REST API."""
+
+    def __init__(self, work, jar, name, db, xmx, startup_timeout):
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir)
+        self.port = free_port()
+        self.root = f"http://127.0.0.1:{self.port}/api/v1/orgs"
+        self.base = self.root + "/default"
+        self.key = None
+        env = dict(os.environ)
+        if db == "pg":
+            dbname = "mailgate_bench"
+            subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {dbname} && createdb -O mailgate {dbname}"],
+                           check=True)
+            env.update(SPRING_DATASOURCE_URL=f"jdbc:postgresql://127.0.0.1:5432/{dbname}",
+                       SPRING_DATASOURCE_USERNAME="mailgate", SPRING_DATASOURCE_PASSWORD="mailgate")
+        self.out = open(os.path.join(self.dir, "stdout.log"), "w")
+        self.startup = self.http = self.started_line = self.idle_rss = self.proc = None
+        try:
+            self._start(jar, env, xmx, startup_timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, jar, env, xmx, startup_timeout):
+        start = time.monotonic()
+        self.proc = spawn(["java", f"-Xmx{xmx}", "-jar", jar, f"--server.port={self.port}",
+                           f"--mailgate.admin-password={PASSWORD}"], cwd=self.dir, env=env,
+                          stdout=self.out, stderr=subprocess.STDOUT)
+        deadline = start + startup_timeout
+        self.http = None  # the port answers (any status) before the application has finished starting
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mailgate exited with {self.proc.returncode}; see {self.out.name}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"mailgate did not answer within {startup_timeout} s")
+            try:
+                self.call("GET", "/connections")  # ready: the admin exists and the API answers
+                break
+            except urllib.error.HTTPError:
+                self.http = self.http or time.monotonic() - start
+                time.sleep(0.1)
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        self.startup = time.monotonic() - start
+        self.started_line = None
+        with open(self.out.name) as f:
+            for line in f:
+                if "Started MailgateApplication in" in line:
+                    self.started_line = float(line.split("Started MailgateApplication in ")[1].split()[0])
+        time.sleep(5)  # settle, then measure idle memory
+        self.idle_rss = proc_status(self.proc.pid, "VmRSS")
+        self.use_org("default")
+
+    def use_org(self, handle):
+        """Each round runs in an organization of its own, so that one round's messages are not duplicates of the
+        previous round's (the same corpus) and its incident feed is its own. Like a SOAR, the API is called with
+        an API key: HTTP Basic would cost a bcrypt check per request."""
+        self.key = None
+        if handle != "default":
+            self.base = self.root
+            self.call("POST", "", {"handle": handle, "name": handle})
+        self.base = f"{self.root}/{handle}"
+        self.key = self.call("POST", "/api-keys", {"name": "bench", "role": "ADMIN"})["key"]
+
+    def call(self, method, path, body=None, content_type="application/json"):
+        data = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        if self.key:
+            req.add_header("Authorization", f"Bearer {self.key}")
+        else:
+            req.add_header("Authorization", "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode())
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                text = r.read().decode()
+        except urllib.error.HTTPError as e:
+            if self.key is None and method == "GET" and path == "/connections":
+                raise
+            raise RuntimeError(f"{method} {path} -> {e.code} {e.read().decode()[:500]}") from None
+        return json.loads(text) if text else None
+
+    def connection(self, api_name, dovecot, port, user, interval, push, enabled):
+        return {"apiName": api_name, "name": api_name, "protocol": "IMAP", "enabled": enabled,
+                "polling": {"intervalSeconds": interval, "push": push},
+                "imap": {"host": "127.0.0.1", "port": port, "emailAddress": user, "password": PASSWORD,
+                         "encryption": "SSL_TLS", "sourceFolder": "INBOX"}}
+
+    def add_connection(self, api_name, dovecot, port, user, interval, push):
+        """Creates the connection disabled, trusts Dovecot's self-signed certificate for it, then enables it;
+        returns the time it was enabled."""
+        body = self.connection(api_name, dovecot, port, user, interval, push, False)
+        self.call("POST", "/connections", body)
+        with open(dovecot.cert, "rb") as f:
+            self.call("POST", f"/connections/{api_name}/trusted-certificates", f.read(), "application/x-pem-file")
+        body["enabled"] = True
+        del body["apiName"]
+        started = time.monotonic()
+        self.call("PUT", f"/connections/{api_name}", body)
+        self.last_connection = body
+        return started
+
+    def disable(self, api_name):
+        """A finished round's connection stops polling, so that it costs the next rounds nothing."""
+        self.call("PUT", f"/connections/{api_name}", dict(self.last_connection, enabled=False))
+
+    def status(self, api_name):
+        return self.call("GET", f"/connections/{api_name}/status")
+
+    def row(self, n, db):
+        return {"n": n, "db": db, "startup": self.startup, "http": self.http, "started": self.started_line,
+                "idle": self.idle_rss, "peak": self.proc and proc_status(self.proc.pid, "VmHWM"), "load": load()}
+
+    def close(self):
+        if self.proc:
+            stop(self.proc)
+        self.out.close()
+
+
+def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench"):
+    cpu = process_cpu(mg.proc.pid)
+    started = mg.add_connection(api_name, dovecot, port, user, 1, False)
+    deadline = started + timeout
+    last_report = time.monotonic()
+    while True:
+        s = mg.status(api_name)
+        done = s["messagesIngested"] + s["messagesQuarantined"]
+        now = time.monotonic()
+        if done >= n:
+            seconds = now - started
+            break
+        if now > deadline:  # bounded: report the rate so far
+            seconds = now - started
+            log(f"  mailgate: round timeout, {done} of {n} after {seconds:.0f} s (state {s['state']}: {s.get('reason')})")
+            break
+        if now - last_report > 30:
+            log(f"  mailgate: {done}/{n} after {now - started:.0f} s, state {s['state']}, load {load():.1f}")
+            last_report = now
+        time.sleep(0.25)
+    detail = f"{s['messagesIngested']} stored, {s['messagesQuarantined']} quarantined"
+    if done < n:
+        detail = f"TIMEOUT after {seconds:.0f} s, rate so far; " + detail
+    unseen = dovecot.unseen(user)
+    if unseen:
+        detail += f", {unseen} still unseen"
+    cpu = process_cpu(mg.proc.pid) - cpu
+    mg.disable(api_name)
+    return seconds, detail, done, cpu
+
+
+def push_latency(mg, dovecot, user, samples, timeout, give_up):
+    """Issue 14: APPEND one message at a time; time from APPEND completing to its incident in the feed."""
+    dovecot.check(user, 0)
+    mg.add_connection("push", dovecot, dovecot.imaps_port, user, 300, True)
+    deadline = time.monotonic() + 60
+    while mg.status("push").get("lastPollAt") is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    cursor = "0"
+    while True:
+        page = mg.call("GET", f"/incidents?after={cursor}&limit=100")
+        if not page["items"]:
+            break
+        cursor = page["nextCursor"]
+    imap = imaplib.IMAP4("127.0.0.1", dovecot.imap_port)
+    imap.login(user, PASSWORD)
+    latencies, misses = [], 0
+    for i in range(samples):
+        token = f"push-{i}-{random.getrandbits(40):x}"
+        msg = (f"From: Reporter <reporter@corp.example>\r\nTo: soc@corp.example\r\nSubject: Phish report {token}\r\n"
+               f"Date: {time.strftime('%a, %d %b %Y %H:%M:%S +0000', time.gmtime())}\r\n"
+               f"Message-ID: <{token}@corp.example>\r\n\r\nPlease check https://{token}.bad.example/login\r\n")
+        imap.append("INBOX", None, None, msg.encode())
+        sent = time.monotonic()
+        found = None
+        while found is None and time.monotonic() - sent < timeout:
+            page = mg.call("GET", f"/incidents?after={cursor}&limit=100")
+            if token in json.dumps(page):
+                found = time.monotonic() - sent
+            cursor = page["nextCursor"] if page["items"] else cursor
+            if found is None:
+                time.sleep(0.02)
+        if found is None:
+            misses += 1
+            latencies.append(float("inf"))
+            if misses >= give_up and not any(x != float("inf") for x in latencies):
+                break
+        else:
+            latencies.append(found)
+    imap.logout()
+    return latencies
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def fmt_ms(x, timeout):
+    return f">{timeout * 1000:.0f} ms" if x == float("inf") else f"{x * 1000:.0f} ms"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000])
+    ap.add_argument("--jar", required=True, action="append",
+                    help="mailgate jar, or LABEL=jar; repeat to measure several builds side by side in one run")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--corpus-dir", required=True, help="generated corpora are kept here for the next run")
+    ap.add_argument("--label", default="")
+    ap.add_argument("--db", default="h2,pg", help="mailgate databases: h2,pg")
+    ap.add_argument("--rtt", default="0,20", help="round trips in ms (0 = direct, else through the delay proxy)")
+    ap.add_argument("--clients", default="mbsync,python,mailgate")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--xmx", default="512m")
+    ap.add_argument("--round-timeout", type=float, default=120,
+                    help="seconds a mailgate round may take per 1,000 messages (at least 300 s); then the rate so far")
+    ap.add_argument("--startup-timeout", type=int, default=400)
+    ap.add_argument("--warmup", type=int, default=200,
+                    help="messages each mailgate JVM ingests (in an organization of its own, not reported) before its "
+                         "measured rounds, so that no round pays for JIT compilation; 0 measures a cold JVM first")
+    ap.add_argument("--push-samples", type=int, default=20, help="0 skips the push latency test")
+    ap.add_argument("--push-timeout", type=float, default=10.0, help="seconds to wait for one pushed message")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
+    dbs = [d for d in args.db.split(",") if d]
+    rtts = [int(r) for r in args.rtt.split(",") if r]
+    clients = args.clients.split(",")
+    rows, mg_rows, pushes = [], [], []
+    jars = {}
+    for spec in args.jar:
+        label, _, path = spec.rpartition("=")
+        jars["mailgate" + (f"@{label}" if label else "")] = path
+    # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
+    plan = []
+    for n in args.sizes:
+        for rtt in rtts:
+            plan += [(n, rtt, c, "-") for c in ("mbsync", "python") if c in clients]
+        if "mailgate" in clients:
+            plan += [(n, rtt, mg_client, db) for mg_client in jars for db in dbs for rtt in rtts]
+    templates = {n: corpus(args.corpus_dir, n, args.seed) for n in args.sizes}
+    dovecot = Dovecot(args.work)
+    users = {key: dovecot.add_user(f"n{key[0]}_{i}_{key[2].split('@')[0]}_{key[3].strip('-') or 'x'}_{key[1]}",
+                                   templates[key[0]]) for i, key in enumerate(plan)}
+    push_users = {client: dovecot.add_user(f"push{i}") for i, client in enumerate(jars)}
+    warm_template = corpus(args.corpus_dir, args.warmup, args.seed + 1) if args.warmup else None
+    warm_users = [dovecot.add_user(f"warm{i}", warm_template) for i, key in enumerate(plan)
+                  if warm_template and key[2].startswith("mailgate")]
+    proxies = {}
+    mg = None
+    try:
+        dovecot.start()
+        for rtt in rtts:
+            if rtt:
+                proxies[rtt] = free_port()
+                spawn([sys.executable, f"{HERE}/delayproxy.py", str(proxies[rtt]), "127.0.0.1",
+                       str(dovecot.imaps_port), str(rtt / 2)], stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        for i, (n, rtt, client, db) in enumerate(plan):
+            port = proxies.get(rtt, dovecot.imaps_port)
+            user = users[(n, rtt, client, db)]
+            log(f"{client} N={n} db={db} rtt={rtt} ms (load {load():.1f})")
+            row = {"client": client, "n": n, "db": db, "rtt": rtt, "load0": load()}
+            try:
+                dovecot.check(user, n)
+                if client == "mbsync":
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_mbsync(args.work, dovecot, port, user, n)
+                elif client == "python":
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_pyimap(args.work, dovecot, port, user, n)
+                else:  # mailgate
+                    if mg is None:
+                        mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-{n}-{db}", db, args.xmx,
+                                      args.startup_timeout)
+                        mg_rows.append(mg.row(n, db))
+                        mg_rows[-1]["client"] = client
+                        if args.warmup:
+                            warm_user = warm_users.pop()
+                            dovecot.check(warm_user, args.warmup)
+                            mg.use_org("warmup")
+                            log(f"  warm-up: {args.warmup} messages")
+                            run_mailgate(mg, dovecot, dovecot.imaps_port, warm_user, args.warmup, 300, "warmup")
+                    mg.use_org(f"rtt{rtt}")
+                    row["seconds"], row["detail"], row["done"], row["cpu"] = run_mailgate(
+                        mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000))
+                    mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
+            except Exception as e:  # a failed round is reported in the table, the others still run
+                row["error"] = str(e).splitlines()[0][:160]
+                log(f"  failed: {row['error']}")
+            row["load1"] = load()
+            rows.append(row)
+            if "seconds" in row:
+                log(f"  {row['done'] / row['seconds']:.1f} msgs/s ({row['seconds']:.1f} s; {row['detail']})")
+            last_of_jvm = i + 1 == len(plan) or plan[i + 1][2] != client or plan[i + 1][3] != db \
+                or plan[i + 1][0] != n
+            if mg and last_of_jvm:
+                if args.push_samples and not any(p["client"] == client for p in pushes):
+                    log(f"push latency: {args.push_samples} messages one by one")
+                    try:
+                        mg.use_org("push")
+                        pushes.append({"client": client, "db": db, "lat": push_latency(
+                            mg, dovecot, push_users[client], args.push_samples, args.push_timeout, 3), "load": load()})
+                    except Exception as e:
+                        log(f"  push latency failed: {e}")
+                mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
+                mg.close()
+                mg = None
+    finally:  # also when the run's time limit stops it: clean up, then print what was measured
+        if mg:
+            mg.close()
+        for p in list(children):
+            stop(p, 5)
+        dovecot.stop()
+        report(args, rows, mg_rows, pushes)
+
+
+def report(args, rows, mg_rows, pushes):
+    print()
+    print(f"mailgate ingest benchmark {args.label} — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+          f"{os.cpu_count()} cores, mailgate -Xmx{args.xmx}, Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
+          f"IMAPS on loopback")
+    print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
+          "CPU (user + system, not Dovecot's) per message, which load barely changes")
+    print(f"{'client':<20} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
+          f"{'cpu ms/msg':>10} {'load':>9}  detail")
+    order = {"mbsync": 0, "python": 1}
+    for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order.get(r["client"], 2), r["client"], r["db"])):
+        ref = {c: next((x for x in rows if x["client"] == c and x["n"] == r["n"] and x["rtt"] == r["rtt"]
+                        and "seconds" in x), None) for c in ("mbsync", "python")}
+        if "seconds" in r:
+            rate = r["done"] / r["seconds"]
+            ratios = [f"{rate / (ref[c]['done'] / ref[c]['seconds']):.2f}" if ref[c] else "-" for c in ("mbsync", "python")]
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
+                  f"{r['seconds']:>8.1f} {r['cpu'] * 1000 / max(r['done'], 1):>10.1f} "
+                  f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['detail']}")
+        else:
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
+                  f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['error']}")
+    if mg_rows:
+        print()
+        print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
+              f"and the 'Started MailgateApplication in' figure; RSS idle (5 s after start-up) and peak (VmHWM after all "
+              f"its rounds: one JVM runs each round trip time in turn, each in an organization of its own)")
+        print(f"{'client':<20} {'N':>6} {'db':<3} {'port':>7} {'API':>7} {'Started':>8} {'idle RSS':>9} {'peak RSS':>9} {'load':>5}")
+        for m in mg_rows:
+            sec = lambda x: f"{x:.1f} s" if x is not None else "-"
+            print(f"{m['client']:<20} {m['n']:>6} {m['db']:<3} {sec(m['http']):>7} {sec(m['startup']):>7} "
+                  f"{sec(m['started']):>8} {m['idle']:>6} MB {m['peak'] if m['peak'] is not None else '-':>6} MB "
+                  f"{m['load']:>5.1f}")
+    for push in pushes:
+        lat, ld, db = push["lat"], push["load"], push["db"]
+        got = [x for x in lat if x != float("inf")]
+        print()
+        print(f"push latency of {push['client']} (issue 14; polling.intervalSeconds 300, push on, {db}): APPEND "
+              f"completed -> incident in GET incidents?after=<cursor>, {len(lat)} messages sent one by one, "
+              f"{len(got)} arrived within {args.push_timeout:.0f} s; load {ld:.1f}")
+        print(f"  p50 {fmt_ms(pct(lat, 50), args.push_timeout)}, p90 {fmt_ms(pct(lat, 90), args.push_timeout)}, "
+              f"max {fmt_ms(max(lat), args.push_timeout)}"
+              + ("" if len(lat) == args.push_samples else
+                 f" (stopped after {len(lat)}: none arrived, so push is not working)"))
+
+if __name__ == "__main__":
+    main()
