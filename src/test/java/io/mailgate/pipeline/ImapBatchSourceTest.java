@@ -141,7 +141,7 @@ class ImapBatchSourceTest extends IngestTestSupport {
         if (advised) {
             return;
         }
-        AdviceWith.adviceWith(camel, "mailgate-pipeline", route -> route.weaveById("mailgate-pipeline-store")
+        AdviceWith.adviceWith(camel, "mailgate-pipeline", route -> route.weaveById("mailgate-pipeline-incident-sink")
                 .before().process(exchange -> {
                     var parsed = exchange.getProperty("mailgateParsed", io.mailgate.parse.ParsedEmail.class);
                     if (parsed != null && parsed.subject() != null && parsed.subject().contains(FAIL_TOKEN)) {
