@@ -158,6 +158,17 @@ class OpsHawtioTest extends IngestTestSupport {
                 .get("value").get(0).asText();
     }
 
+    /**
+     * The Camel context MBean that holds the route: other test classes' cached Spring contexts live in the same JVM
+     * with Camel contexts of their own, so "the first context" may be another application's.
+     */
+    String contextMBeanOf(Session session, String routeMBean) {
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("context=([^,]+)").matcher(routeMBean);
+        assertThat(key.find()).as(routeMBean).isTrue();
+        return jolokia(session, Map.of("type", "search", "mbean",
+                "org.apache.camel:type=context,context=" + key.group(1) + ",*")).get("value").get(0).asText();
+    }
+
     /** Jolokia answers a refused request with HTTP 200 and status 403 in the body, never the value. */
     static void assertRefused(JsonNode answer) {
         assertThat(answer.get("status").asInt()).as(answer.toString()).isEqualTo(403);
@@ -238,8 +249,8 @@ class OpsHawtioTest extends IngestTestSupport {
         String connection = createImapConnection(mailbox);
         String routeId = get("/api/v1/orgs/default/connections/" + connection + "/status").json().get("routeId").asText();
         Session session = hawtio();
-        String context = contextMBean(session);
         String route = routeMBean(session, routeId);
+        String context = contextMBeanOf(session, route);
 
         JsonNode list = jolokia(session, Map.of("type", "list", "path", "org.apache.camel",
                 "config", Map.of("maxDepth", 9)));
