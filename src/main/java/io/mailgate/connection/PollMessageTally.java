@@ -1,10 +1,10 @@
 package io.mailgate.connection;
 
+import io.mailgate.ops.ExchangeEventNotifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * the polling thread (direct:), so a message's exchange ends between the poll's begin and commit.
  */
 @Component
-class PollMessageTally extends EventNotifierSupport {
+class PollMessageTally extends ExchangeEventNotifier {
 
     /** What one poll's messages came to; {@code lastFailure} is the exception of the last failed one. */
     record Tally(int progressed, int failed, Exception lastFailure) {
@@ -25,16 +25,7 @@ class PollMessageTally extends EventNotifierSupport {
     private final Map<String, Tally> byRoute = new ConcurrentHashMap<>();
 
     PollMessageTally() {
-        setIgnoreCamelContextEvents(true);
-        setIgnoreCamelContextInitEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreStepEvents(true);
         setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override

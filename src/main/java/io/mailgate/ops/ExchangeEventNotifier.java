@@ -7,9 +7,9 @@ import org.apache.camel.support.EventNotifierSupport;
  * events (context, route, service, step, sending, redelivery) for it. Subclasses pick among created, completed
  * and failed in {@link #isEnabled}.
  */
-abstract class ExchangeEventNotifier extends EventNotifierSupport {
+public abstract class ExchangeEventNotifier extends EventNotifierSupport {
 
-    ExchangeEventNotifier() {
+    protected ExchangeEventNotifier() {
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
         setIgnoreRouteEvents(true);
