@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mailgate's ingest benchmark, side by side with mbsync and a Python imaplib script on one private Dovecot.
 #
+#   bench/run.sh idle [-- idle_bench.py options]     1,000 idle push connections, then 100 messages at once
 #   bench/run.sh [N...] [-- bench.py options]        e.g. bench/run.sh            (N = 1000)
 #                                                         bench/run.sh 1000 10000
 #                                                         bench/run.sh 1000 -- --db h2 --rtt 0
@@ -16,6 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+mode=ingest
+if [[ ${1:-} == idle ]]; then mode=idle; shift; fi
 sizes=()
 while [[ $# -gt 0 && $1 != -- ]]; do sizes+=("$1"); shift; done
 [[ ${1:-} == -- ]] && shift
@@ -46,6 +49,12 @@ njars=$(( ${#jars[@]} / 2 ))
 limit=${BENCH_TIMEOUT:-$((1200 + njars * (1200 + total * 1800 / 10000)))}
 echo "work directory $work; ${jars[*]}; stops itself after $limit s" >&2
 
+if [[ $mode == idle ]]; then
+    jar=${jars[1]#*=}
+    timeout --kill-after=60 "${BENCH_TIMEOUT:-1800}" python3 bench/idle_bench.py --jar "$jar" --work "$work" "$@" \
+        | tee "$work/report.txt"
+    exit
+fi
 # timeout sends TERM to bench.py, which stops its children and Dovecot before exiting
 timeout --kill-after=60 "$limit" python3 bench/bench.py "${sizes[@]}" "${jars[@]}" --work "$work" \
     --corpus-dir "$bench_dir" "$@" | tee "$work/report.txt"
