@@ -2,6 +2,7 @@ package io.mailgate;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** mailgate: inbound email connections for a SOAR platform, one Camel route per mailbox. */
@@ -9,16 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class MailgateApplication {
 
-    static {
-        // Per-connection proxies authenticate with Basic on CONNECT tunnels to Entra ID and Graph; the JDK's
-        // HTTP client refuses Basic for tunnels unless this is cleared before its first use. An operator's
-        // own setting wins.
-        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
-            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
-        }
-    }
-
     public static void main(String[] args) {
-        SpringApplication.run(MailgateApplication.class, args);
+        SpringApplication application = new SpringApplication(MailgateApplication.class);
+        if (Boolean.getBoolean(StartupReport.PROPERTY)) {
+            BufferingApplicationStartup steps = new BufferingApplicationStartup(100_000);
+            application.setApplicationStartup(steps);
+            application.addListeners(new StartupReport(steps));
+        }
+        application.run(args);
     }
 }

@@ -1,15 +1,16 @@
 package io.mailgate.cluster;
 
 import org.apache.camel.CamelContext;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
 import org.apache.camel.component.zookeeper.ZooKeeperCuratorConfiguration;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,13 +25,19 @@ class ClusterConfiguration {
     Cluster cluster(ClusterProperties properties) {
         if (properties.zookeeper().configured()) {
             CuratorFramework curator = curator(properties.zookeeper());
-            return new Cluster(properties, zookeeper(properties, curator),
-                    "zookeeper " + properties.zookeeper().connectString(), curator);
+            return new Cluster(
+                    properties,
+                    zookeeper(properties, curator),
+                    "zookeeper " + properties.zookeeper().connectString(),
+                    curator);
         }
         if (properties.kubernetes().enabled()) {
             String namespace = properties.kubernetes().namespace();
-            return new Cluster(properties, kubernetes(properties),
-                    "kubernetes leases" + (namespace == null || namespace.isBlank() ? "" : " in " + namespace), null);
+            return new Cluster(
+                    properties,
+                    kubernetes(properties),
+                    "kubernetes leases" + (namespace == null || namespace.isBlank() ? "" : " in " + namespace),
+                    null);
         }
         return new Cluster(properties, null, null, null);
     }
@@ -79,7 +86,10 @@ class ClusterConfiguration {
     }
 
     private static CamelClusterService kubernetes(ClusterProperties properties) {
-        KubernetesClusterService service = new KubernetesClusterService();
+        // Given a configuration on purpose: Camel 4.17's no-argument constructor leaves it null, and doInit then
+        // makes a fresh one without applying the master URL, namespace or connection timeout set below
+        // (found by ClusterKubernetesLeaseTest: the service asked the default API server instead).
+        KubernetesClusterService service = new KubernetesClusterService(new KubernetesConfiguration());
         service.setId(properties.nodeId());
         service.setPodName(properties.nodeId());
         service.setLeaseResourceType(LeaseResourceType.Lease);
@@ -88,6 +98,14 @@ class ClusterConfiguration {
         if (namespace != null && !namespace.isBlank()) {
             service.setKubernetesNamespace(namespace);
         }
+        if (!properties.kubernetes().masterUrl().isEmpty()) {
+            service.setMasterUrl(properties.kubernetes().masterUrl());
+        }
+        // Camel's own ratios (15 s lease, 10 s renew deadline, 2 s retry period), scaled to the configured lease
+        long lease = properties.kubernetes().leaseDuration().toMillis();
+        service.setLeaseDurationMillis(lease);
+        service.setRenewDeadlineMillis(lease * 2 / 3);
+        service.setRetryPeriodMillis(Math.max(500, lease * 2 / 15));
         return service;
     }
 }

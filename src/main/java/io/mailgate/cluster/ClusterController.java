@@ -1,6 +1,6 @@
 package io.mailgate.cluster;
 
-import io.mailgate.ops.ConnectionRef;
+import io.mailgate.ingest.ConnectionRef;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,15 +16,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ClusterController {
 
-    record NodeView(String id, Instant since, boolean self, List<String> connections, List<String> forwarders) {
-    }
+    record NodeView(String id, Instant since, boolean self, List<String> connections, List<String> forwarders) {}
 
-    record CoordinatorView(String type, String address, Boolean connected) {
-    }
+    record CoordinatorView(String type, String address, Boolean connected) {}
 
-    record ClusterView(String node, boolean clustered, CoordinatorView coordinator, List<NodeView> nodes,
-                       List<String> unassigned) {
-    }
+    record ClusterView(
+            String node,
+            boolean clustered,
+            CoordinatorView coordinator,
+            List<NodeView> nodes,
+            List<String> unassigned) {}
 
     private final Cluster cluster;
     private final ClusterNodes nodes;
@@ -37,7 +38,8 @@ class ClusterController {
     @GetMapping("/api/v1/cluster")
     ClusterView cluster() {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        if (caller == null || caller.getAuthorities().stream().noneMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()))) {
+        if (caller == null
+                || caller.getAuthorities().stream().noneMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()))) {
             throw new AccessDeniedException("The cluster is visible to system admins only.");
         }
         Map<String, List<String>> connections = new LinkedHashMap<>();
@@ -55,18 +57,27 @@ class ClusterController {
                 unassigned.add(ref != null ? name : "forwarder " + name);
                 continue;
             }
-            (ref != null ? connections : forwarders).computeIfAbsent(placement.node(), n -> new ArrayList<>()).add(name);
+            (ref != null ? connections : forwarders)
+                    .computeIfAbsent(placement.node(), n -> new ArrayList<>())
+                    .add(name);
         }
         Map<String, Instant> since = nodes.since();
         List<NodeView> views = new ArrayList<>();
         for (String node : connections.keySet()) {
-            views.add(new NodeView(node, since.get(node), node.equals(cluster.nodeId()), connections.get(node),
+            views.add(new NodeView(
+                    node,
+                    since.get(node),
+                    node.equals(cluster.nodeId()),
+                    connections.get(node),
                     forwarders.getOrDefault(node, List.of())));
         }
         String coordinator = cluster.coordinator();
-        CoordinatorView coordinatorView = coordinator == null ? null : new CoordinatorView(
-                coordinator.substring(0, coordinator.indexOf(' ')), coordinator.substring(coordinator.indexOf(' ') + 1),
-                cluster.coordinatorConnected().orElse(null));
+        CoordinatorView coordinatorView = coordinator == null
+                ? null
+                : new CoordinatorView(
+                        coordinator.substring(0, coordinator.indexOf(' ')),
+                        coordinator.substring(coordinator.indexOf(' ') + 1),
+                        cluster.coordinatorConnected().orElse(null));
         return new ClusterView(cluster.nodeId(), cluster.enabled(), coordinatorView, views, unassigned);
     }
 }

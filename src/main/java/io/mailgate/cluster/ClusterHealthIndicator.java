@@ -25,15 +25,19 @@ class ClusterHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         health.withDetail("coordinator", cluster.coordinator()).withDetail("members", cluster.members());
-        cluster.coordinatorConnected().ifPresentOrElse(
-                connected -> {
-                    if (connected) {
-                        health.up();
-                    } else {
-                        health.down().withDetail("reason", "Not connected to the coordinator: this node runs no "
-                                + "connection until it is again.");
-                    }
-                },
-                health::unknown);
+        cluster.coordinatorConnected()
+                .ifPresentOrElse(
+                        connected -> {
+                            if (connected) {
+                                health.up();
+                            } else {
+                                health.down()
+                                        .withDetail(
+                                                "reason",
+                                                "Not connected to the coordinator: this node runs no "
+                                                        + "connection until it is again.");
+                            }
+                        },
+                        health::unknown);
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +32,7 @@ class ClusterNodes {
         if (jdbc.update("UPDATE cluster_nodes SET started_at = ? WHERE node_id = ?", since, cluster.nodeId()) == 0) {
             try {
                 jdbc.update("INSERT INTO cluster_nodes (node_id, started_at) VALUES (?, ?)", cluster.nodeId(), since);
-            } catch (org.springframework.dao.DuplicateKeyException sameIdElsewhere) {
+            } catch (DuplicateKeyException sameIdElsewhere) {
                 // two nodes with one id: the coordinator's view will show it; nothing to record twice
             }
         }

@@ -26,7 +26,7 @@ public record ClusterProperties(String nodeId, ZooKeeper zookeeper, Kubernetes k
             throw new IllegalArgumentException("mailgate.cluster.node-id: 1-100 of letters, digits, '.', '_' and '-'");
         }
         zookeeper = zookeeper == null ? new ZooKeeper(null, null, null, null) : zookeeper;
-        kubernetes = kubernetes == null ? new Kubernetes(false, null) : kubernetes;
+        kubernetes = kubernetes == null ? new Kubernetes(false, null, null, null) : kubernetes;
         reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(2) : reconcileInterval;
         if (zookeeper.configured() && kubernetes.enabled()) {
             throw new IllegalArgumentException("mailgate.cluster: choose one coordinator, zookeeper.connect-string or "
@@ -62,8 +62,20 @@ public record ClusterProperties(String nodeId, ZooKeeper zookeeper, Kubernetes k
     /**
      * @param enabled   coordinate through Kubernetes leases ({@code coordination.k8s.io}) in {@code namespace}
      * @param namespace the namespace holding the leases (default: the pod's own namespace)
+     * @param masterUrl the Kubernetes API server; empty = the pod's own service account (or ~/.kube/config outside a
+     *                  cluster)
+     * @param leaseDuration how long a lease holds without renewal; a new leader also waits this long before it
+     *                  starts what the old one ran (Camel's default, 15 s)
      */
-    public record Kubernetes(boolean enabled, String namespace) {
+    public record Kubernetes(boolean enabled, String namespace, String masterUrl, Duration leaseDuration) {
+
+        public Kubernetes {
+            masterUrl = masterUrl == null ? "" : masterUrl.strip();
+            leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+            if (leaseDuration.toMillis() < 2_000) {
+                throw new IllegalArgumentException("mailgate.cluster.kubernetes.lease-duration must be at least 2s");
+            }
+        }
     }
 
     private static String hostName() {

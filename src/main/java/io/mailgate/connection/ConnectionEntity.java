@@ -14,6 +14,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.HashMap;
@@ -71,11 +72,10 @@ public class ConnectionEntity {
     private Instant updatedAt;
 
     /** For an unsaved preview of a stored connection: that connection's id (the preview's own id stays null). */
-    @jakarta.persistence.Transient
+    @Transient
     private Long previewOf;
 
-    protected ConnectionEntity() {
-    }
+    protected ConnectionEntity() {}
 
     ConnectionEntity(long orgId, String orgHandle, String apiName, Instant now) {
         this.orgId = orgId;

@@ -1,14 +1,11 @@
 package io.mailgate.connection;
 
 /** Published inside the transaction that changed a connection; routes react only after it commits. */
-final class ConnectionEvents {
+public final class ConnectionEvents {
 
-    private ConnectionEvents() {
-    }
+    private ConnectionEvents() {}
 
-    record Changed(long connectionId) {
-    }
+    public record Changed(long connectionId) {}
 
-    record Removed(long connectionId, String routeId) {
-    }
+    public record Removed(long connectionId, String routeId) {}
 }

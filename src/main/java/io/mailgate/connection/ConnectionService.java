@@ -1,24 +1,26 @@
 package io.mailgate.connection;
 
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
+import io.mailgate.api.ApiProblem.FieldError;
 import io.mailgate.connection.ConnectionSettings.OAuthApiType;
 import io.mailgate.connection.ConnectionSettings.OAuthCredentialType;
 import io.mailgate.imap.ImapEncryption;
 import io.mailgate.secret.SecretCipher;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.ApiProblem.FieldError;
-import io.mailgate.system.OrgRef;
 import io.mailgate.tls.CertificateInfo;
 import io.mailgate.tls.Certificates;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -31,9 +33,16 @@ public class ConnectionService {
     private final SecretCipher cipher;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ConnectionValidator validator;
 
-    ConnectionService(ConnectionRepository connections, TrustedCertificateRepository trusted, SecretCipher cipher,
-                      ApplicationEventPublisher events, Optional<Clock> clock) {
+    ConnectionService(
+            ConnectionRepository connections,
+            TrustedCertificateRepository trusted,
+            SecretCipher cipher,
+            ApplicationEventPublisher events,
+            Optional<Clock> clock,
+            ConnectionValidator validator) {
+        this.validator = validator;
         this.connections = connections;
         this.trusted = trusted;
         this.cipher = cipher;
@@ -48,15 +57,18 @@ public class ConnectionService {
 
     @Transactional(readOnly = true)
     public ConnectionEntity get(OrgRef org, String apiName) {
-        return connections.findByOrgIdAndApiName(org.id(), apiName)
+        return connections
+                .findByOrgIdAndApiName(org.id(), apiName)
                 .orElseThrow(() -> ApiProblem.notFound("No connection named " + apiName + "."));
     }
 
     @Transactional
     public ConnectionEntity create(OrgRef org, ConnectionRequest request) {
-        rejectInvalid(ConnectionValidator.validate(request, null));
+        rejectInvalid(validator.validate(request, null));
         if (connections.findByOrgIdAndApiName(org.id(), request.apiName()).isPresent()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Conflict",
+            throw new ApiProblem(
+                    HttpStatus.CONFLICT,
+                    "Conflict",
                     "A connection named " + request.apiName() + " already exists.",
                     List.of(new FieldError("apiName", "is already used in this organization")));
         }
@@ -75,7 +87,7 @@ public class ConnectionService {
     public ConnectionEntity replace(OrgRef org, String apiName, ConnectionRequest request) {
         ConnectionEntity entity = get(org, apiName);
         ConnectionRequest named = request.apiName() == null ? withApiName(request, apiName) : request;
-        rejectInvalid(ConnectionValidator.validate(named, entity));
+        rejectInvalid(validator.validate(named, entity));
         String oldRouteId = entity.routeId();
         apply(entity, named);
         entity.touch(clock.instant());
@@ -119,7 +131,7 @@ public class ConnectionService {
     @Transactional(readOnly = true)
     public List<X509Certificate> trustedCertificates(long connectionId) {
         return trusted.findByConnectionIdOrderById(connectionId).stream()
-                .map(t -> Certificates.parseOne(t.getPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .map(t -> Certificates.parseOne(t.getPem().getBytes(StandardCharsets.US_ASCII)))
                 .toList();
     }
 
@@ -129,9 +141,10 @@ public class ConnectionService {
         ConnectionEntity connection = get(org, apiName);
         List<TrustedCertificateEntity> added = certificates.stream()
                 .map(Certificates::describe)
-                .filter(info -> trusted.findByConnectionIdAndSha256(connection.getId(), info.sha256()).isEmpty())
-                .map((CertificateInfo info) -> trusted.save(
-                        new TrustedCertificateEntity(connection.getId(), info, clock.instant())))
+                .filter(info -> trusted.findByConnectionIdAndSha256(connection.getId(), info.sha256())
+                        .isEmpty())
+                .map((CertificateInfo info) ->
+                        trusted.save(new TrustedCertificateEntity(connection.getId(), info, clock.instant())))
                 .toList();
         connection.touch(clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(connection.getId()));
@@ -159,16 +172,22 @@ public class ConnectionService {
      * A key of the same kind replaces the previous one; the route restarts with it.
      */
     @Transactional
-    public ConnectionEntity installDecryptionKey(OrgRef org, String apiName, ConnectionSettings.DecryptionKeyInfo info,
-                                                 Map<SecretName, String> material) {
+    public ConnectionEntity installDecryptionKey(
+            OrgRef org, String apiName, ConnectionSettings.DecryptionKeyInfo info, Map<SecretName, String> material) {
         ConnectionEntity entity = get(org, apiName);
         material.forEach((name, value) -> putSecret(entity, name, value));
         ConnectionSettings.Decryption before = entity.getSettings().decryption();
-        List<ConnectionSettings.DecryptionKeyInfo> keys = new java.util.ArrayList<>(before == null ? List.of()
-                : before.keys().stream().filter(k -> !k.kind().equals(info.kind())).toList());
+        List<ConnectionSettings.DecryptionKeyInfo> keys = new ArrayList<>(
+                before == null
+                        ? List.of()
+                        : before.keys().stream()
+                                .filter(k -> !k.kind().equals(info.kind()))
+                                .toList());
         keys.add(info);
-        entity.configure(entity.getProtocol(), entity.getSettings().withDecryption(
-                new ConnectionSettings.Decryption(true, keys)), clock.instant());
+        entity.configure(
+                entity.getProtocol(),
+                entity.getSettings().withDecryption(new ConnectionSettings.Decryption(true, keys)),
+                clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
     }
@@ -176,13 +195,20 @@ public class ConnectionService {
     @Transactional
     public ConnectionEntity removeDecryptionKeys(OrgRef org, String apiName) {
         ConnectionEntity entity = get(org, apiName);
-        for (SecretName name : List.of(SecretName.DECRYPTION_KEY, SecretName.DECRYPTION_KEY_PASSWORD,
-                SecretName.PGP_KEY, SecretName.PGP_PASSPHRASE)) {
+        for (SecretName name : List.of(
+                SecretName.DECRYPTION_KEY,
+                SecretName.DECRYPTION_KEY_PASSWORD,
+                SecretName.PGP_KEY,
+                SecretName.PGP_PASSPHRASE)) {
             entity.secrets().remove(name.key());
         }
         ConnectionSettings.Decryption before = entity.getSettings().decryption();
-        entity.configure(entity.getProtocol(), entity.getSettings().withDecryption(
-                new ConnectionSettings.Decryption(before != null && before.enabled(), List.of())), clock.instant());
+        entity.configure(
+                entity.getProtocol(),
+                entity.getSettings()
+                        .withDecryption(
+                                new ConnectionSettings.Decryption(before != null && before.enabled(), List.of())),
+                clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
     }
@@ -209,13 +235,18 @@ public class ConnectionService {
      * a delegate) and its refresh token; the route restarts.
      */
     @Transactional
-    public ConnectionEntity grantAccount(long connectionId, String refreshToken, String username, String mailbox,
-                                         boolean delegate) {
-        ConnectionEntity entity = connections.findById(connectionId)
+    public ConnectionEntity grantAccount(
+            long connectionId, String refreshToken, String username, String mailbox, boolean delegate) {
+        ConnectionEntity entity = connections
+                .findById(connectionId)
                 .orElseThrow(() -> ApiProblem.notFound("The connection no longer exists."));
         putSecret(entity, SecretName.OAUTH_REFRESH_TOKEN, refreshToken);
-        entity.configure(entity.getProtocol(), entity.getSettings().withOAuthAccount(
-                new ConnectionSettings.OAuthAccount(username, clock.instant(), mailbox, delegate)), clock.instant());
+        entity.configure(
+                entity.getProtocol(),
+                entity.getSettings()
+                        .withOAuthAccount(
+                                new ConnectionSettings.OAuthAccount(username, clock.instant(), mailbox, delegate)),
+                clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
     }
@@ -250,9 +281,16 @@ public class ConnectionService {
             throw ApiProblem.conflict("The connection already uses Microsoft Graph.");
         }
         // Exchange Online's EWS endpoint belongs to the global cloud; its Graph counterpart is graph.microsoft.com.
-        var migrated = new ConnectionSettings.OAuth(ConnectionSettings.OAuthApiType.MS_GRAPH,
-                "https://graph.microsoft.com", oauth.clientId(), oauth.tenantId(), oauth.credentialType(),
-                oauth.emailAddress(), oauth.sourceFolder(), oauth.appOnly(), oauth.clientSecretExpiresAt());
+        var migrated = new ConnectionSettings.OAuth(
+                ConnectionSettings.OAuthApiType.MS_GRAPH,
+                "https://graph.microsoft.com",
+                oauth.clientId(),
+                oauth.tenantId(),
+                oauth.credentialType(),
+                oauth.emailAddress(),
+                oauth.sourceFolder(),
+                oauth.appOnly(),
+                oauth.clientSecretExpiresAt());
         entity.configure(entity.getProtocol(), entity.getSettings().withOAuth(migrated), clock.instant());
         events.publishEvent(new ConnectionEvents.Changed(entity.getId()));
         return entity;
@@ -261,9 +299,10 @@ public class ConnectionService {
     /** A connection built from a request but not stored, to test settings before saving them. */
     @Transactional(readOnly = true)
     public ConnectionEntity preview(OrgRef org, ConnectionRequest request) {
-        Optional<ConnectionEntity> existing = request.apiName() == null ? Optional.empty()
+        Optional<ConnectionEntity> existing = request.apiName() == null
+                ? Optional.empty()
                 : connections.findByOrgIdAndApiName(org.id(), request.apiName());
-        rejectInvalid(ConnectionValidator.validate(request, existing.orElse(null)));
+        rejectInvalid(validator.validate(request, existing.orElse(null)));
         ConnectionEntity preview = new ConnectionEntity(org.id(), org.handle(), request.apiName(), clock.instant());
         existing.ifPresent(stored -> {
             preview.previewOf(stored.getId());
@@ -279,7 +318,8 @@ public class ConnectionService {
         ConnectionSettings settings = settings(r);
         if (entity.getSettings() != null && entity.getSettings().decryption() != null) {
             // Keys are installed through their own endpoint; a PUT of the connection keeps them.
-            settings = settings.withDecryption(new ConnectionSettings.Decryption(settings.decryption().enabled(),
+            settings = settings.withDecryption(new ConnectionSettings.Decryption(
+                    settings.decryption().enabled(),
                     entity.getSettings().decryption().keys()));
         }
         if (entity.getSettings() != null && r.protocol() == Protocol.OAUTH) {
@@ -290,8 +330,10 @@ public class ConnectionService {
         keepOnlySecretsOf(entity, r);
         switch (r.protocol()) {
             case IMAP -> putSecret(entity, SecretName.IMAP_PASSWORD, r.imap().password());
-            case EXCHANGE -> putSecret(entity, SecretName.EXCHANGE_PASSWORD, r.exchange().password());
-            case OAUTH -> putSecret(entity, SecretName.OAUTH_CLIENT_SECRET, r.oauth().clientSecret());
+            case EXCHANGE ->
+                putSecret(entity, SecretName.EXCHANGE_PASSWORD, r.exchange().password());
+            case OAUTH ->
+                putSecret(entity, SecretName.OAUTH_CLIENT_SECRET, r.oauth().clientSecret());
         }
         if (r.proxy() != null) {
             putSecret(entity, SecretName.PROXY_PASSWORD, r.proxy().password());
@@ -300,18 +342,27 @@ public class ConnectionService {
 
     /** Secrets of a protocol or proxy the connection no longer uses are dropped, not kept around. */
     private void keepOnlySecretsOf(ConnectionEntity entity, ConnectionRequest r) {
-        Set<SecretName> kept = EnumSet.of(SecretName.DECRYPTION_KEY, SecretName.DECRYPTION_KEY_PASSWORD,
-                SecretName.PGP_KEY, SecretName.PGP_PASSPHRASE);
+        Set<SecretName> kept = EnumSet.of(
+                SecretName.DECRYPTION_KEY,
+                SecretName.DECRYPTION_KEY_PASSWORD,
+                SecretName.PGP_KEY,
+                SecretName.PGP_PASSPHRASE);
         switch (r.protocol()) {
             case IMAP -> kept.add(SecretName.IMAP_PASSWORD);
             case EXCHANGE -> kept.add(SecretName.EXCHANGE_PASSWORD);
-            case OAUTH -> kept.addAll(Set.of(SecretName.OAUTH_CLIENT_SECRET, SecretName.OAUTH_REFRESH_TOKEN,
-                    SecretName.OAUTH_CERTIFICATE, SecretName.OAUTH_CERTIFICATE_PASSWORD));
+            case OAUTH ->
+                kept.addAll(Set.of(
+                        SecretName.OAUTH_CLIENT_SECRET,
+                        SecretName.OAUTH_REFRESH_TOKEN,
+                        SecretName.OAUTH_CERTIFICATE,
+                        SecretName.OAUTH_CERTIFICATE_PASSWORD));
         }
         if (r.proxy() != null && r.proxy().username() != null) {
             kept.add(SecretName.PROXY_PASSWORD);
         }
-        entity.secrets().keySet().removeIf(key -> kept.stream().noneMatch(k -> k.key().equals(key)));
+        entity.secrets()
+                .keySet()
+                .removeIf(key -> kept.stream().noneMatch(k -> k.key().equals(key)));
     }
 
     private void putSecret(ConnectionEntity entity, SecretName name, String value) {
@@ -330,38 +381,69 @@ public class ConnectionService {
         ConnectionSettings.Exchange exchange = null;
         ConnectionSettings.OAuth oauth = null;
         switch (r.protocol()) {
-            case IMAP -> imap = new ConnectionSettings.Imap(r.imap().host().trim(), r.imap().port(),
-                    r.imap().emailAddress().trim(),
-                    r.imap().encryption() == null ? ImapEncryption.SSL_TLS : r.imap().encryption(),
-                    orDefault(r.imap().sourceFolder(), "INBOX"));
-            case EXCHANGE -> exchange = new ConnectionSettings.Exchange(r.exchange().endpoint().trim(),
-                    r.exchange().emailAddress().trim(), orDefault(r.exchange().sourceFolder(), "Inbox"));
-            case OAUTH -> oauth = new ConnectionSettings.OAuth(
-                    r.oauth().apiType() == null ? OAuthApiType.MS_GRAPH : r.oauth().apiType(),
-                    r.oauth().endpoint() == null ? "https://graph.microsoft.com"
-                            : ConnectionValidator.stripSlash(r.oauth().endpoint()),
-                    r.oauth().clientId().trim(),
-                    r.oauth().tenantId() == null || r.oauth().tenantId().isBlank() ? null : r.oauth().tenantId().trim(),
-                    r.oauth().credentialType() == null ? OAuthCredentialType.CLIENT_SECRET : r.oauth().credentialType(),
-                    r.oauth().emailAddress().trim(), orDefault(r.oauth().sourceFolder(), "Inbox"),
-                    Boolean.TRUE.equals(r.oauth().appOnly()), r.oauth().clientSecretExpiresAt());
+            case IMAP ->
+                imap = new ConnectionSettings.Imap(
+                        r.imap().host().trim(),
+                        r.imap().port(),
+                        r.imap().emailAddress().trim(),
+                        r.imap().encryption() == null
+                                ? ImapEncryption.SSL_TLS
+                                : r.imap().encryption(),
+                        orDefault(r.imap().sourceFolder(), "INBOX"));
+            case EXCHANGE ->
+                exchange = new ConnectionSettings.Exchange(
+                        r.exchange().endpoint().trim(),
+                        r.exchange().emailAddress().trim(),
+                        orDefault(r.exchange().sourceFolder(), "Inbox"));
+            case OAUTH ->
+                oauth = new ConnectionSettings.OAuth(
+                        r.oauth().apiType() == null
+                                ? OAuthApiType.MS_GRAPH
+                                : r.oauth().apiType(),
+                        r.oauth().endpoint() == null
+                                ? "https://graph.microsoft.com"
+                                : ConnectionValidator.stripSlash(r.oauth().endpoint()),
+                        r.oauth().clientId().trim(),
+                        r.oauth().tenantId() == null || r.oauth().tenantId().isBlank()
+                                ? null
+                                : r.oauth().tenantId().trim(),
+                        r.oauth().credentialType() == null
+                                ? OAuthCredentialType.CLIENT_SECRET
+                                : r.oauth().credentialType(),
+                        r.oauth().emailAddress().trim(),
+                        orDefault(r.oauth().sourceFolder(), "Inbox"),
+                        Boolean.TRUE.equals(r.oauth().appOnly()),
+                        r.oauth().clientSecretExpiresAt());
         }
-        ConnectionSettings.Proxy proxy = r.proxy() == null || r.protocol() == Protocol.IMAP ? null
-                : new ConnectionSettings.Proxy(r.proxy().protocol(), r.proxy().host().trim(), r.proxy().port(),
+        ConnectionSettings.Proxy proxy = r.proxy() == null || r.protocol() == Protocol.IMAP
+                ? null
+                : new ConnectionSettings.Proxy(
+                        r.proxy().protocol(),
+                        r.proxy().host().trim(),
+                        r.proxy().port(),
                         r.proxy().username());
         IncidentPolicy defaults = IncidentPolicy.defaults();
         var p = r.incidentPolicy();
-        IncidentPolicy policy = p == null ? defaults : new IncidentPolicy(
-                p.mode() == null ? defaults.mode() : p.mode(),
-                p.referencePattern() == null ? defaults.referencePattern() : p.referencePattern(),
-                p.threading() == null ? defaults.threading() : p.threading());
+        IncidentPolicy policy = p == null
+                ? defaults
+                : new IncidentPolicy(
+                        p.mode() == null ? defaults.mode() : p.mode(),
+                        p.referencePattern() == null ? defaults.referencePattern() : p.referencePattern(),
+                        p.threading() == null ? defaults.threading() : p.threading());
         Polling pollingDefaults = Polling.defaults();
-        Polling polling = r.polling() == null ? pollingDefaults : new Polling(
-                r.polling().intervalSeconds() == null ? pollingDefaults.intervalSeconds() : r.polling().intervalSeconds(),
-                r.polling().push() == null ? pollingDefaults.push() : r.polling().push());
-        boolean decrypt = r.decryption() != null && Boolean.TRUE.equals(r.decryption().enabled());
-        return new ConnectionSettings(imap, exchange, oauth, proxy, new ConnectionSettings.Decryption(decrypt, null),
-                policy, polling, null);
+        Polling polling = r.polling() == null
+                ? pollingDefaults
+                : new Polling(
+                        r.polling().intervalSeconds() == null
+                                ? pollingDefaults.intervalSeconds()
+                                : r.polling().intervalSeconds(),
+                        r.polling().push() == null
+                                ? pollingDefaults.push()
+                                : r.polling().push());
+        boolean decrypt =
+                r.decryption() != null && Boolean.TRUE.equals(r.decryption().enabled());
+        return new ConnectionSettings(
+                imap, exchange, oauth, proxy, new ConnectionSettings.Decryption(decrypt, null), policy, polling, null);
     }
 
     private static void rejectInvalid(List<FieldError> errors) {
@@ -375,7 +457,18 @@ public class ConnectionService {
     }
 
     private static ConnectionRequest withApiName(ConnectionRequest r, String apiName) {
-        return new ConnectionRequest(apiName, r.name(), r.description(), r.enabled(), r.protocol(), r.imap(),
-                r.exchange(), r.oauth(), r.proxy(), r.decryption(), r.incidentPolicy(), r.polling());
+        return new ConnectionRequest(
+                apiName,
+                r.name(),
+                r.description(),
+                r.enabled(),
+                r.protocol(),
+                r.imap(),
+                r.exchange(),
+                r.oauth(),
+                r.proxy(),
+                r.decryption(),
+                r.incidentPolicy(),
+                r.polling());
     }
 }

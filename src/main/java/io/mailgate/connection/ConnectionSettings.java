@@ -1,19 +1,26 @@
 package io.mailgate.connection;
 
 import io.mailgate.imap.ImapEncryption;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Everything about a connection except its identity and its secrets, stored as JSON beside the connection.
  * Only the block of the chosen protocol is set. Secrets live in {@code connection_secrets}, encrypted.
  */
-public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Proxy proxy, Decryption decryption,
-                                 IncidentPolicy incidentPolicy, Polling polling, OAuthAccount oauthAccount) {
+public record ConnectionSettings(
+        Imap imap,
+        Exchange exchange,
+        OAuth oauth,
+        Proxy proxy,
+        Decryption decryption,
+        IncidentPolicy incidentPolicy,
+        Polling polling,
+        OAuthAccount oauthAccount) {
 
-    public record Imap(String host, int port, String emailAddress, ImapEncryption encryption, String sourceFolder) {
-    }
+    public record Imap(String host, int port, String emailAddress, ImapEncryption encryption, String sourceFolder) {}
 
-    public record Exchange(String endpoint, String emailAddress, String sourceFolder) {
-    }
+    public record Exchange(String endpoint, String emailAddress, String sourceFolder) {}
 
     /**
      * @param appOnly                application permissions (client credentials) instead of a signed-in
@@ -22,27 +29,37 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
      * @param clientSecretExpiresAt  when the client secret expires, as Entra showed it at creation (the token
      *                               endpoint never tells), so that credential health can warn in time
      */
-    public record OAuth(OAuthApiType apiType, String endpoint, String clientId, String tenantId,
-                        OAuthCredentialType credentialType, String emailAddress, String sourceFolder,
-                        boolean appOnly, java.time.Instant clientSecretExpiresAt) {
-    }
+    public record OAuth(
+            OAuthApiType apiType,
+            String endpoint,
+            String clientId,
+            String tenantId,
+            OAuthCredentialType credentialType,
+            String emailAddress,
+            String sourceFolder,
+            boolean appOnly,
+            Instant clientSecretExpiresAt) {}
 
-    public record Proxy(ProxyProtocol protocol, String host, int port, String username) {
-    }
+    public record Proxy(ProxyProtocol protocol, String host, int port, String username) {}
 
     /**
      * @param keys what is known about the installed decryption keys (the key material itself is a secret)
      */
-    public record Decryption(boolean enabled, java.util.List<DecryptionKeyInfo> keys) {
+    public record Decryption(boolean enabled, List<DecryptionKeyInfo> keys) {
         public Decryption {
-            keys = keys == null ? java.util.List.of() : java.util.List.copyOf(keys);
+            keys = keys == null ? List.of() : List.copyOf(keys);
         }
     }
 
     /** An installed decryption key as admins see it: never the key. */
-    public record DecryptionKeyInfo(String kind, String subject, String issuer, java.time.Instant notAfter,
-                                    String sha256, java.util.List<String> warnings, java.time.Instant installedAt) {
-    }
+    public record DecryptionKeyInfo(
+            String kind,
+            String subject,
+            String issuer,
+            Instant notAfter,
+            String sha256,
+            List<String> warnings,
+            Instant installedAt) {}
 
     /**
      * The Microsoft 365 account that granted access (Grant Access / Switch Account); its token is a secret.
@@ -52,9 +69,9 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
      * @param delegate true when the account is not the mailbox's own but was found to have full access to it, so the
      *                 mailbox is read as /users/{address}; false when it is the mailbox's own account (/me)
      */
-    public record OAuthAccount(String username, java.time.Instant grantedAt, String mailbox, boolean delegate) {
+    public record OAuthAccount(String username, Instant grantedAt, String mailbox, boolean delegate) {
 
-        public OAuthAccount(String username, java.time.Instant grantedAt) {
+        public OAuthAccount(String username, Instant grantedAt) {
             this(username, grantedAt, null, false);
         }
     }
@@ -68,12 +85,22 @@ public record ConnectionSettings(Imap imap, Exchange exchange, OAuth oauth, Prox
     }
 
     public ConnectionSettings withOAuth(OAuth changed) {
-        return new ConnectionSettings(imap, exchange, changed, proxy, decryption, incidentPolicy, polling, oauthAccount);
+        return new ConnectionSettings(
+                imap, exchange, changed, proxy, decryption, incidentPolicy, polling, oauthAccount);
     }
 
-    public enum OAuthApiType { MS_GRAPH, EWS }
+    public enum OAuthApiType {
+        MS_GRAPH,
+        EWS
+    }
 
-    public enum OAuthCredentialType { CLIENT_SECRET, CERTIFICATE }
+    public enum OAuthCredentialType {
+        CLIENT_SECRET,
+        CERTIFICATE
+    }
 
-    public enum ProxyProtocol { HTTP, HTTPS }
+    public enum ProxyProtocol {
+        HTTP,
+        HTTPS
+    }
 }

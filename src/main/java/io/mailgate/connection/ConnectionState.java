@@ -5,4 +5,11 @@ package io.mailgate.connection;
  * unread and are tried again). PAUSED_AUTH: the server refused the password too often in a row; mailgate stopped
  * trying until the connection changes or an admin resumes it (POST …/connections/{apiName}/resume).
  */
-public enum ConnectionState { RUNNING, DEGRADED, STOPPED, FAILING, PAUSED_AUTH, NEEDS_CONSENT }
+public enum ConnectionState {
+    RUNNING,
+    DEGRADED,
+    STOPPED,
+    FAILING,
+    PAUSED_AUTH,
+    NEEDS_CONSENT
+}

@@ -1,5 +1,6 @@
 package io.mailgate.connection;
 
+import io.mailgate.ingest.ConnectionRef;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -24,9 +25,18 @@ public class ConnectionStates {
      * @param authPaused       refused {@code mailgate.routes.auth-retry.pause-after} times: no more tries until the
      *                         connection changes or an admin resumes it
      */
-    public record Snapshot(Instant lastPollAt, Instant lastSuccessAt, Instant lastFailureAt, String lastErrorCode,
-                           String lastError, String stoppedReason, boolean needsConsent, int lastPollFailures,
-                           int authFailures, Instant nextAuthTry, boolean authPaused) {
+    public record Snapshot(
+            Instant lastPollAt,
+            Instant lastSuccessAt,
+            Instant lastFailureAt,
+            String lastErrorCode,
+            String lastError,
+            String stoppedReason,
+            boolean needsConsent,
+            int lastPollFailures,
+            int authFailures,
+            Instant nextAuthTry,
+            boolean authPaused) {
 
         static final Snapshot EMPTY = new Snapshot(null, null, null, null, null, null, false, 0, 0, null, false);
 
@@ -41,43 +51,65 @@ public class ConnectionStates {
         }
 
         Snapshot withStopped(String reason, boolean consent) {
-            return new Snapshot(lastPollAt, lastSuccessAt, lastFailureAt, lastErrorCode, lastError, reason, consent,
-                    lastPollFailures, authFailures, nextAuthTry, authPaused);
+            return new Snapshot(
+                    lastPollAt,
+                    lastSuccessAt,
+                    lastFailureAt,
+                    lastErrorCode,
+                    lastError,
+                    reason,
+                    consent,
+                    lastPollFailures,
+                    authFailures,
+                    nextAuthTry,
+                    authPaused);
         }
 
         Snapshot withAuth(int failures, Instant next, boolean paused) {
-            return new Snapshot(lastPollAt, lastSuccessAt, lastFailureAt, lastErrorCode, lastError, stoppedReason,
-                    needsConsent, lastPollFailures, failures, next, paused);
+            return new Snapshot(
+                    lastPollAt,
+                    lastSuccessAt,
+                    lastFailureAt,
+                    lastErrorCode,
+                    lastError,
+                    stoppedReason,
+                    needsConsent,
+                    lastPollFailures,
+                    failures,
+                    next,
+                    paused);
         }
     }
 
     private final Map<Long, Snapshot> byConnection = new ConcurrentHashMap<>();
     private final Map<String, Long> connectionOfRoute = new ConcurrentHashMap<>();
-    private final AuthRetrySettings authRetry;
+    private final AuthRetryProperties authRetry;
     private final Clock clock = Clock.systemUTC();
 
-    ConnectionStates(AuthRetrySettings authRetry) {
+    ConnectionStates(AuthRetryProperties authRetry) {
         this.authRetry = authRetry;
     }
 
     /** A new route for the connection: it was created, changed (new credentials, perhaps) or enabled. */
-    void bind(String routeId, long connectionId) {
+    public void bind(String routeId, long connectionId) {
         connectionOfRoute.put(routeId, connectionId);
         // A changed connection starts afresh: its credentials may be right now, so refusals are forgotten.
-        byConnection.compute(connectionId, (id, s) -> s == null ? Snapshot.EMPTY
-                : s.withStopped(null, false).withAuth(0, null, false));
+        byConnection.compute(
+                connectionId,
+                (id, s) ->
+                        s == null ? Snapshot.EMPTY : s.withStopped(null, false).withAuth(0, null, false));
     }
 
-    void unbind(String routeId) {
+    public void unbind(String routeId) {
         connectionOfRoute.remove(routeId);
     }
 
-    void forget(long connectionId) {
+    public void forget(long connectionId) {
         byConnection.remove(connectionId);
         connectionOfRoute.values().removeIf(id -> id == connectionId);
     }
 
-    void stopped(long connectionId, String reason) {
+    public void stopped(long connectionId, String reason) {
         byConnection.compute(connectionId, (id, s) -> {
             Snapshot base = s == null ? Snapshot.EMPTY : s;
             return base.withStopped(reason, base.needsConsent());
@@ -85,17 +117,27 @@ public class ConnectionStates {
     }
 
     /** The Microsoft 365 grant is missing, revoked or expired: an admin must Grant Access again. */
-    void needsConsent(long connectionId, String reason) {
+    public void needsConsent(long connectionId, String reason) {
         byConnection.compute(connectionId, (id, s) -> {
             Snapshot base = s == null ? Snapshot.EMPTY : s;
-            return new Snapshot(base.lastPollAt(), base.lastSuccessAt(), clock.instant(), "CONSENT_REQUIRED", reason,
-                    base.stoppedReason(), true, 0, base.authFailures(), base.nextAuthTry(), base.authPaused());
+            return new Snapshot(
+                    base.lastPollAt(),
+                    base.lastSuccessAt(),
+                    clock.instant(),
+                    "CONSENT_REQUIRED",
+                    reason,
+                    base.stoppedReason(),
+                    true,
+                    0,
+                    base.authFailures(),
+                    base.nextAuthTry(),
+                    base.authPaused());
         });
         emailLog.warn("connection={} state=NEEDS_CONSENT reason={}", nameOf(connectionId), reason);
     }
 
     /** Whether the route may poll now: not while waiting after a refused password, nor while paused for it. */
-    boolean mayPoll(String routeId) {
+    public boolean mayPoll(String routeId) {
         Long id = connectionOfRoute.get(routeId);
         if (id == null) {
             return true;
@@ -105,11 +147,13 @@ public class ConnectionStates {
     }
 
     /** An admin resumes a connection paused after refused passwords: the next poll tries again. */
-    void resume(long connectionId) {
+    public void resume(long connectionId) {
         Snapshot before = byConnection.get(connectionId);
         if (before != null && (before.authPaused() || before.nextAuthTry() != null)) {
             byConnection.put(connectionId, before.withAuth(0, null, false));
-            emailLog.info("connection={} state=RESUMED by an admin after {} refused sign-ins", nameOf(connectionId),
+            emailLog.info(
+                    "connection={} state=RESUMED by an admin after {} refused sign-ins",
+                    nameOf(connectionId),
                     before.authFailures());
         }
     }
@@ -118,10 +162,13 @@ public class ConnectionStates {
      * A poll ended. {@code failedMessages} of its messages failed (left unread at their source), {@code progressed}
      * were stored, found duplicate or quarantined; {@code code}/{@code message} say why the last one failed.
      */
-    void pollEnded(String routeId, int progressed, int failedMessages, String code, String message) {
+    public void pollEnded(String routeId, int progressed, int failedMessages, String code, String message) {
         if (failedMessages > 0 && progressed == 0) {
             // Nothing moved: the mailbox is stuck as surely as if the poll itself had failed.
-            pollFailed(routeId, code, failedMessages + " message(s) failed and none got through: " + message,
+            pollFailed(
+                    routeId,
+                    code,
+                    failedMessages + " message(s) failed and none got through: " + message,
                     failedMessages);
             return;
         }
@@ -134,22 +181,53 @@ public class ConnectionStates {
         if (failedMessages > 0) {
             String reason = failedMessages + " message(s) of the last poll failed and stay unread: " + message;
             if (!before.degraded() || !code.equals(before.lastErrorCode())) {
-                emailLog.warn("connection={} route={} state=DEGRADED code={} error={}", nameOf(routeId), routeId,
-                        code, reason);
+                emailLog.warn(
+                        "connection={} route={} state=DEGRADED code={} error={}",
+                        nameOf(routeId),
+                        routeId,
+                        code,
+                        reason);
             }
-            byConnection.put(id, new Snapshot(now, now, before.lastFailureAt(), code, reason, null, false,
-                    failedMessages, 0, null, false));
+            byConnection.put(
+                    id,
+                    new Snapshot(
+                            now,
+                            now,
+                            before.lastFailureAt(),
+                            code,
+                            reason,
+                            null,
+                            false,
+                            failedMessages,
+                            0,
+                            null,
+                            false));
             return;
         }
         if (before.failing() || before.degraded()) {
-            emailLog.info("connection={} route={} state=RUNNING recovered after {}", nameOf(routeId), routeId,
+            emailLog.info(
+                    "connection={} route={} state=RUNNING recovered after {}",
+                    nameOf(routeId),
+                    routeId,
                     before.lastErrorCode());
         }
-        byConnection.put(id, new Snapshot(now, now, before.lastFailureAt(), before.lastErrorCode(), before.lastError(),
-                null, false, 0, 0, null, false));
+        byConnection.put(
+                id,
+                new Snapshot(
+                        now,
+                        now,
+                        before.lastFailureAt(),
+                        before.lastErrorCode(),
+                        before.lastError(),
+                        null,
+                        false,
+                        0,
+                        0,
+                        null,
+                        false));
     }
 
-    void pollFailed(String routeId, String code, String message) {
+    public void pollFailed(String routeId, String code, String message) {
         pollFailed(routeId, code, message, 0);
     }
 
@@ -179,25 +257,45 @@ public class ConnectionStates {
             }
         }
         if (paused && !before.authPaused()) {
-            emailLog.warn("connection={} route={} state=PAUSED_AUTH code={} failures={} error={}", nameOf(routeId),
-                    routeId, code, authFailures, reason);
-        } else if (!before.failing() || !code.equals(before.lastErrorCode())) {
-            emailLog.warn("connection={} route={} state=FAILING code={} error={}", nameOf(routeId), routeId, code,
+            emailLog.warn(
+                    "connection={} route={} state=PAUSED_AUTH code={} failures={} error={}",
+                    nameOf(routeId),
+                    routeId,
+                    code,
+                    authFailures,
                     reason);
+        } else if (!before.failing() || !code.equals(before.lastErrorCode())) {
+            emailLog.warn(
+                    "connection={} route={} state=FAILING code={} error={}", nameOf(routeId), routeId, code, reason);
         }
-        byConnection.put(id, new Snapshot(now, before.lastSuccessAt(), now, code, reason, null,
-                before.needsConsent(), failedMessages, authFailures, nextTry, paused));
+        byConnection.put(
+                id,
+                new Snapshot(
+                        now,
+                        before.lastSuccessAt(),
+                        now,
+                        code,
+                        reason,
+                        null,
+                        before.needsConsent(),
+                        failedMessages,
+                        authFailures,
+                        nextTry,
+                        paused));
     }
 
     /** {@code org/apiName}, as every email log line names a connection. */
     private static String nameOf(String routeId) {
-        io.mailgate.ops.ConnectionRef ref = io.mailgate.ops.ConnectionRef.ofRoute(routeId);
+        ConnectionRef ref = ConnectionRef.ofRoute(routeId);
         return ref == null ? routeId : ref.name();
     }
 
     private String nameOf(long connectionId) {
-        return connectionOfRoute.entrySet().stream().filter(e -> e.getValue() == connectionId)
-                .map(e -> nameOf(e.getKey())).findFirst().orElse(String.valueOf(connectionId));
+        return connectionOfRoute.entrySet().stream()
+                .filter(e -> e.getValue() == connectionId)
+                .map(e -> nameOf(e.getKey()))
+                .findFirst()
+                .orElse(String.valueOf(connectionId));
     }
 
     public Snapshot snapshot(long connectionId) {

@@ -7,8 +7,17 @@ import java.time.Instant;
  * (push off, server has no IDLE, IDLE failed: …); null while the connection has no running source on this node.
  * {@code node} is the cluster node running the connection (null while none does).
  */
-public record ConnectionStatusView(ConnectionState state, String reason, Instant lastPollAt, Instant lastSuccessAt,
-                                   String lastError, String lastErrorCode, long messagesIngested,
-                                   long messagesQuarantined, String routeId, String routeStatus, String mode,
-                                   String modeReason, String node) {
-}
+public record ConnectionStatusView(
+        ConnectionState state,
+        String reason,
+        Instant lastPollAt,
+        Instant lastSuccessAt,
+        String lastError,
+        String lastErrorCode,
+        long messagesIngested,
+        long messagesQuarantined,
+        String routeId,
+        String routeStatus,
+        String mode,
+        String modeReason,
+        String node) {}

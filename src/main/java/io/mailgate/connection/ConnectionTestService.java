@@ -2,6 +2,7 @@ package io.mailgate.connection;
 
 import io.mailgate.component.ews.EwsClient;
 import io.mailgate.component.ews.EwsConfiguration;
+import io.mailgate.component.ews.EwsEndpointValidator;
 import io.mailgate.component.ews.EwsException;
 import io.mailgate.connectiontest.ImapConnectionTester;
 import io.mailgate.connectiontest.ImapProbe;
@@ -9,6 +10,7 @@ import io.mailgate.connectiontest.TestResult;
 import io.mailgate.connectiontest.TestStage;
 import io.mailgate.tls.CapturingTrustManager;
 import io.mailgate.tls.Certificates;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +35,8 @@ public class ConnectionTestService {
     private final GraphConnectionTests graph;
     private final Map<Long, TestResult> lastResults = new ConcurrentHashMap<>();
 
-    ConnectionTestService(ConnectionService connections, RouteSettings settings, SourceBeans sources,
-                          GraphConnectionTests graph) {
+    ConnectionTestService(
+            ConnectionService connections, RouteProperties settings, SourceBeans sources, GraphConnectionTests graph) {
         this.connections = connections;
         this.imap = new ImapConnectionTester(settings.timeout().compareTo(MAX) > 0 ? MAX : settings.timeout());
         this.sources = sources;
@@ -76,8 +78,9 @@ public class ConnectionTestService {
     private TestResult imap(ConnectionEntity c, List<X509Certificate> trusted) {
         var s = c.getSettings().imap();
         String password = connections.secret(c, SecretName.IMAP_PASSWORD).orElse("");
-        return imap.test(new ImapProbe(s.host(), s.port(), s.encryption(), s.emailAddress(), password,
-                s.sourceFolder()), trusted);
+        return imap.test(
+                new ImapProbe(s.host(), s.port(), s.encryption(), s.emailAddress(), password, s.sourceFolder()),
+                trusted);
     }
 
     private TestResult exchange(ConnectionEntity c, List<X509Certificate> trusted) {
@@ -89,8 +92,8 @@ public class ConnectionTestService {
             int unread = EwsClient.testConnection(configuration);
             return TestResult.success(configuration.getFolder(), unread);
         } catch (EwsException e) {
-            TestResult failure = TestResult.failure(TestStage.valueOf(e.stage().name()), e.code().name(),
-                    e.getMessage());
+            TestResult failure = TestResult.failure(
+                    TestStage.valueOf(e.stage().name()), e.code().name(), e.getMessage());
             if (capture.refused() && !capture.presentedChain().isEmpty()) {
                 failure = failure.withServerCertificates(Certificates.describe(capture.presentedChain()));
             }
@@ -104,23 +107,27 @@ public class ConnectionTestService {
             String endpoint = c.getSettings().exchange().endpoint();
             String host = null;
             try {
-                host = endpoint == null ? null : java.net.URI.create(endpoint.trim()).getHost();
+                host = endpoint == null ? null : URI.create(endpoint.trim()).getHost();
             } catch (IllegalArgumentException notAUri) {
                 // the component's own message below says what is wrong
             }
-            if (io.mailgate.component.ews.EwsEndpointValidator.isMicrosoft365(host)) {
+            if (EwsEndpointValidator.isMicrosoft365(host)) {
                 return "The endpoint is Exchange Online (" + host + "), which no longer offers EWS; use protocol OAUTH"
                         + " (Microsoft Graph) for Microsoft 365 mailboxes.";
             }
         }
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? "they are incomplete" : e.getMessage().strip();
+        String message = e.getMessage() == null || e.getMessage().isBlank()
+                ? "they are incomplete"
+                : e.getMessage().strip();
         return "The connection's settings cannot be used: " + message + (message.endsWith(".") ? "" : ".");
     }
 
     private static TestResult decryptionKey(ConnectionEntity c, TestResult passed) {
         var decryption = c.getSettings().decryption();
         if (decryption != null && decryption.enabled() && decryption.keys().isEmpty()) {
-            return TestResult.failure(TestStage.DECRYPTION_KEY, "KEY_MISSING",
+            return TestResult.failure(
+                    TestStage.DECRYPTION_KEY,
+                    "KEY_MISSING",
                     "The mailbox works, but decryption is enabled and no decryption key is installed.");
         }
         return passed;

@@ -1,309 +1,224 @@
 package io.mailgate.connection;
 
-import io.mailgate.connection.ConnectionRequest.Exchange;
-import io.mailgate.connection.ConnectionRequest.Imap;
+import io.mailgate.api.ApiProblem.FieldError;
 import io.mailgate.connection.ConnectionRequest.OAuth;
 import io.mailgate.connection.ConnectionRequest.Proxy;
 import io.mailgate.connection.ConnectionSettings.OAuthApiType;
 import io.mailgate.connection.ConnectionSettings.OAuthCredentialType;
-import io.mailgate.system.ApiProblem.FieldError;
-import java.net.URI;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
 
 /**
  * Checks a connection as a client sent it and names every field that is wrong, so that one answer tells the
- * admin everything to fix. {@code existing} is the stored connection on PUT (its secrets may be kept).
+ * admin everything to fix. Each field's own form is declared by Bean Validation annotations on
+ * {@link ConnectionRequest}; this class runs them and holds the rules that no single field can state: which block
+ * the protocol needs (and that the other blocks are ignored), which secret is required unless one is stored,
+ * the OAuth endpoint for the API type, app-only access needing a tenant, the proxy's user name for its password,
+ * and that an API name never changes. {@code existing} is the stored connection on PUT (its secrets may be kept).
  */
-final class ConnectionValidator {
+@Component
+class ConnectionValidator {
 
-    static final Pattern API_NAME = Pattern.compile("^[a-z][a-z0-9_]{1,63}$");
-    /** user@domain: one @, no white space, no backslash (the shared-mailbox separator). */
-    private static final Pattern MAILBOX = Pattern.compile("^[^@\\s\\\\]+@[^@\\s\\\\]+$");
-    private static final Pattern HOST = Pattern.compile("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
-            + "(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$|^\\[?[0-9A-Fa-f:.]+]?$");
-    private static final Pattern GUID = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    static final Set<String> GRAPH_ENDPOINTS = Set.of("https://graph.microsoft.com", "https://graph.microsoft.us",
-            "https://dod-graph.microsoft.us", "https://microsoftgraph.chinacloudapi.cn");
-    private static final int MAX_INTERVAL_SECONDS = 86_400;
+    static final Set<String> GRAPH_ENDPOINTS = Set.of(
+            "https://graph.microsoft.com",
+            "https://graph.microsoft.us",
+            "https://dod-graph.microsoft.us",
+            "https://microsoftgraph.chinacloudapi.cn");
 
-    private final List<FieldError> errors = new ArrayList<>();
-    private final ConnectionEntity existing;
+    /** Every field path of a request in declaration order ("apiName", …, "imap", "imap.host", …): the answer's. */
+    private static final List<String> FIELD_ORDER = fieldPaths(ConnectionRequest.class, "");
 
-    private ConnectionValidator(ConnectionEntity existing) {
-        this.existing = existing;
+    private final Validator validator;
+
+    ConnectionValidator(Validator validator) {
+        this.validator = validator;
     }
 
-    static List<FieldError> validate(ConnectionRequest request, ConnectionEntity existing) {
-        ConnectionValidator v = new ConnectionValidator(existing);
-        v.check(request);
-        return List.copyOf(v.errors);
+    List<FieldError> validate(ConnectionRequest request, ConnectionEntity existing) {
+        List<FieldError> errors = new ArrayList<>(fieldRules(request));
+        errors.addAll(crossFieldRules(request, existing));
+        errors.sort(Comparator.comparingInt(e -> {
+            int at = FIELD_ORDER.indexOf(e.field());
+            return at < 0 ? FIELD_ORDER.size() : at;
+        }));
+        return List.copyOf(errors);
     }
 
-    private void check(ConnectionRequest r) {
-        if (blank(r.apiName())) {
-            error("apiName", "is required");
-        } else if (!API_NAME.matcher(r.apiName()).matches()) {
-            error("apiName", "must start with a lower-case letter and have 2-64 characters of a-z, 0-9 and _");
-        } else if (existing != null && !existing.getApiName().equals(r.apiName())) {
-            error("apiName", "cannot be changed (it is " + existing.getApiName() + ")");
+    /**
+     * The annotations' verdicts on the blocks the protocol uses (an unused block is ignored when saving, so are
+     * its errors). A field gets one kind of message: that it is missing, else that it is too long, else that it
+     * has a line break, else what is wrong with its form ("" breaks a pattern too, but "is required" is what the
+     * admin needs to read).
+     */
+    private List<FieldError> fieldRules(ConnectionRequest r) {
+        Map<String, List<ConstraintViolation<ConnectionRequest>>> byField = validator.validate(r).stream()
+                .filter(v -> inUse(r, v.getPropertyPath().toString()))
+                .collect(Collectors.groupingBy(v -> v.getPropertyPath().toString()));
+        List<FieldError> errors = new ArrayList<>();
+        byField.forEach((field, violations) -> {
+            int first = violations.stream()
+                    .mapToInt(ConnectionValidator::rank)
+                    .min()
+                    .orElseThrow();
+            violations.stream()
+                    .filter(v -> rank(v) == first)
+                    .map(ConstraintViolation::getMessage)
+                    .distinct()
+                    .sorted()
+                    .forEach(message -> errors.add(new FieldError(field, message)));
+        });
+        return errors;
+    }
+
+    private static int rank(ConstraintViolation<?> violation) {
+        Class<? extends Annotation> type =
+                violation.getConstraintDescriptor().getAnnotation().annotationType();
+        return type == NotNull.class || type == NotBlank.class
+                ? 0
+                : type == Size.class ? 1 : type == SingleLine.class ? 2 : 3;
+    }
+
+    private static boolean inUse(ConnectionRequest r, String field) {
+        String block = field.contains(".") ? field.substring(0, field.indexOf('.')) : field;
+        return switch (block) {
+            case "imap" -> r.protocol() == Protocol.IMAP;
+            case "exchange" -> r.protocol() == Protocol.EXCHANGE;
+            case "oauth" -> r.protocol() == Protocol.OAUTH;
+            case "proxy" -> r.protocol() == Protocol.EXCHANGE || r.protocol() == Protocol.OAUTH;
+            default -> true;
+        };
+    }
+
+    private static List<FieldError> crossFieldRules(ConnectionRequest r, ConnectionEntity existing) {
+        Rules rules = new Rules(existing);
+        if (existing != null && r.apiName() != null && !existing.getApiName().equals(r.apiName())) {
+            rules.error("apiName", "cannot be changed (it is " + existing.getApiName() + ")");
         }
-        if (blank(r.name())) {
-            error("name", "is required");
-        } else {
-            maxLength("name", r.name(), 200);
-        }
-        maxLength("description", r.description(), 2000);
         if (r.protocol() == null) {
-            error("protocol", "is required: IMAP, EXCHANGE or OAUTH");
-            return;
+            return rules.errors;
         }
         switch (r.protocol()) {
-            case IMAP -> imap(r.imap());
-            case EXCHANGE -> exchange(r.exchange());
-            case OAUTH -> oauth(r.oauth());
+            case IMAP -> {
+                if (rules.present("imap", r.imap(), Protocol.IMAP)) {
+                    rules.secret("imap.password", r.imap().password(), SecretName.IMAP_PASSWORD, Protocol.IMAP);
+                }
+            }
+            case EXCHANGE -> {
+                if (rules.present("exchange", r.exchange(), Protocol.EXCHANGE)) {
+                    rules.secret(
+                            "exchange.password",
+                            r.exchange().password(),
+                            SecretName.EXCHANGE_PASSWORD,
+                            Protocol.EXCHANGE);
+                }
+            }
+            case OAUTH -> {
+                if (rules.present("oauth", r.oauth(), Protocol.OAUTH)) {
+                    oauth(r.oauth(), rules);
+                }
+            }
         }
         if (r.proxy() != null) {
             if (r.protocol() == Protocol.IMAP) {
-                error("proxy", "applies to EXCHANGE and OAUTH connections only");
+                rules.error("proxy", "applies to EXCHANGE and OAUTH connections only");
             } else {
-                proxy(r.proxy());
+                proxy(r.proxy(), rules);
             }
         }
-        policy(r.incidentPolicy());
-        if (r.polling() != null && r.polling().intervalSeconds() != null) {
-            int seconds = r.polling().intervalSeconds();
-            if (seconds < 1 || seconds > MAX_INTERVAL_SECONDS) {
-                error("polling.intervalSeconds", "must be 1-" + MAX_INTERVAL_SECONDS);
-            }
-        }
+        return rules.errors;
     }
 
-    private void imap(Imap imap) {
-        if (imap == null) {
-            error("imap", "is required when protocol is IMAP");
-            return;
-        }
-        host("imap.host", imap.host());
-        port("imap.port", imap.port());
-        if (blank(imap.emailAddress())) {
-            error("imap.emailAddress", "is required");
-        } else {
-            singleLine("imap.emailAddress", imap.emailAddress(), 320);
-        }
-        secretRequired("imap.password", imap.password(), SecretName.IMAP_PASSWORD, Protocol.IMAP);
-        folder("imap.sourceFolder", imap.sourceFolder());
-    }
-
-    private void exchange(Exchange exchange) {
-        if (exchange == null) {
-            error("exchange", "is required when protocol is EXCHANGE");
-            return;
-        }
-        if (blank(exchange.endpoint())) {
-            error("exchange.endpoint", "is required, for example https://mail.example.com/EWS/Exchange.asmx");
-        } else {
-            // Every Exchange Online host, global and national clouds (outlook.office.com, outlook.office365.us, ...),
-            // whatever else is wrong with the URL: the pointer to OAUTH is what the admin needs.
-            String host = hostOf(exchange.endpoint());
-            if (io.mailgate.component.ews.EwsEndpointValidator.isMicrosoft365(host)) {
-                error("exchange.endpoint", "is Exchange Online (" + host + "), which no longer offers EWS;"
-                        + " use protocol OAUTH (Microsoft Graph) for Microsoft 365 mailboxes");
-            } else {
-                httpsUrl("exchange.endpoint", exchange.endpoint());
-            }
-        }
-        mailbox("exchange.emailAddress", exchange.emailAddress());
-        secretRequired("exchange.password", exchange.password(), SecretName.EXCHANGE_PASSWORD, Protocol.EXCHANGE);
-        folder("exchange.sourceFolder", exchange.sourceFolder());
-    }
-
-    private void oauth(OAuth oauth) {
-        if (oauth == null) {
-            error("oauth", "is required when protocol is OAUTH");
-            return;
-        }
+    private static void oauth(OAuth oauth, Rules rules) {
         OAuthApiType apiType = oauth.apiType() == null ? OAuthApiType.MS_GRAPH : oauth.apiType();
         if (apiType == OAuthApiType.MS_GRAPH) {
             if (oauth.endpoint() != null && !GRAPH_ENDPOINTS.contains(stripSlash(oauth.endpoint()))) {
-                error("oauth.endpoint", "must be one of " + String.join(", ", GRAPH_ENDPOINTS.stream().sorted().toList()));
+                rules.error(
+                        "oauth.endpoint",
+                        "must be one of "
+                                + String.join(
+                                        ", ", GRAPH_ENDPOINTS.stream().sorted().toList()));
             }
         } else if (blank(oauth.endpoint())) {
-            error("oauth.endpoint", "is required for apiType EWS");
+            rules.error("oauth.endpoint", "is required for apiType EWS");
         } else {
-            httpsUrl("oauth.endpoint", oauth.endpoint());
+            HttpsEndpoint.Check.problem(oauth.endpoint()).ifPresent(message -> rules.error("oauth.endpoint", message));
         }
-        if (blank(oauth.clientId())) {
-            error("oauth.clientId", "is required (the application (client) id of the Entra app)");
-        } else if (!GUID.matcher(oauth.clientId()).matches()) {
-            error("oauth.clientId", "must be a GUID such as 00000000-0000-0000-0000-000000000000");
-        }
-        if (!blank(oauth.tenantId()) && !GUID.matcher(oauth.tenantId()).matches()
-                && !HOST.matcher(oauth.tenantId()).matches()) {
-            error("oauth.tenantId", "must be a directory (tenant) id GUID or a domain, or empty for a multi-tenant app");
-        }
-        OAuthCredentialType credential = oauth.credentialType() == null
-                ? OAuthCredentialType.CLIENT_SECRET : oauth.credentialType();
+        OAuthCredentialType credential =
+                oauth.credentialType() == null ? OAuthCredentialType.CLIENT_SECRET : oauth.credentialType();
         if (credential == OAuthCredentialType.CLIENT_SECRET) {
-            secretRequired("oauth.clientSecret", oauth.clientSecret(), SecretName.OAUTH_CLIENT_SECRET, Protocol.OAUTH);
+            rules.secret("oauth.clientSecret", oauth.clientSecret(), SecretName.OAUTH_CLIENT_SECRET, Protocol.OAUTH);
         }
-        mailbox("oauth.emailAddress", oauth.emailAddress());
-        folder("oauth.sourceFolder", oauth.sourceFolder());
         if (Boolean.TRUE.equals(oauth.appOnly()) && blank(oauth.tenantId())) {
-            error("oauth.tenantId", "is required for app-only access (application permissions belong to one tenant)");
+            rules.error(
+                    "oauth.tenantId", "is required for app-only access (application permissions belong to one tenant)");
         }
     }
 
-    private void proxy(Proxy proxy) {
-        if (proxy.protocol() == null) {
-            error("proxy.protocol", "is required: HTTP or HTTPS");
-        }
-        host("proxy.host", proxy.host());
-        port("proxy.port", proxy.port());
+    private static void proxy(Proxy proxy, Rules rules) {
         if (!blank(proxy.password()) && blank(proxy.username())) {
-            error("proxy.username", "is required when a proxy password is given");
-        }
-        if (proxy.username() != null) {
-            singleLine("proxy.username", proxy.username(), 256);
+            rules.error("proxy.username", "is required when a proxy password is given");
         }
     }
 
-    private void policy(ConnectionRequest.IncidentPolicyInput policy) {
-        if (policy == null || policy.referencePattern() == null) {
-            return;
+    /** The cross-field rules' errors, and what they need to know of the stored connection. */
+    private static final class Rules {
+
+        private final List<FieldError> errors = new ArrayList<>();
+        private final ConnectionEntity existing;
+
+        Rules(ConnectionEntity existing) {
+            this.existing = existing;
         }
-        String pattern = policy.referencePattern();
-        if (pattern.length() > 500) {
-            error("incidentPolicy.referencePattern", "must be at most 500 characters");
-            return;
-        }
-        try {
-            if (Pattern.compile(pattern).matcher("").groupCount() < 1) {
-                error("incidentPolicy.referencePattern", "must have a capturing group for the incident id");
+
+        boolean present(String block, Object value, Protocol protocol) {
+            if (value == null) {
+                error(block, "is required when protocol is " + protocol);
             }
-        } catch (PatternSyntaxException e) {
-            error("incidentPolicy.referencePattern", "is not a valid regular expression: " + e.getDescription());
+            return value != null;
         }
-    }
 
-    /** The shared-mailbox form primary\shared: the part after the last backslash must be user@domain. */
-    private void mailbox(String field, String value) {
-        if (blank(value)) {
-            error(field, "is required");
-            return;
-        }
-        if (!singleLine(field, value, 640)) {
-            return;
-        }
-        int slash = value.lastIndexOf('\\');
-        if (slash < 0) {
-            if (!MAILBOX.matcher(value).matches()) {
-                error(field, "must be an email address user@domain, or primary\\shared for a shared mailbox");
-            }
-        } else if (slash == 0 || blank(value.substring(0, slash))) {
-            error(field, "names a shared mailbox but no primary account before the backslash");
-        } else if (!MAILBOX.matcher(value.substring(slash + 1)).matches()) {
-            error(field, "the shared mailbox after the last backslash must be user@domain");
-        }
-    }
-
-    /** The host of a URL as typed, also when the URL is otherwise malformed; null when there is none. */
-    private static String hostOf(String value) {
-        String v = value.trim();
-        int scheme = v.indexOf("://");
-        String rest = scheme >= 0 ? v.substring(scheme + 3) : v;
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
+        /** A secret may be left out when the stored connection, of the same protocol, has one. */
+        void secret(String field, String value, SecretName name, Protocol protocol) {
+            boolean kept = existing != null && existing.getProtocol() == protocol && existing.hasSecret(name);
+            if ((value == null || value.isEmpty()) && !kept) {
+                error(field, "is required");
             }
         }
-        String authority = rest.substring(0, end);
-        authority = authority.substring(authority.lastIndexOf('@') + 1);
-        int colon = authority.indexOf(':');
-        return colon >= 0 ? authority.substring(0, colon) : authority;
+
+        void error(String field, String message) {
+            errors.add(new FieldError(field, message));
+        }
     }
 
-    private URI httpsUrl(String field, String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                error(field, "must have the form https://host/path");
-                return null;
+    private static List<String> fieldPaths(Class<?> record, String prefix) {
+        List<String> paths = new ArrayList<>();
+        for (RecordComponent component : record.getRecordComponents()) {
+            String path = prefix + component.getName();
+            paths.add(path);
+            if (component.getType().isRecord()) {
+                paths.addAll(fieldPaths(component.getType(), path + "."));
             }
-            if (uri.getPath() == null || uri.getPath().isEmpty() || "/".equals(uri.getPath())) {
-                error(field, "must have the form https://host/path, for example https://mail.example.com/EWS/Exchange.asmx");
-                return null;
-            }
-            if (uri.getUserInfo() != null) {
-                error(field, "must not carry credentials; use the password field");
-                return null;
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            error(field, "is not a valid URL: " + e.getReason());
-            return null;
         }
-    }
-
-    private void host(String field, String host) {
-        if (blank(host)) {
-            error(field, "is required");
-        } else if (!HOST.matcher(host.trim()).matches()) {
-            error(field, "must be a host name or an IP address");
-        }
-    }
-
-    private void port(String field, Integer port) {
-        if (port == null) {
-            error(field, "is required");
-        } else if (port < 1 || port > 65535) {
-            error(field, "must be 1-65535");
-        }
-    }
-
-    private void folder(String field, String folder) {
-        if (folder != null && !folder.isEmpty()) {
-            singleLine(field, folder, 255);
-        }
-    }
-
-    private void secretRequired(String field, String value, SecretName name, Protocol protocol) {
-        boolean kept = existing != null && existing.getProtocol() == protocol && existing.hasSecret(name);
-        if ((value == null || value.isEmpty()) && !kept) {
-            error(field, "is required");
-        }
-    }
-
-    private boolean singleLine(String field, String value, int max) {
-        if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-            error(field, "must be a single line");
-            return false;
-        }
-        return maxLength(field, value, max);
-    }
-
-    private boolean maxLength(String field, String value, int max) {
-        if (value != null && value.length() > max) {
-            error(field, "must be at most " + max + " characters");
-            return false;
-        }
-        return true;
-    }
-
-    private void error(String field, String message) {
-        errors.add(new FieldError(field, message));
+        return List.copyOf(paths);
     }
 
     static String stripSlash(String url) {
         String trimmed = url.trim();
-        return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1).toLowerCase(Locale.ROOT)
+        return trimmed.endsWith("/")
+                ? trimmed.substring(0, trimmed.length() - 1).toLowerCase(Locale.ROOT)
                 : trimmed.toLowerCase(Locale.ROOT);
     }
 

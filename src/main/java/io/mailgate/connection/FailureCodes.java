@@ -1,44 +1,65 @@
 package io.mailgate.connection;
 
+import io.mailgate.component.ews.EwsException;
+import io.mailgate.component.msgraph.GraphException;
+import io.mailgate.component.msgraph.GraphMailboxException;
+import io.mailgate.component.msgraph.GraphThrottledException;
+import io.mailgate.oauth.OAuthException;
 import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FolderClosedException;
 import jakarta.mail.FolderNotFoundException;
+import jakarta.mail.StoreClosedException;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
+import java.sql.SQLException;
 import javax.net.ssl.SSLException;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.PropertyBindingException;
+import org.apache.camel.ResolveEndpointFailedException;
+import org.eclipse.angus.mail.iap.ConnectionException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /** Maps a failure of a running route to the codes of API.md, so status and test speak the same language. */
-final class FailureCodes {
+public final class FailureCodes {
 
-    record Failure(String code, String message) {
-    }
+    public record Failure(String code, String message) {}
 
-    private FailureCodes() {
-    }
+    private FailureCodes() {}
 
     /**
      * Why a message failed inside a poll (the poll itself worked): its storage (database or spool unwritable, disk
      * full), the server dropping the connection while it was fetched, or else what {@link #classify} finds
      * ({@code MESSAGE_FAILED} rather than {@code ERROR} when nothing is recognised, e.g. a failing pipeline hook).
      */
-    static Failure classifyMessageFailure(Throwable failure) {
+    public static Failure classifyMessageFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.springframework.dao.DataAccessException
-                    || t instanceof org.springframework.transaction.TransactionException
-                    || t instanceof java.sql.SQLException
-                    || t instanceof java.nio.file.FileSystemException
-                    || (t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("No space left"))) {
+            if (t instanceof DataAccessException
+                    || t instanceof TransactionException
+                    || t instanceof SQLException
+                    || t instanceof FileSystemException
+                    || (t instanceof IOException
+                            && String.valueOf(t.getMessage()).contains("No space left"))) {
                 // A sentence for the admin; the SQL or file-system text stays in the log.
-                return new Failure("STORAGE_FAILED", String.valueOf(t.getMessage()).contains("No space left")
-                        ? "Messages cannot be stored: the disk is full."
-                        : "Messages cannot be stored: the database or the spool folder refused the write; the details"
-                                + " are in mailgate's log.");
+                return new Failure(
+                        "STORAGE_FAILED",
+                        String.valueOf(t.getMessage()).contains("No space left")
+                                ? "Messages cannot be stored: the disk is full."
+                                : "Messages cannot be stored: the database or the spool folder refused the write; the details"
+                                        + " are in mailgate's log.");
             }
             if (connectionClosed(t)) {
-                return new Failure("CONNECTION_CLOSED", "The server closed the connection while a message was "
-                        + "being fetched.");
+                return new Failure(
+                        "CONNECTION_CLOSED",
+                        "The server closed the connection while a message was " + "being fetched.");
             }
         }
         Failure general = classify(failure);
@@ -47,9 +68,11 @@ final class FailureCodes {
 
     /** The connection to the mail server broke after it was made (not refused: that is CONNECTION_REFUSED). */
     private static boolean connectionClosed(Throwable t) {
-        return t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
-                || (t instanceof java.net.SocketException && !(t instanceof ConnectException))
-                || t instanceof java.io.EOFException || t instanceof org.eclipse.angus.mail.iap.ConnectionException;
+        return t instanceof FolderClosedException
+                || t instanceof StoreClosedException
+                || (t instanceof SocketException && !(t instanceof ConnectException))
+                || t instanceof EOFException
+                || t instanceof ConnectionException;
     }
 
     /**
@@ -61,10 +84,12 @@ final class FailureCodes {
         boolean creating = false;
         String refused = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            creating |= t instanceof org.apache.camel.FailedToCreateRouteException
-                    || t instanceof org.apache.camel.ResolveEndpointFailedException
-                    || t instanceof org.apache.camel.PropertyBindingException;
-            if (t instanceof IllegalArgumentException && t.getMessage() != null && !looksLikeExceptionText(t.getMessage())) {
+            creating |= t instanceof FailedToCreateRouteException
+                    || t instanceof ResolveEndpointFailedException
+                    || t instanceof PropertyBindingException;
+            if (t instanceof IllegalArgumentException
+                    && t.getMessage() != null
+                    && !looksLikeExceptionText(t.getMessage())) {
                 refused = t.getMessage().strip();
             }
         }
@@ -72,36 +97,40 @@ final class FailureCodes {
             return null;
         }
         if (refused == null) {
-            return new Failure("CONFIGURATION", "The connection's settings cannot be turned into a route; the details"
-                    + " are in mailgate's log.");
+            return new Failure(
+                    "CONFIGURATION",
+                    "The connection's settings cannot be turned into a route; the details" + " are in mailgate's log.");
         }
-        return new Failure("CONFIGURATION", "The connection's settings cannot be used: " + refused
-                + (refused.endsWith(".") ? "" : "."));
+        return new Failure(
+                "CONFIGURATION",
+                "The connection's settings cannot be used: " + refused + (refused.endsWith(".") ? "" : "."));
     }
 
     /** Text made for a stack trace rather than for a person: Camel's and the JDK's exception messages. */
     private static boolean looksLikeExceptionText(String message) {
-        return message.contains("Exception") || message.startsWith("Failed to create route")
-                || message.startsWith("Failed to resolve endpoint") || message.contains("\tat ")
+        return message.contains("Exception")
+                || message.startsWith("Failed to create route")
+                || message.startsWith("Failed to resolve endpoint")
+                || message.contains("\tat ")
                 || message.matches("(?s)^[a-z]+(\\.[a-zA-Z0-9_$]+)+:.*");
     }
 
-    static Failure classify(Throwable failure) {
+    public static Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             // The EWS and Graph components already speak in the codes of API.md.
-            if (t instanceof io.mailgate.component.ews.EwsException ews) {
+            if (t instanceof EwsException ews) {
                 return new Failure(ews.code().name(), ews.getMessage());
             }
-            if (t instanceof io.mailgate.oauth.OAuthException oauth) {
+            if (t instanceof OAuthException oauth) {
                 return new Failure(oauth.needsConsent() ? "CONSENT_REQUIRED" : "TOKEN_FAILED", oauth.getMessage());
             }
-            if (t instanceof io.mailgate.component.msgraph.GraphMailboxException refused) {
+            if (t instanceof GraphMailboxException refused) {
                 // The same code as the connection test for the same cause (403: PERMISSION_MISSING).
                 return new Failure(refused.failure().name(), refused.getMessage());
             }
-            if (t instanceof io.mailgate.component.msgraph.GraphException graph) {
-                return new Failure(graph instanceof io.mailgate.component.msgraph.GraphThrottledException
-                        ? "THROTTLED" : "SERVER_ERROR", graph.getMessage());
+            if (t instanceof GraphException graph) {
+                return new Failure(
+                        graph instanceof GraphThrottledException ? "THROTTLED" : "SERVER_ERROR", graph.getMessage());
             }
             if (t instanceof AuthenticationFailedException) {
                 return new Failure("AUTH_FAILED", "The server refused the email address or password.");
@@ -121,17 +150,22 @@ final class FailureCodes {
             if (t instanceof CertificateExpiredException) {
                 return new Failure("CERTIFICATE_EXPIRED", "The server's certificate has expired.");
             }
-            if (t instanceof CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException) {
-                return new Failure("UNTRUSTED_CERTIFICATE", "The server's certificate is not trusted; test the "
-                        + "connection to see it and trust it.");
+            if (t instanceof CertPathValidatorException || t instanceof CertPathBuilderException) {
+                return new Failure(
+                        "UNTRUSTED_CERTIFICATE",
+                        "The server's certificate is not trusted; test the " + "connection to see it and trust it.");
             }
             if (t instanceof SSLException) {
                 String m = String.valueOf(t.getMessage());
-                if (m.contains("No subject alternative") || m.contains("doesn't match") || m.contains("Server identity")) {
+                if (m.contains("No subject alternative")
+                        || m.contains("doesn't match")
+                        || m.contains("Server identity")) {
                     return new Failure("HOSTNAME_MISMATCH", "The server's certificate is for another host name.");
                 }
             }
-            if (t.getMessage() != null && t.getMessage().contains("STARTTLS") && t.getMessage().contains("required")) {
+            if (t.getMessage() != null
+                    && t.getMessage().contains("STARTTLS")
+                    && t.getMessage().contains("required")) {
                 return new Failure("TLS_NOT_OFFERED", "The server does not offer STARTTLS; credentials were not sent.");
             }
         }

@@ -1,20 +1,25 @@
 package io.mailgate.connection;
 
-import io.mailgate.component.msgraph.GraphHttpClients;
 import io.mailgate.component.msgraph.GraphProxy;
+import io.mailgate.http.ConnectionHttpClients;
+import io.mailgate.http.HttpSettings;
+import io.mailgate.oauth.AccessTokenProvider;
 import io.mailgate.oauth.ClientCredential;
+import io.mailgate.oauth.ClientCredentialsAccessTokenProvider;
 import io.mailgate.oauth.GraphCloud;
 import io.mailgate.oauth.OAuthClientSettings;
 import io.mailgate.oauth.OAuthException;
-import io.mailgate.oauth.OAuthSettings;
+import io.mailgate.oauth.OAuthFailure;
+import io.mailgate.oauth.OAuthProperties;
 import io.mailgate.oauth.RefreshTokenStore;
 import io.mailgate.oauth.RefreshingAccessTokenProvider;
 import io.mailgate.oauth.TokenService;
 import io.mailgate.tls.TrustMaterial;
-import java.net.http.HttpClient;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +31,9 @@ public class GraphSources {
 
     private final ConnectionService connections;
     private final ConnectionStates states;
-    private final OAuthSettings settings;
+    private final OAuthProperties settings;
 
-    GraphSources(ConnectionService connections, ConnectionStates states, OAuthSettings settings) {
+    GraphSources(ConnectionService connections, ConnectionStates states, OAuthProperties settings) {
         this.connections = connections;
         this.states = states;
         this.settings = settings;
@@ -38,12 +43,18 @@ public class GraphSources {
         var oauth = c.getSettings().oauth();
         GraphCloud cloud = GraphCloud.ofGraphEndpoint(oauth.endpoint()).orElse(GraphCloud.GLOBAL);
         ClientCredential credential = oauth.credentialType() == ConnectionSettings.OAuthCredentialType.CERTIFICATE
-                ? certificate(connections.secret(c, SecretName.OAUTH_CERTIFICATE).orElseThrow(() ->
-                        new IllegalStateException("No certificate is installed (PUT …/oauth/certificate).")),
-                        connections.secret(c, SecretName.OAUTH_CERTIFICATE_PASSWORD).orElse(""))
-                : ClientCredential.secret(connections.secret(c, SecretName.OAUTH_CLIENT_SECRET).orElse(""));
-        return new OAuthClientSettings(cloud, settings.authorityOverride(), oauth.clientId(), oauth.tenantId(),
-                credential);
+                ? certificate(
+                        connections
+                                .secret(c, SecretName.OAUTH_CERTIFICATE)
+                                .orElseThrow(() -> new IllegalStateException(
+                                        "No certificate is installed (PUT …/oauth/certificate).")),
+                        connections
+                                .secret(c, SecretName.OAUTH_CERTIFICATE_PASSWORD)
+                                .orElse(""))
+                : ClientCredential.secret(
+                        connections.secret(c, SecretName.OAUTH_CLIENT_SECRET).orElse(""));
+        return new OAuthClientSettings(
+                cloud, settings.authorityOverride(), oauth.clientId(), oauth.tenantId(), credential);
     }
 
     /** PEM text (certificate and private key) or a PKCS#12 file in base64, as stored by the upload. */
@@ -52,25 +63,35 @@ public class GraphSources {
         try {
             return material.strip().startsWith("-----BEGIN")
                     ? ClientCredential.fromPem(material, secret)
-                    : ClientCredential.fromPkcs12(java.util.Base64.getDecoder().decode(material), secret);
+                    : ClientCredential.fromPkcs12(Base64.getDecoder().decode(material), secret);
         } catch (Exception e) {
             throw new IllegalArgumentException("The certificate cannot be opened: " + e.getMessage());
         }
     }
 
-    public HttpClient httpClient(ConnectionEntity c, SSLContext sslContext) {
+    /** The connection's client for Entra ID and Graph: its trust, its proxy; close it when done. */
+    public CloseableHttpClient httpClient(ConnectionEntity c, SSLContext sslContext) {
         var p = c.getSettings().proxy();
-        GraphProxy proxy = p == null ? null : new GraphProxy(GraphProxy.Protocol.valueOf(p.protocol().name()), p.host(),
-                p.port(), p.username(), connections.secret(c, SecretName.PROXY_PASSWORD).orElse(null));
-        return GraphHttpClients.create(proxy, sslContext);
+        GraphProxy proxy = p == null
+                ? null
+                : new GraphProxy(
+                        GraphProxy.Protocol.valueOf(p.protocol().name()),
+                        p.host(),
+                        p.port(),
+                        p.username(),
+                        connections.secret(c, SecretName.PROXY_PASSWORD).orElse(null));
+        return ConnectionHttpClients.create(HttpSettings.of(sslContext, proxy == null ? null : proxy.toProxyServer())
+                .withUserAgent("mailgate-graph"));
     }
 
-    public HttpClient httpClient(ConnectionEntity c, List<X509Certificate> trusted) {
+    public CloseableHttpClient httpClient(ConnectionEntity c, List<X509Certificate> trusted) {
         return httpClient(c, TrustMaterial.sslContext(trusted));
     }
 
-    String baseUrl(ConnectionEntity c) {
-        return settings.graphOverride() != null ? settings.graphOverride() : c.getSettings().oauth().endpoint();
+    public String baseUrl(ConnectionEntity c) {
+        return settings.graphOverride() != null
+                ? settings.graphOverride()
+                : c.getSettings().oauth().endpoint();
     }
 
     /** The Graph base URL of a connection (its national cloud, or the test override). */
@@ -83,7 +104,7 @@ public class GraphSources {
      * and an account confirmed as a delegate read the configured address (/users/{address}); /me (the signed-in
      * account's own mailbox) only when the granted account was checked to BE the configured address.
      */
-    static String mailbox(ConnectionEntity c) {
+    public static String mailbox(ConnectionEntity c) {
         var oauth = c.getSettings().oauth();
         String address = oauth.emailAddress();
         int slash = address.lastIndexOf('\\');
@@ -114,14 +135,17 @@ public class GraphSources {
                     + owner(address) + ".";
         }
         if (account.mailbox() != null) {
-            return account.mailbox().strip().equalsIgnoreCase(address) ? null
+            return account.mailbox().strip().equalsIgnoreCase(address)
+                    ? null
                     : "Access was granted for " + account.mailbox() + ", but the connection now reads " + address
                             + ": use Grant Access again and sign in as " + owner(address) + ".";
         }
         // Granted before the account was checked: only the mailbox's own account is trusted.
-        return account.username() != null && account.username().strip().equalsIgnoreCase(owner(address)) ? null
-                : "Access was granted by " + (account.username() == null ? "an account mailgate cannot name"
-                        : account.username()) + ", not by " + owner(address) + ", whose mailbox this connection reads;"
+        return account.username() != null && account.username().strip().equalsIgnoreCase(owner(address))
+                ? null
+                : "Access was granted by "
+                        + (account.username() == null ? "an account mailgate cannot name" : account.username())
+                        + ", not by " + owner(address) + ", whose mailbox this connection reads;"
                         + " no mail is read until you use Grant Access again and sign in as " + owner(address) + ".";
     }
 
@@ -131,15 +155,15 @@ public class GraphSources {
     }
 
     /** Application permissions: tokens from the client credentials grant, no refresh token, no account. */
-    io.mailgate.oauth.AccessTokenProvider appOnlyTokenProvider(ConnectionEntity c, HttpClient http) {
-        return new io.mailgate.oauth.ClientCredentialsAccessTokenProvider(new TokenService(clientSettings(c), http));
+    public AccessTokenProvider appOnlyTokenProvider(ConnectionEntity c, CloseableHttpClient http) {
+        return new ClientCredentialsAccessTokenProvider(new TokenService(clientSettings(c), http));
     }
 
     /**
      * A token provider whose refresh token lives, encrypted, in the connection's secrets; one that refuses (and puts
      * the connection in NEEDS_CONSENT) when the granted account may not read the configured mailbox.
      */
-    io.mailgate.oauth.AccessTokenProvider tokenProvider(ConnectionEntity c, HttpClient http) {
+    public AccessTokenProvider tokenProvider(ConnectionEntity c, CloseableHttpClient http) {
         String problem = accountProblem(c);
         if (problem != null) {
             if (c.getId() != null) {
@@ -149,20 +173,23 @@ public class GraphSources {
                 if (c.getId() != null) {
                     states.needsConsent(c.getId(), problem);
                 }
-                throw new OAuthException(io.mailgate.oauth.OAuthFailure.NEEDS_CONSENT, "account_mismatch", null, problem, null);
+                throw new OAuthException(OAuthFailure.NEEDS_CONSENT, "account_mismatch", null, problem, null);
             };
         }
         return refreshingTokenProvider(c, http);
     }
 
-    private RefreshingAccessTokenProvider refreshingTokenProvider(ConnectionEntity c, HttpClient http) {
+    private RefreshingAccessTokenProvider refreshingTokenProvider(ConnectionEntity c, CloseableHttpClient http) {
         long id = c.getId() == null ? -1 : c.getId();
         TokenService tokens = new TokenService(clientSettings(c), http);
         RefreshTokenStore store = new RefreshTokenStore() {
             @Override
             public String load() {
-                return c.getId() == null ? connections.secret(c, SecretName.OAUTH_REFRESH_TOKEN).orElse(null)
-                        : connections.currentSecret(id, SecretName.OAUTH_REFRESH_TOKEN).orElse(null);
+                return c.getId() == null
+                        ? connections.secret(c, SecretName.OAUTH_REFRESH_TOKEN).orElse(null)
+                        : connections
+                                .currentSecret(id, SecretName.OAUTH_REFRESH_TOKEN)
+                                .orElse(null);
             }
 
             @Override
@@ -175,8 +202,11 @@ public class GraphSources {
             @Override
             public void grantLost(OAuthException e) {
                 if (c.getId() != null) {
-                    states.needsConsent(id, "Microsoft 365 no longer accepts the granted access ("
-                            + (e.errorCode() == null ? e.error() : e.errorCode()) + "); use Grant Access again.");
+                    states.needsConsent(
+                            id,
+                            "Microsoft 365 no longer accepts the granted access ("
+                                    + (e.errorCode() == null ? e.error() : e.errorCode())
+                                    + "); use Grant Access again.");
                 }
             }
         };

@@ -3,33 +3,40 @@ package io.mailgate.connection;
 import io.mailgate.component.ews.EwsConfiguration;
 import io.mailgate.component.ews.EwsCredentials;
 import io.mailgate.component.ews.EwsProxy;
+import io.mailgate.ingest.IngestProperties;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import org.springframework.stereotype.Component;
 
 /** Builds the protocol objects of a connection (credentials, proxy), shared by its route and its test. */
 @Component
-class SourceBeans {
+public class SourceBeans {
 
     private final ConnectionService connections;
-    private final io.mailgate.ingest.IngestSettings ingest;
+    private final IngestProperties ingest;
 
-    SourceBeans(ConnectionService connections, io.mailgate.ingest.IngestSettings ingest) {
+    SourceBeans(ConnectionService connections, IngestProperties ingest) {
         this.connections = connections;
         this.ingest = ingest;
     }
 
-    EwsCredentials ewsCredentials(ConnectionEntity c) {
-        return EwsCredentials.forEmailAddress(c.getSettings().exchange().emailAddress(),
-                connections.secret(c, SecretName.EXCHANGE_PASSWORD).orElse(""), EwsCredentials.AuthScheme.AUTO);
+    public EwsCredentials ewsCredentials(ConnectionEntity c) {
+        return EwsCredentials.forEmailAddress(
+                c.getSettings().exchange().emailAddress(),
+                connections.secret(c, SecretName.EXCHANGE_PASSWORD).orElse(""),
+                EwsCredentials.AuthScheme.AUTO);
     }
 
-    EwsProxy ewsProxy(ConnectionEntity c) {
+    public EwsProxy ewsProxy(ConnectionEntity c) {
         var p = c.getSettings().proxy();
         if (p == null) {
             return null;
         }
-        return new EwsProxy(EwsProxy.Protocol.valueOf(p.protocol().name()), p.host(), p.port(), p.username(),
+        return new EwsProxy(
+                EwsProxy.Protocol.valueOf(p.protocol().name()),
+                p.host(),
+                p.port(),
+                p.username(),
                 connections.secret(c, SecretName.PROXY_PASSWORD).orElse(null));
     }
 
@@ -48,7 +55,7 @@ class SourceBeans {
         return configuration;
     }
 
-    Path workDir() {
+    public Path workDir() {
         return ingest.spoolDirectory();
     }
 }

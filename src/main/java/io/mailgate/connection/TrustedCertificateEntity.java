@@ -1,5 +1,6 @@
 package io.mailgate.connection;
 
+import io.mailgate.tls.CertificateInfo;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -38,10 +39,9 @@ public class TrustedCertificateEntity {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected TrustedCertificateEntity() {
-    }
+    protected TrustedCertificateEntity() {}
 
-    TrustedCertificateEntity(long connectionId, io.mailgate.tls.CertificateInfo info, Instant now) {
+    TrustedCertificateEntity(long connectionId, CertificateInfo info, Instant now) {
         this.connectionId = connectionId;
         this.sha256 = info.sha256();
         this.subject = info.subject();

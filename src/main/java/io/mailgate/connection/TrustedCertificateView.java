@@ -2,11 +2,11 @@ package io.mailgate.connection;
 
 import java.time.Instant;
 
-public record TrustedCertificateView(String sha256, String subject, String issuer, Instant notAfter, String pem,
-                                     Instant createdAt) {
+public record TrustedCertificateView(
+        String sha256, String subject, String issuer, Instant notAfter, String pem, Instant createdAt) {
 
-    static TrustedCertificateView of(TrustedCertificateEntity t) {
-        return new TrustedCertificateView(t.getSha256(), t.getSubject(), t.getIssuer(), t.getNotAfter(), t.getPem(),
-                t.getCreatedAt());
+    public static TrustedCertificateView of(TrustedCertificateEntity t) {
+        return new TrustedCertificateView(
+                t.getSha256(), t.getSubject(), t.getIssuer(), t.getNotAfter(), t.getPem(), t.getCreatedAt());
     }
 }

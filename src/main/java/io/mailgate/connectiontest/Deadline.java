@@ -19,11 +19,15 @@ final class Deadline {
 
     private static final Logger log = LoggerFactory.getLogger(Deadline.class);
 
-    private Deadline() {
-    }
+    private Deadline() {}
 
-    static TestResult run(String name, Callable<TestResult> attempt, Runnable abort, Duration bound,
-                          Supplier<TestStage> progress, Supplier<TestResult> onTimeout) {
+    static TestResult run(
+            String name,
+            Callable<TestResult> attempt,
+            Runnable abort,
+            Duration bound,
+            Supplier<TestStage> progress,
+            Supplier<TestResult> onTimeout) {
         FutureTask<TestResult> task = new FutureTask<>(attempt);
         Thread thread = new Thread(task, "connection-test-" + name);
         thread.setDaemon(true);
@@ -39,7 +43,9 @@ final class Deadline {
             return onTimeout.get();
         } catch (ExecutionException e) {
             log.warn("Connection test {} failed unexpectedly", name, e.getCause());
-            return TestResult.failure(progress.get(), TestCodes.UNEXPECTED_ERROR,
+            return TestResult.failure(
+                    progress.get(),
+                    TestCodes.UNEXPECTED_ERROR,
                     "The test failed unexpectedly (" + e.getCause().getClass().getSimpleName()
                             + "); the application log has the details.");
         } catch (InterruptedException e) {

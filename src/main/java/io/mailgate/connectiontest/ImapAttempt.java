@@ -99,9 +99,12 @@ final class ImapAttempt {
 
     private TestResult connectFailed(MessagingException e) {
         if (Failures.causes(e).stream().anyMatch(ImapAttempt::isStartTlsMissing)) {
-            return TestResult.failure(TestStage.TLS, TestCodes.TLS_NOT_OFFERED, endpoint.describe()
-                    + " does not offer STARTTLS, so the test stopped before sending any credentials."
-                    + " Choose SSL/TLS (usually port 993) or ask the mail administrator to enable STARTTLS.");
+            return TestResult.failure(
+                    TestStage.TLS,
+                    TestCodes.TLS_NOT_OFFERED,
+                    endpoint.describe()
+                            + " does not offer STARTTLS, so the test stopped before sending any credentials."
+                            + " Choose SSL/TLS (usually port 993) or ask the mail administrator to enable STARTTLS.");
         }
         return Failures.classify(e, endpoint, capture, progress(), timeout);
     }
@@ -112,12 +115,16 @@ final class ImapAttempt {
     }
 
     private TestResult authFailed(AuthenticationFailedException e) {
-        String said = e.getMessage() == null || e.getMessage().isBlank() ? ""
+        String said = e.getMessage() == null || e.getMessage().isBlank()
+                ? ""
                 : " The server said: " + Failures.sentence(Failures.detail(e));
         String tls = probe.encryption() == ImapEncryption.NONE ? "" : " TLS with the server works.";
-        return TestResult.failure(TestStage.AUTH, TestCodes.AUTH_FAILED, endpoint.describe()
-                + " refused the login of " + probe.username() + ". Check the email address and the password."
-                + said + tls);
+        return TestResult.failure(
+                TestStage.AUTH,
+                TestCodes.AUTH_FAILED,
+                endpoint.describe()
+                        + " refused the login of " + probe.username() + ". Check the email address and the password."
+                        + said + tls);
     }
 
     private TestResult openFolder() throws MessagingException {
@@ -188,5 +195,4 @@ final class ImapAttempt {
     public String toString() {
         return "ImapAttempt[" + probe + ", stage=" + progress + "]";
     }
-
 }

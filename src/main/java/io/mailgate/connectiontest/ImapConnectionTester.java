@@ -42,10 +42,19 @@ public final class ImapConnectionTester {
     public TestResult test(ImapProbe probe, Collection<X509Certificate> trustedForConnection) {
         Objects.requireNonNull(probe, "probe");
         ImapAttempt attempt = new ImapAttempt(probe, List.copyOf(trustedForConnection), timeout);
-        TestResult result = Deadline.run(probe.host() + ":" + probe.port(), attempt::run, attempt::abort, timeout, attempt::progress,
+        TestResult result = Deadline.run(
+                probe.host() + ":" + probe.port(),
+                attempt::run,
+                attempt::abort,
+                timeout,
+                attempt::progress,
                 () -> Failures.timeout(attempt.endpoint(), attempt.progress(), timeout));
         result = result.redacting(probe.password());
-        log.info("IMAP connection test of {} ended at {}: {}", probe, result.stage(), result.ok() ? "OK" : result.code());
+        log.info(
+                "IMAP connection test of {} ended at {}: {}",
+                probe,
+                result.stage(),
+                result.ok() ? "OK" : result.code());
         return result;
     }
 }

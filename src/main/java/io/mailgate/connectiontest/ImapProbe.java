@@ -4,8 +4,8 @@ import io.mailgate.imap.ImapEncryption;
 import java.util.Objects;
 
 /** What an IMAP connection test needs. The password never appears in {@link #toString()}. */
-public record ImapProbe(String host, int port, ImapEncryption encryption, String username, String password,
-                        String folder) {
+public record ImapProbe(
+        String host, int port, ImapEncryption encryption, String username, String password, String folder) {
 
     public ImapProbe {
         if (host == null || host.isBlank()) {
@@ -21,7 +21,7 @@ public record ImapProbe(String host, int port, ImapEncryption encryption, String
 
     @Override
     public String toString() {
-        return "ImapProbe[host=" + host + ", port=" + port + ", encryption=" + encryption + ", username="
-                + username + ", password=" + (password == null ? "null" : "****") + ", folder=" + folder + "]";
+        return "ImapProbe[host=" + host + ", port=" + port + ", encryption=" + encryption + ", username=" + username
+                + ", password=" + (password == null ? "null" : "****") + ", folder=" + folder + "]";
     }
 }

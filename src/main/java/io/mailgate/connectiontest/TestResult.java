@@ -16,9 +16,15 @@ import java.util.Optional;
  * trace or a secret.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TestResult(boolean ok, TestStage stage, String code, String message, String folder,
-                         Integer unreadMessages, List<String> availableFolders,
-                         List<CertificateInfo> serverCertificates) {
+public record TestResult(
+        boolean ok,
+        TestStage stage,
+        String code,
+        String message,
+        String folder,
+        Integer unreadMessages,
+        List<String> availableFolders,
+        List<CertificateInfo> serverCertificates) {
 
     public TestResult {
         availableFolders = availableFolders == null ? null : List.copyOf(availableFolders);
@@ -68,7 +74,14 @@ public record TestResult(boolean ok, TestStage stage, String code, String messag
         if (secret == null || secret.isEmpty() || message == null || !message.contains(secret)) {
             return this;
         }
-        return new TestResult(ok, stage, code, message.replace(secret, "****"), folder, unreadMessages,
-                availableFolders, serverCertificates);
+        return new TestResult(
+                ok,
+                stage,
+                code,
+                message.replace(secret, "****"),
+                folder,
+                unreadMessages,
+                availableFolders,
+                serverCertificates);
     }
 }

@@ -2,6 +2,7 @@ package io.mailgate.connectiontest;
 
 import io.mailgate.tls.CapturingTrustManager;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,8 +35,13 @@ final class TlsAttempt {
     private volatile TestStage progress = TestStage.DNS;
     private volatile Socket socket;
 
-    TlsAttempt(String host, int port, ProxyProbe proxy, List<X509Certificate> trusted,
-               List<X509Certificate> trustedForProxy, Duration timeout) {
+    TlsAttempt(
+            String host,
+            int port,
+            ProxyProbe proxy,
+            List<X509Certificate> trusted,
+            List<X509Certificate> trustedForProxy,
+            Duration timeout) {
         this.host = host;
         this.port = port;
         this.proxy = proxy;
@@ -82,8 +88,10 @@ final class TlsAttempt {
             }
             progress = TestStage.TLS;
             handshake(toServer, server, serverTrust);
-            return TestResult.passed(TestStage.TLS, "TLS with " + server.describe()
-                    + (proxy == null ? "" : " through " + proxyEndpoint.describe()) + " works and its certificate is trusted.");
+            return TestResult.passed(
+                    TestStage.TLS,
+                    "TLS with " + server.describe() + (proxy == null ? "" : " through " + proxyEndpoint.describe())
+                            + " works and its certificate is trusted.");
         } catch (IOException e) {
             CapturingTrustManager capture = current == server ? serverTrust : proxyTrust;
             return Failures.classify(e, current, capture, progress, timeout);
@@ -95,8 +103,8 @@ final class TlsAttempt {
     /** TLS over an existing socket, verifying the host name as HTTPS does. */
     private Socket handshake(Socket under, Endpoint endpoint, CapturingTrustManager trust) throws IOException {
         current = endpoint;
-        SSLSocket tls = (SSLSocket) trust.sslContext().getSocketFactory()
-                .createSocket(under, endpoint.host(), endpoint.port(), true);
+        SSLSocket tls = (SSLSocket)
+                trust.sslContext().getSocketFactory().createSocket(under, endpoint.host(), endpoint.port(), true);
         socket = tls;
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -111,8 +119,12 @@ final class TlsAttempt {
         current = proxyEndpoint;
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         StringBuilder request = new StringBuilder()
-                .append("CONNECT ").append(target).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(target).append("\r\n");
+                .append("CONNECT ")
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(target)
+                .append("\r\n");
         if (proxy.username() != null && !proxy.username().isEmpty()) {
             String credentials = proxy.username() + ":" + (proxy.password() == null ? "" : proxy.password());
             request.append("Proxy-Authorization: Basic ")
@@ -123,21 +135,30 @@ final class TlsAttempt {
         OutputStream out = toProxy.getOutputStream();
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-        String statusLine = readHeader(toProxy.getInputStream()).lines().findFirst().orElse("");
+        String statusLine =
+                readHeader(toProxy.getInputStream()).lines().findFirst().orElse("");
         String[] parts = statusLine.split(" ", 3);
         int status = parts.length >= 2 && parts[0].startsWith("HTTP/") ? parseStatus(parts[1]) : -1;
         if (status == 200) {
             return null;
         }
         if (status == 407) {
-            boolean gaveCredentials = proxy.username() != null && !proxy.username().isEmpty();
-            return TestResult.failure(TestStage.PROXY, TestCodes.PROXY_AUTH_FAILED, gaveCredentials
-                    ? proxyEndpoint.atStart() + " refused the user name or password of " + proxy.username() + "."
-                    : proxyEndpoint.atStart() + " requires a user name and password.");
+            boolean gaveCredentials =
+                    proxy.username() != null && !proxy.username().isEmpty();
+            return TestResult.failure(
+                    TestStage.PROXY,
+                    TestCodes.PROXY_AUTH_FAILED,
+                    gaveCredentials
+                            ? proxyEndpoint.atStart() + " refused the user name or password of " + proxy.username()
+                                    + "."
+                            : proxyEndpoint.atStart() + " requires a user name and password.");
         }
         String said = statusLine.length() > 200 ? statusLine.substring(0, 200) + "…" : statusLine;
-        return TestResult.failure(TestStage.PROXY, TestCodes.PROXY_CONNECT_FAILED, proxyEndpoint.atStart()
-                + " did not open a tunnel to " + target + (said.isBlank() ? "." : "; it answered: " + said + "."));
+        return TestResult.failure(
+                TestStage.PROXY,
+                TestCodes.PROXY_CONNECT_FAILED,
+                proxyEndpoint.atStart() + " did not open a tunnel to " + target
+                        + (said.isBlank() ? "." : "; it answered: " + said + "."));
     }
 
     private static int parseStatus(String code) {
@@ -156,7 +177,7 @@ final class TlsAttempt {
         while (matched < end.length) {
             int b = in.read();
             if (b < 0) {
-                throw new java.io.EOFException("The proxy closed the connection");
+                throw new EOFException("The proxy closed the connection");
             }
             header.write(b);
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@link TestStage#PROXY} with the proxy's chain, a server certificate problem at {@link TestStage#TLS}.
  * The host name is verified as HTTPS does, also for trusted certificates.
  */
-public final class TlsProbe {
+final class TlsProbe {
 
     private static final Logger log = LoggerFactory.getLogger(TlsProbe.class);
 
@@ -30,7 +30,8 @@ public final class TlsProbe {
             throw new IllegalArgumentException("timeout must be positive");
         }
         this.timeout = timeout.compareTo(ImapConnectionTester.DEFAULT_TIMEOUT) > 0
-                ? ImapConnectionTester.DEFAULT_TIMEOUT : timeout;
+                ? ImapConnectionTester.DEFAULT_TIMEOUT
+                : timeout;
     }
 
     /**
@@ -38,18 +39,37 @@ public final class TlsProbe {
      * @param trusted         certificates trusted for the endpoint of this connection
      * @param trustedForProxy certificates trusted for the proxy of this connection (HTTPS proxies)
      */
-    public TestResult probe(String host, int port, ProxyProbe proxyOrNull, Collection<X509Certificate> trusted,
-                            Collection<X509Certificate> trustedForProxy) {
+    public TestResult probe(
+            String host,
+            int port,
+            ProxyProbe proxyOrNull,
+            Collection<X509Certificate> trusted,
+            Collection<X509Certificate> trustedForProxy) {
         if (host == null || host.isBlank() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("host and a port 1-65535 are required");
         }
-        TlsAttempt attempt = new TlsAttempt(host.trim(), port, proxyOrNull, List.copyOf(trusted),
-                trustedForProxy == null ? List.of() : List.copyOf(trustedForProxy), timeout);
-        TestResult result = Deadline.run(host + ":" + port, attempt::run, attempt::abort, timeout, attempt::progress,
+        TlsAttempt attempt = new TlsAttempt(
+                host.trim(),
+                port,
+                proxyOrNull,
+                List.copyOf(trusted),
+                trustedForProxy == null ? List.of() : List.copyOf(trustedForProxy),
+                timeout);
+        TestResult result = Deadline.run(
+                host + ":" + port,
+                attempt::run,
+                attempt::abort,
+                timeout,
+                attempt::progress,
                 () -> Failures.timeout(attempt.currentEndpoint(), attempt.progress(), timeout));
         result = proxyOrNull == null ? result : result.redacting(proxyOrNull.password());
-        log.info("TLS probe of {}:{}{} ended at {}: {}", host, port, proxyOrNull == null ? "" : " through " + proxyOrNull,
-                result.stage(), result.ok() ? "OK" : result.code());
+        log.info(
+                "TLS probe of {}:{}{} ended at {}: {}",
+                host,
+                port,
+                proxyOrNull == null ? "" : " through " + proxyOrNull,
+                result.stage(),
+                result.ok() ? "OK" : result.code());
         return result;
     }
 }

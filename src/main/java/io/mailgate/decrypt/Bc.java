@@ -1,7 +1,6 @@
 package io.mailgate.decrypt;
 
 import java.security.Provider;
-
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
@@ -12,6 +11,5 @@ final class Bc {
 
     static final Provider PROVIDER = new BouncyCastleProvider();
 
-    private Bc() {
-    }
+    private Bc() {}
 }

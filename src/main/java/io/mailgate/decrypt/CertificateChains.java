@@ -19,8 +19,7 @@ final class CertificateChains {
 
     private static final byte[] PROBE = "mailgate key/certificate pairing probe".getBytes();
 
-    private CertificateChains() {
-    }
+    private CertificateChains() {}
 
     /**
      * Proves the pairing by signing with the private key and verifying with the certificate's public
@@ -77,13 +76,17 @@ final class CertificateChains {
         while (!isSelfSigned(current)) {
             X509Certificate issuer = issuerOf(current, pool);
             if (issuer == null) {
-                throw new DecryptionKeyException(INCOMPLETE_CHAIN, "The certificate chain is incomplete: the"
-                        + " certificate of \"" + current.getIssuerX500Principal().getName() + "\", issuer of \""
-                        + current.getSubjectX500Principal().getName() + "\", is not in the file. Export the"
-                        + " key with every CA certificate up to the root.");
+                throw new DecryptionKeyException(
+                        INCOMPLETE_CHAIN,
+                        "The certificate chain is incomplete: the"
+                                + " certificate of \""
+                                + current.getIssuerX500Principal().getName() + "\", issuer of \""
+                                + current.getSubjectX500Principal().getName() + "\", is not in the file. Export the"
+                                + " key with every CA certificate up to the root.");
             }
             if (chain.contains(issuer) || chain.size() >= MAX_LENGTH) {
-                throw new DecryptionKeyException(INCOMPLETE_CHAIN,
+                throw new DecryptionKeyException(
+                        INCOMPLETE_CHAIN,
                         "The certificate chain loops or is longer than " + MAX_LENGTH + " and never reaches a root.");
             }
             chain.add(issuer);

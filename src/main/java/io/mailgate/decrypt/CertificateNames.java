@@ -4,7 +4,6 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
-
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
@@ -16,8 +15,7 @@ final class CertificateNames {
 
     private static final int RFC822_NAME = 1;
 
-    private CertificateNames() {
-    }
+    private CertificateNames() {}
 
     /** The first rfc822Name of the subject alternative names, else the emailAddress of the subject. */
     static String emailAddress(X509Certificate certificate) {
@@ -33,7 +31,8 @@ final class CertificateNames {
         } catch (CertificateParsingException e) {
             // fall back to the subject
         }
-        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        X500Name subject =
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         for (RDN rdn : subject.getRDNs(BCStyle.EmailAddress)) {
             ASN1Encodable value = rdn.getFirst().getValue();
             return value instanceof ASN1String s ? s.getString() : value.toString();

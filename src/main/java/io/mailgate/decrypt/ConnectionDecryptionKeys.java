@@ -20,8 +20,7 @@ public class ConnectionDecryptionKeys {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionDecryptionKeys.class);
 
-    private record Cached(long version, DecryptionKeys keys) {
-    }
+    private record Cached(long version, DecryptionKeys keys) {}
 
     private final ConnectionService connections;
     private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
@@ -41,14 +40,22 @@ public class ConnectionDecryptionKeys {
     }
 
     private DecryptionKeys load(ConnectionEntity connection) {
-        byte[] pkcs12 = connections.secret(connection, SecretName.DECRYPTION_KEY)
-                .map(Base64.getDecoder()::decode).orElse(null);
-        char[] pkcs12Password = connections.secret(connection, SecretName.DECRYPTION_KEY_PASSWORD)
-                .map(String::toCharArray).orElse(null);
-        byte[] pgp = connections.secret(connection, SecretName.PGP_KEY)
-                .map(k -> k.getBytes(StandardCharsets.US_ASCII)).orElse(null);
-        char[] passphrase = connections.secret(connection, SecretName.PGP_PASSPHRASE)
-                .map(String::toCharArray).orElse(null);
+        byte[] pkcs12 = connections
+                .secret(connection, SecretName.DECRYPTION_KEY)
+                .map(Base64.getDecoder()::decode)
+                .orElse(null);
+        char[] pkcs12Password = connections
+                .secret(connection, SecretName.DECRYPTION_KEY_PASSWORD)
+                .map(String::toCharArray)
+                .orElse(null);
+        byte[] pgp = connections
+                .secret(connection, SecretName.PGP_KEY)
+                .map(k -> k.getBytes(StandardCharsets.US_ASCII))
+                .orElse(null);
+        char[] passphrase = connections
+                .secret(connection, SecretName.PGP_PASSPHRASE)
+                .map(String::toCharArray)
+                .orElse(null);
         try {
             return DecryptionKeys.load(pkcs12, pkcs12Password, pgp, passphrase);
         } catch (DecryptionKeyException e) {

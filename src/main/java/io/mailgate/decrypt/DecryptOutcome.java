@@ -13,8 +13,15 @@ package io.mailgate.decrypt;
  * @param wroteOutput               outFile holds the unwrapped message; false means: keep using the raw file
  * @param decryptedWithSha256       SHA-256 fingerprint of the key that decrypted it
  */
-public record DecryptOutcome(boolean encrypted, boolean decrypted, String format, String decryptedWithCertificate,
-        SignatureStatus signature, String signer, String signerCertificateSubject, boolean wroteOutput,
+public record DecryptOutcome(
+        boolean encrypted,
+        boolean decrypted,
+        String format,
+        String decryptedWithCertificate,
+        SignatureStatus signature,
+        String signer,
+        String signerCertificateSubject,
+        boolean wroteOutput,
         String decryptedWithSha256) {
 
     static DecryptOutcome notProtected() {

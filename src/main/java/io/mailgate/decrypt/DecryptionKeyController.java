@@ -1,11 +1,11 @@
 package io.mailgate.decrypt;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.ConnectionSettings.DecryptionKeyInfo;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,9 +37,12 @@ class DecryptionKeyController {
     }
 
     @PutMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    DecryptionKeyInfo install(@PathVariable String org, @PathVariable String apiName,
-                              @RequestParam(required = false) MultipartFile file,
-                              @RequestParam(required = false) String password) throws IOException {
+    DecryptionKeyInfo install(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @RequestParam(required = false) MultipartFile file,
+            @RequestParam(required = false) String password)
+            throws IOException {
         OrgRef ref = access.require(org, Role.ADMIN);
         connections.get(ref, apiName);
         if (file != null && file.getSize() > DecryptionKeyValidator.MAX_FILE_BYTES) {

@@ -3,7 +3,7 @@ package io.mailgate.decrypt;
 import java.util.Objects;
 
 /** An uploaded decryption key was refused; {@link #reason()} says why, the message says it for people. */
-public final class DecryptionKeyException extends Exception {
+final class DecryptionKeyException extends Exception {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,10 +1,10 @@
 package io.mailgate.decrypt;
 
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.ConnectionSettings.DecryptionKeyInfo;
 import io.mailgate.connection.SecretName;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -39,7 +39,8 @@ public class DecryptionKeyInstaller {
             throw ApiProblem.validation("file", "is larger than 1 MB");
         }
         char[] secret = password == null ? null : password.toCharArray();
-        boolean pgp = new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.US_ASCII).strip()
+        boolean pgp = new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.US_ASCII)
+                .strip()
                 .startsWith("-----BEGIN PGP");
         ValidatedKey key;
         try {
@@ -49,8 +50,11 @@ public class DecryptionKeyInstaller {
                 case NO_PASSWORD, WRONG_PASSWORD -> "password";
                 default -> "file";
             };
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "Invalid decryption key",
-                    e.getMessage(), List.of(new ApiProblem.FieldError(field, e.getMessage())));
+            throw new ApiProblem(
+                    HttpStatus.BAD_REQUEST,
+                    "Invalid decryption key",
+                    e.getMessage(),
+                    List.of(new ApiProblem.FieldError(field, e.getMessage())));
         }
         Map<SecretName, String> material = new EnumMap<>(SecretName.class);
         if (pgp) {
@@ -60,8 +64,14 @@ public class DecryptionKeyInstaller {
             material.put(SecretName.DECRYPTION_KEY, Base64.getEncoder().encodeToString(bytes));
             material.put(SecretName.DECRYPTION_KEY_PASSWORD, password == null ? "" : password);
         }
-        DecryptionKeyInfo info = new DecryptionKeyInfo(key.kind().name(), key.subject(), key.issuer(), key.notAfter(),
-                key.sha256(), key.warnings(), clock.instant());
+        DecryptionKeyInfo info = new DecryptionKeyInfo(
+                key.kind().name(),
+                key.subject(),
+                key.issuer(),
+                key.notAfter(),
+                key.sha256(),
+                key.warnings(),
+                clock.instant());
         connections.installDecryptionKey(org, apiName, info, material);
         return info;
     }

@@ -21,7 +21,7 @@ import java.util.List;
  * at the first encrypted message, that the file cannot work. The rules follow the reference: one
  * private key, its certificate, and the complete chain, in a file of at most 1 MB, with a password.
  */
-public final class DecryptionKeyValidator {
+final class DecryptionKeyValidator {
 
     /** The upload limit of the reference ("The maximum allowed file size is 1MB"). */
     public static final int MAX_FILE_BYTES = 1024 * 1024;
@@ -47,26 +47,42 @@ public final class DecryptionKeyValidator {
         }
         Pkcs12Contents contents = Pkcs12Reader.read(file, password);
         if (contents.privateKeys().isEmpty()) {
-            throw new DecryptionKeyException(NO_PRIVATE_KEY, "The PKCS#12 file holds no private key, only "
-                    + contents.certificates().size() + " certificate(s); export the certificate with its private key.");
+            throw new DecryptionKeyException(
+                    NO_PRIVATE_KEY,
+                    "The PKCS#12 file holds no private key, only "
+                            + contents.certificates().size()
+                            + " certificate(s); export the certificate with its private key.");
         }
         if (contents.privateKeys().size() > 1) {
-            throw new DecryptionKeyException(MULTIPLE_PRIVATE_KEYS, "The PKCS#12 file holds "
-                    + contents.privateKeys().size() + " private keys; it must hold exactly one.");
+            throw new DecryptionKeyException(
+                    MULTIPLE_PRIVATE_KEYS,
+                    "The PKCS#12 file holds " + contents.privateKeys().size()
+                            + " private keys; it must hold exactly one.");
         }
         PrivateKey key = contents.privateKeys().get(0);
         if (contents.certificates().isEmpty()) {
-            throw new DecryptionKeyException(NO_CERTIFICATE,
+            throw new DecryptionKeyException(
+                    NO_CERTIFICATE,
                     "The PKCS#12 file holds a private key but no certificate; include the certificate and its chain.");
         }
         X509Certificate certificate = contents.certificates().stream()
-                .filter(c -> CertificateChains.belongTogether(key, c)).findFirst()
-                .orElseThrow(() -> new DecryptionKeyException(CERTIFICATE_MISMATCH, "No certificate in the file"
-                        + " matches its private key (found: " + subjects(contents.certificates()) + ")."));
+                .filter(c -> CertificateChains.belongTogether(key, c))
+                .findFirst()
+                .orElseThrow(() -> new DecryptionKeyException(
+                        CERTIFICATE_MISMATCH,
+                        "No certificate in the file" + " matches its private key (found: "
+                                + subjects(contents.certificates()) + ")."));
         List<X509Certificate> chain = CertificateChains.chain(certificate, contents.certificates());
-        return new ValidatedKey(KeyKind.PKCS12, certificate.getSubjectX500Principal().getName(),
-                certificate.getIssuerX500Principal().getName(), certificate.getNotAfter().toInstant(),
-                Fingerprints.sha256(certificate), warnings(chain), key, chain, null);
+        return new ValidatedKey(
+                KeyKind.PKCS12,
+                certificate.getSubjectX500Principal().getName(),
+                certificate.getIssuerX500Principal().getName(),
+                certificate.getNotAfter().toInstant(),
+                Fingerprints.sha256(certificate),
+                warnings(chain),
+                key,
+                chain,
+                null);
     }
 
     /** Validates an OpenPGP secret key (armored or binary) with its passphrase, by the same rules. */
@@ -80,8 +96,9 @@ public final class DecryptionKeyValidator {
 
     private static void checkSize(byte[] file) throws DecryptionKeyException {
         if (file.length > MAX_FILE_BYTES) {
-            throw new DecryptionKeyException(TOO_LARGE, "The file is " + file.length + " bytes; at most 1 MB ("
-                    + MAX_FILE_BYTES + " bytes) is allowed.");
+            throw new DecryptionKeyException(
+                    TOO_LARGE,
+                    "The file is " + file.length + " bytes; at most 1 MB (" + MAX_FILE_BYTES + " bytes) is allowed.");
         }
     }
 
@@ -89,8 +106,9 @@ public final class DecryptionKeyValidator {
         Instant now = clock.instant();
         List<String> warnings = new ArrayList<>();
         for (X509Certificate c : chain) {
-            String who = c == chain.get(0) ? "The certificate" : "The CA certificate \""
-                    + c.getSubjectX500Principal().getName() + "\"";
+            String who = c == chain.get(0)
+                    ? "The certificate"
+                    : "The CA certificate \"" + c.getSubjectX500Principal().getName() + "\"";
             if (now.isAfter(c.getNotAfter().toInstant())) {
                 warnings.add(who + " expired on " + c.getNotAfter().toInstant()
                         + "; it still decrypts mail that was encrypted for it, but senders should get a new one.");
@@ -108,6 +126,9 @@ public final class DecryptionKeyValidator {
     }
 
     private static String subjects(List<X509Certificate> certificates) {
-        return certificates.stream().map(c -> "\"" + c.getSubjectX500Principal().getName() + "\"").toList().toString();
+        return certificates.stream()
+                .map(c -> "\"" + c.getSubjectX500Principal().getName() + "\"")
+                .toList()
+                .toString();
     }
 }

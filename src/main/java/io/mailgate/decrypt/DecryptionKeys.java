@@ -13,8 +13,8 @@ import java.util.List;
  * <p>Build it once per connection and keep it: unlocking a key is slow on purpose (an OpenPGP key
  * exported by GnuPG takes about a second to unlock).
  */
-public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trustedCertificates,
-        PgpPublicKeys trustedPgpKeys) {
+public record DecryptionKeys(
+        List<ValidatedKey> keys, List<X509Certificate> trustedCertificates, PgpPublicKeys trustedPgpKeys) {
 
     public DecryptionKeys {
         keys = keys == null ? List.of() : List.copyOf(keys);
@@ -39,8 +39,8 @@ public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trus
      * Unlocks stored key material again (as uploaded; either pair may be null). It runs the same
      * validation as the upload, so a caller may cache the result per connection.
      */
-    public static DecryptionKeys load(byte[] pkcs12, char[] pkcs12Password, byte[] pgpSecretKey,
-            char[] pgpPassphrase) throws DecryptionKeyException {
+    public static DecryptionKeys load(byte[] pkcs12, char[] pkcs12Password, byte[] pgpSecretKey, char[] pgpPassphrase)
+            throws DecryptionKeyException {
         DecryptionKeyValidator validator = new DecryptionKeyValidator();
         List<ValidatedKey> loaded = new ArrayList<>();
         if (pkcs12 != null) {
@@ -67,8 +67,9 @@ public record DecryptionKeys(List<ValidatedKey> keys, List<X509Certificate> trus
     /** Short on purpose: the default would print every trusted certificate in full. */
     @Override
     public String toString() {
-        return "DecryptionKeys[keys=" + keys.stream().map(k -> k.kind() + " " + k.subject()).toList()
-                + ", trustedCertificates=" + trustedCertificates.size() + ", trustedPgpKeys=" + trustedPgpKeys + "]";
+        return "DecryptionKeys[keys="
+                + keys.stream().map(k -> k.kind() + " " + k.subject()).toList() + ", trustedCertificates="
+                + trustedCertificates.size() + ", trustedPgpKeys=" + trustedPgpKeys + "]";
     }
 
     List<ValidatedKey> ofKind(KeyKind kind) {

@@ -9,8 +9,7 @@ import java.util.HexFormat;
 /** SHA-256 fingerprints in the {@code AB:CD:…} form the API shows for certificates. */
 final class Fingerprints {
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     static String sha256(byte[] data) {
         try {

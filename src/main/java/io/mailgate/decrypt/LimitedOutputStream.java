@@ -1,14 +1,15 @@
 package io.mailgate.decrypt;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.apache.commons.io.output.ProxyOutputStream;
 
 /**
  * Stops writing past a byte limit. Decrypted or decompressed content can be far larger than what
  * came in (a compressed layer is a zip bomb in waiting), so every layer written to disk goes through one.
+ * Commons IO's proxy counts every write through {@link #beforeWrite}; its own bounded streams only cut input.
  */
-final class LimitedOutputStream extends FilterOutputStream {
+final class LimitedOutputStream extends ProxyOutputStream {
 
     /** Thrown when the limit is reached; a distinct type so callers can tell it from real I/O errors. */
     static final class LimitExceededException extends IOException {
@@ -29,18 +30,7 @@ final class LimitedOutputStream extends FilterOutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        count(1);
-        out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        count(len);
-        out.write(b, off, len);
-    }
-
-    private void count(long n) throws IOException {
+    protected void beforeWrite(int n) throws IOException {
         written += n;
         if (written > limit) {
             throw new LimitExceededException(limit);

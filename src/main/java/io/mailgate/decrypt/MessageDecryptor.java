@@ -3,6 +3,8 @@ package io.mailgate.decrypt;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.CORRUPT;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.TOO_LARGE;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeUtility;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -13,8 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1SequenceParser;
@@ -24,9 +26,6 @@ import org.bouncycastle.cms.CMSCompressedDataParser;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.jcajce.ZlibExpanderProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeUtility;
 
 /**
  * Unwraps S/MIME and PGP/MIME: decrypts, checks and removes signatures, layer after layer (sign then
@@ -91,17 +90,26 @@ public final class MessageDecryptor {
             announced = format(Protection.of(outer));
             long size = Files.size(rawFile);
             if (size > maxEncryptedBytes) {
-                throw new UndecryptableMessageException(TOO_LARGE, format(Protection.of(outer)), List.of(),
+                throw new UndecryptableMessageException(
+                        TOO_LARGE,
+                        format(Protection.of(outer)),
+                        List.of(),
                         "Protected message of " + size + " bytes is larger than the limit of " + maxEncryptedBytes
-                                + " bytes; it was not opened.", null);
+                                + " bytes; it was not opened.",
+                        null);
             }
             Path directory = outFile.toAbsolutePath().getParent();
             try (TemporaryFiles temporary = new TemporaryFiles(directory)) {
                 return new Run(available, temporary).unwrap(rawFile, outer, outFile);
             }
         } catch (LimitedOutputStream.LimitExceededException e) {
-            throw new UndecryptableMessageException(TOO_LARGE, announced, List.of(), "An unwrapped layer of the message is"
-                    + " larger than the limit of " + maxLayerBytes + " bytes (decompression or nesting).", e);
+            throw new UndecryptableMessageException(
+                    TOO_LARGE,
+                    announced,
+                    List.of(),
+                    "An unwrapped layer of the message is" + " larger than the limit of " + maxLayerBytes
+                            + " bytes (decompression or nesting).",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,8 +145,12 @@ public final class MessageDecryptor {
                     break;
                 }
                 if (depth == MAX_LAYERS) {
-                    throw new UndecryptableMessageException(CORRUPT, format(protection), List.of(),
-                            "The message nests more than " + MAX_LAYERS + " S/MIME or PGP/MIME layers.", null);
+                    throw new UndecryptableMessageException(
+                            CORRUPT,
+                            format(protection),
+                            List.of(),
+                            "The message nests more than " + MAX_LAYERS + " S/MIME or PGP/MIME layers.",
+                            null);
                 }
                 Path next = switch (protection) {
                     case SMIME_CMS -> cms(current, headers);
@@ -161,8 +173,15 @@ public final class MessageDecryptor {
                 OutputAssembler.write(outer, current, assembled);
                 Files.move(assembled, outFile, StandardCopyOption.REPLACE_EXISTING);
             }
-            return new DecryptOutcome(encrypted, encrypted, format, decryptedWithName, signature.status(),
-                    signature.signer(), signature.signerCertificateSubject(), wrote,
+            return new DecryptOutcome(
+                    encrypted,
+                    encrypted,
+                    format,
+                    decryptedWithName,
+                    signature.status(),
+                    signature.signer(),
+                    signature.signerCertificateSubject(),
+                    wrote,
                     decryptedWith == null ? null : decryptedWith.sha256());
         }
 
@@ -176,10 +195,15 @@ public final class MessageDecryptor {
             }
             ASN1ObjectIdentifier type = contentType(der);
             Path next = temporary.create();
-            if (CMSObjectIdentifiers.envelopedData.equals(type) || CMSObjectIdentifiers.authEnvelopedData.equals(type)) {
+            if (CMSObjectIdentifiers.envelopedData.equals(type)
+                    || CMSObjectIdentifiers.authEnvelopedData.equals(type)) {
                 encrypted = true;
-                SmimeEnvelope.Decrypted result = SmimeEnvelope.decrypt(der, next, keys.ofKind(KeyKind.PKCS12),
-                        CMSObjectIdentifiers.authEnvelopedData.equals(type), maxLayerBytes);
+                SmimeEnvelope.Decrypted result = SmimeEnvelope.decrypt(
+                        der,
+                        next,
+                        keys.ofKind(KeyKind.PKCS12),
+                        CMSObjectIdentifiers.authEnvelopedData.equals(type),
+                        maxLayerBytes);
                 recordKey(result.key(), result.key().subject());
             } else if (CMSObjectIdentifiers.signedData.equals(type)) {
                 try {
@@ -189,28 +213,34 @@ public final class MessageDecryptor {
                         throw limit;
                     }
                     // The signed content itself cannot be read: there is no message to hand on.
-                    throw new UndecryptableMessageException(CORRUPT, "SMIME", List.of(),
-                            "The S/MIME signed-data cannot be read: " + e.getMessage(), e);
+                    throw new UndecryptableMessageException(
+                            CORRUPT, "SMIME", List.of(), "The S/MIME signed-data cannot be read: " + e.getMessage(), e);
                 }
             } else if (CMSObjectIdentifiers.compressedData.equals(type)) {
                 decompress(der, next);
             } else {
-                throw new UndecryptableMessageException(CORRUPT, "SMIME", List.of(),
+                throw new UndecryptableMessageException(
+                        CORRUPT,
+                        "SMIME",
+                        List.of(),
                         "application/pkcs7-mime holds " + (type == null ? "no CMS structure" : "CMS type " + type)
-                                + ", not enveloped, signed or compressed data.", null);
+                                + ", not enveloped, signed or compressed data.",
+                        null);
             }
             return next;
         }
 
         private void decompress(Path der, Path next) throws IOException, UndecryptableMessageException {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(der));
-                    OutputStream out = new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(next)),
-                            maxLayerBytes)) {
-                new CMSCompressedDataParser(in).getContent(new ZlibExpanderProvider()).getContentStream()
+                    OutputStream out = new LimitedOutputStream(
+                            new BufferedOutputStream(Files.newOutputStream(next)), maxLayerBytes)) {
+                new CMSCompressedDataParser(in)
+                        .getContent(new ZlibExpanderProvider())
+                        .getContentStream()
                         .transferTo(out);
             } catch (CMSException | IllegalArgumentException e) {
-                throw new UndecryptableMessageException(CORRUPT, "SMIME", List.of(),
-                        "The S/MIME compressed-data cannot be read: " + e.getMessage(), e);
+                throw new UndecryptableMessageException(
+                        CORRUPT, "SMIME", List.of(), "The S/MIME compressed-data cannot be read: " + e.getMessage(), e);
             }
         }
 
@@ -218,8 +248,8 @@ public final class MessageDecryptor {
         private Path signed(Path entity, MimeHeaders headers, Protection protection) throws IOException {
             setFormat(protection == Protection.PGP_SIGNED ? "PGP" : "SMIME");
             String boundary = headers.contentType().getParameter("boundary");
-            List<MultipartSplitter.Part> parts = boundary == null ? List.of()
-                    : MultipartSplitter.split(entity, headers.bodyOffset(), boundary);
+            List<MultipartSplitter.Part> parts =
+                    boundary == null ? List.of() : MultipartSplitter.split(entity, headers.bodyOffset(), boundary);
             if (parts.size() < 2) {
                 record(SignatureResult.of(SignatureStatus.INVALID));
                 return null;
@@ -243,7 +273,7 @@ public final class MessageDecryptor {
                 }
                 if (signature.length > 0 && signature[0] != 0x30) { // base64 without its header
                     try {
-                        signature = java.util.Base64.getMimeDecoder().decode(signature);
+                        signature = Base64.getMimeDecoder().decode(signature);
                     } catch (IllegalArgumentException e) {
                         // left as it is: verification reports it INVALID
                     }
@@ -258,23 +288,29 @@ public final class MessageDecryptor {
             setFormat("PGP");
             encrypted = true;
             String boundary = headers.contentType().getParameter("boundary");
-            List<MultipartSplitter.Part> parts = boundary == null ? List.of()
-                    : MultipartSplitter.split(entity, headers.bodyOffset(), boundary);
+            List<MultipartSplitter.Part> parts =
+                    boundary == null ? List.of() : MultipartSplitter.split(entity, headers.bodyOffset(), boundary);
             if (parts.size() < 2) {
-                throw new UndecryptableMessageException(CORRUPT, "PGP", List.of(),
-                        "multipart/encrypted without its two parts (RFC 3156).", null);
+                throw new UndecryptableMessageException(
+                        CORRUPT, "PGP", List.of(), "multipart/encrypted without its two parts (RFC 3156).", null);
             }
             Path encryptedPart = temporary.create();
             MultipartSplitter.copy(entity, parts.get(1), encryptedPart);
             MimeHeaders partHeaders = MimeHeaders.read(encryptedPart, MAX_HEADER_BYTES);
             if (partHeaders == null) {
-                throw new UndecryptableMessageException(CORRUPT, "PGP", List.of(),
-                        "The encrypted part of the PGP/MIME message has no readable headers.", null);
+                throw new UndecryptableMessageException(
+                        CORRUPT,
+                        "PGP",
+                        List.of(),
+                        "The encrypted part of the PGP/MIME message has no readable headers.",
+                        null);
             }
             Path next = temporary.create();
             try (InputStream in = bodyStream(encryptedPart, partHeaders)) {
                 PgpMessages.Decrypted result = PgpMessages.decrypt(in, next, keys, maxLayerBytes);
-                recordKey(result.key(), result.key().subject() + " (key " + PgpDecryptionKeys.keyId(result.keyId()) + ")");
+                recordKey(
+                        result.key(),
+                        result.key().subject() + " (key " + PgpDecryptionKeys.keyId(result.keyId()) + ")");
                 record(result.signature());
             }
             return next;
@@ -319,8 +355,8 @@ public final class MessageDecryptor {
     private static void decodeBody(Path entity, MimeHeaders headers, String encoding, Path target, long limit)
             throws IOException {
         try (InputStream in = bodyStream(entity, headers, encoding);
-                OutputStream out = new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)),
-                        limit)) {
+                OutputStream out =
+                        new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)), limit)) {
             in.transferTo(out);
         }
     }
@@ -334,8 +370,8 @@ public final class MessageDecryptor {
     /** Reads only the ContentInfo's type OID (the first few bytes), to pick the right parser. */
     private static ASN1ObjectIdentifier contentType(Path der) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(der))) {
-            ASN1Encodable outer = new ASN1StreamParser(in, (int) Math.min(Integer.MAX_VALUE, Files.size(der)))
-                    .readObject();
+            ASN1Encodable outer =
+                    new ASN1StreamParser(in, (int) Math.min(Integer.MAX_VALUE, Files.size(der))).readObject();
             if (outer instanceof ASN1SequenceParser sequence
                     && sequence.readObject() instanceof ASN1ObjectIdentifier oid) {
                 return oid;
@@ -357,7 +393,8 @@ public final class MessageDecryptor {
         }
 
         Path create() throws IOException {
-            Path file = directory == null ? Files.createTempFile("mailgate-decrypt", ".tmp")
+            Path file = directory == null
+                    ? Files.createTempFile("mailgate-decrypt", ".tmp")
                     : Files.createTempFile(directory, "mailgate-decrypt", ".tmp");
             files.add(file);
             return file;

@@ -1,5 +1,8 @@
 package io.mailgate.decrypt;
 
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.ParseException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,9 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.ParseException;
 
 /**
  * The header block of a MIME entity stored in a file, kept as the exact bytes of each field (folding
@@ -142,7 +142,7 @@ final class MimeHeaders {
         String disposition = get("Content-Disposition");
         if (disposition != null) {
             try {
-                return new jakarta.mail.internet.ContentDisposition(disposition).getParameter("filename");
+                return new ContentDisposition(disposition).getParameter("filename");
             } catch (ParseException e) {
                 return null;
             }

@@ -18,11 +18,9 @@ import java.util.List;
 final class MultipartSplitter {
 
     /** A body part: bytes [start, end) of the file, headers included, the CRLF before the next delimiter excluded. */
-    record Part(long start, long end) {
-    }
+    record Part(long start, long end) {}
 
-    private MultipartSplitter() {
-    }
+    private MultipartSplitter() {}
 
     static List<Part> split(Path file, long bodyOffset, String boundary) throws IOException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
@@ -78,8 +76,8 @@ final class MultipartSplitter {
     }
 
     /** @return 0 not a delimiter line, 1 a delimiter, 2 the closing delimiter */
-    private static int delimiterKind(byte[] prefix, int prefixLength, long lineLength, int terminator,
-            byte[] delimiter) {
+    private static int delimiterKind(
+            byte[] prefix, int prefixLength, long lineLength, int terminator, byte[] delimiter) {
         if (lineLength > prefix.length || prefixLength < delimiter.length) {
             return 0;
         }
@@ -106,7 +104,10 @@ final class MultipartSplitter {
     /** Copies a part's bytes to a file of its own, by channel transfer (no heap copy). */
     static void copy(Path source, Part part, Path target) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                FileChannel out = FileChannel.open(
+                        target,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
             long position = part.start();
             long remaining = part.end() - part.start();

@@ -15,8 +15,7 @@ import java.util.Set;
  */
 final class OutputAssembler {
 
-    private OutputAssembler() {
-    }
+    private OutputAssembler() {}
 
     static void write(MimeHeaders outer, Path inner, Path target) throws IOException {
         MimeHeaders innerHeaders = MimeHeaders.read(inner, MessageDecryptor.MAX_HEADER_BYTES);

@@ -3,7 +3,6 @@ package io.mailgate.decrypt;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -12,7 +11,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
  * The unlocked OpenPGP (sub)keys of one validated key, by key ID, and the public key ring (to check
  * signatures made with it). Opaque outside this package; {@link #toString()} shows only key IDs.
  */
-public final class PgpDecryptionKeys {
+final class PgpDecryptionKeys {
 
     private final Map<Long, PGPPrivateKey> privateKeys;
     private final PGPPublicKeyRing publicKeys;
@@ -41,7 +40,6 @@ public final class PgpDecryptionKeys {
 
     @Override
     public String toString() {
-        return privateKeys.keySet().stream().map(PgpDecryptionKeys::keyId)
-                .collect(Collectors.joining(", ", "[", "]"));
+        return privateKeys.keySet().stream().map(PgpDecryptionKeys::keyId).collect(Collectors.joining(", ", "[", "]"));
     }
 }

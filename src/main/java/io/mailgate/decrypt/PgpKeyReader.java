@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.openpgp.PGPException;
@@ -37,8 +36,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 /** Reads an OpenPGP secret key export and unlocks the (sub)keys that can decrypt. */
 final class PgpKeyReader {
 
-    private PgpKeyReader() {
-    }
+    private PgpKeyReader() {}
 
     static ValidatedKey read(byte[] data, char[] passphrase, Instant now) throws DecryptionKeyException {
         List<PGPSecretKeyRing> secretRings = new ArrayList<>();
@@ -52,23 +50,32 @@ final class PgpKeyReader {
                 } else if (object instanceof PGPPublicKeyRing) {
                     publicRings++;
                 } else {
-                    throw new DecryptionKeyException(NOT_PGP_KEY, "The file holds OpenPGP data ("
-                            + object.getClass().getSimpleName() + "), not a secret key.");
+                    throw new DecryptionKeyException(
+                            NOT_PGP_KEY,
+                            "The file holds OpenPGP data (" + object.getClass().getSimpleName()
+                                    + "), not a secret key.");
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new DecryptionKeyException(NOT_PGP_KEY, "The file is not an OpenPGP secret key; export it with"
-                    + " \"gpg --armor --export-secret-keys <id>\".", e);
+            throw new DecryptionKeyException(
+                    NOT_PGP_KEY,
+                    "The file is not an OpenPGP secret key; export it with"
+                            + " \"gpg --armor --export-secret-keys <id>\".",
+                    e);
         }
         if (secretRings.isEmpty()) {
             throw publicRings > 0
-                    ? new DecryptionKeyException(NO_PRIVATE_KEY, "The file holds only an OpenPGP public key; export"
-                            + " the secret key with \"gpg --armor --export-secret-keys <id>\".")
-                    : new DecryptionKeyException(NOT_PGP_KEY, "The file is not an OpenPGP secret key: it holds no OpenPGP data.");
+                    ? new DecryptionKeyException(
+                            NO_PRIVATE_KEY,
+                            "The file holds only an OpenPGP public key; export"
+                                    + " the secret key with \"gpg --armor --export-secret-keys <id>\".")
+                    : new DecryptionKeyException(
+                            NOT_PGP_KEY, "The file is not an OpenPGP secret key: it holds no OpenPGP data.");
         }
         if (secretRings.size() > 1) {
-            throw new DecryptionKeyException(MULTIPLE_PRIVATE_KEYS, "The file holds " + secretRings.size()
-                    + " OpenPGP secret keys; it must hold exactly one.");
+            throw new DecryptionKeyException(
+                    MULTIPLE_PRIVATE_KEYS,
+                    "The file holds " + secretRings.size() + " OpenPGP secret keys; it must hold exactly one.");
         }
         PGPSecretKeyRing ring = secretRings.get(0);
         PGPSecretKey primary = ring.getSecretKey();
@@ -79,8 +86,10 @@ final class PgpKeyReader {
             }
         }
         if (decryptionKeys.isEmpty()) {
-            throw new DecryptionKeyException(NO_ENCRYPTION_KEY, "The OpenPGP key has no secret (sub)key that may"
-                    + " encrypt, so no message could be decrypted with it.");
+            throw new DecryptionKeyException(
+                    NO_ENCRYPTION_KEY,
+                    "The OpenPGP key has no secret (sub)key that may"
+                            + " encrypt, so no message could be decrypted with it.");
         }
         boolean protectedKey = decryptionKeys.stream().anyMatch(k -> k.getS2KUsage() != 0);
         if (protectedKey && (passphrase == null || passphrase.length == 0)) {
@@ -93,8 +102,10 @@ final class PgpKeyReader {
             try {
                 unlocked.put(key.getKeyID(), key.extractPrivateKey(decryptor));
             } catch (PGPException | RuntimeException e) {
-                throw new DecryptionKeyException(WRONG_PASSWORD, "The passphrase is wrong for OpenPGP key "
-                        + PgpDecryptionKeys.keyId(key.getKeyID()) + ".", e);
+                throw new DecryptionKeyException(
+                        WRONG_PASSWORD,
+                        "The passphrase is wrong for OpenPGP key " + PgpDecryptionKeys.keyId(key.getKeyID()) + ".",
+                        e);
             }
         }
         List<PGPPublicKey> publicKeys = new ArrayList<>();
@@ -113,15 +124,25 @@ final class PgpKeyReader {
             warnings.add("The OpenPGP key is revoked.");
         }
         String fingerprint = HexFormat.of().withUpperCase().formatHex(primary.getFingerprint());
-        String userId = primaryPublic.getUserIDs().hasNext() ? primaryPublic.getUserIDs().next() : "(no user ID)";
+        String userId = primaryPublic.getUserIDs().hasNext()
+                ? primaryPublic.getUserIDs().next()
+                : "(no user ID)";
         String sha256;
         try {
             sha256 = Fingerprints.sha256(primaryPublic.getPublicKeyPacket().getEncodedContents());
         } catch (IOException e) {
             throw new DecryptionKeyException(NOT_PGP_KEY, "The OpenPGP key cannot be encoded again.", e);
         }
-        return new ValidatedKey(KeyKind.PGP, userId, "OpenPGP " + fingerprint, expiry, sha256, warnings, null,
-                List.of(), new PgpDecryptionKeys(unlocked, new PGPPublicKeyRing(publicKeys)));
+        return new ValidatedKey(
+                KeyKind.PGP,
+                userId,
+                "OpenPGP " + fingerprint,
+                expiry,
+                sha256,
+                warnings,
+                null,
+                List.of(),
+                new PgpDecryptionKeys(unlocked, new PGPPublicKeyRing(publicKeys)));
     }
 
     /**

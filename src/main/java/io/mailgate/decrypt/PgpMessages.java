@@ -4,6 +4,7 @@ import static io.mailgate.decrypt.UndecryptableMessageException.Reason.CORRUPT;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.NOT_FOR_OUR_KEY;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.NO_KEY;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
@@ -34,11 +34,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 /** OpenPGP (RFC 4880/9580) decryption and signature checks for PGP/MIME (RFC 3156). */
 final class PgpMessages {
 
-    record Decrypted(ValidatedKey key, long keyId, SignatureResult signature) {
-    }
+    record Decrypted(ValidatedKey key, long keyId, SignatureResult signature) {}
 
-    private PgpMessages() {
-    }
+    private PgpMessages() {}
 
     /** Decrypts the armored or binary OpenPGP message of a multipart/encrypted into {@code target}. */
     static Decrypted decrypt(InputStream encrypted, Path target, DecryptionKeys all, long limit)
@@ -62,8 +60,12 @@ final class PgpMessages {
                 }
             }
             if (keys.isEmpty()) {
-                throw failure(NO_KEY, recipients, "PGP/MIME message encrypted for " + recipients
-                        + ", but no OpenPGP decryption key is installed.", null);
+                throw failure(
+                        NO_KEY,
+                        recipients,
+                        "PGP/MIME message encrypted for " + recipients
+                                + ", but no OpenPGP decryption key is installed.",
+                        null);
             }
             for (PGPEncryptedData data : list) {
                 if (!(data instanceof PGPPublicKeyEncryptedData pk)) {
@@ -89,25 +91,43 @@ final class PgpMessages {
                         }
                         SignatureResult signature = readLiteral(clear, target, all, limit);
                         if (!pk.isIntegrityProtected()) {
-                            throw failure(CORRUPT, recipients, "PGP/MIME message has no integrity protection"
-                                    + " (no MDC), so tampering could not be detected.", null);
+                            throw failure(
+                                    CORRUPT,
+                                    recipients,
+                                    "PGP/MIME message has no integrity protection"
+                                            + " (no MDC), so tampering could not be detected.",
+                                    null);
                         }
                         if (!pk.verify()) {
-                            throw failure(CORRUPT, recipients, "PGP/MIME message failed its integrity check:"
-                                    + " it was altered.", null);
+                            throw failure(
+                                    CORRUPT,
+                                    recipients,
+                                    "PGP/MIME message failed its integrity check:" + " it was altered.",
+                                    null);
                         }
                         return new Decrypted(key, privateKey.getKeyID(), signature);
                     }
                 }
             }
-            throw failure(NOT_FOR_OUR_KEY, recipients, "PGP/MIME message encrypted for " + recipients
-                    + ", not for the installed key(s) " + keys.stream().map(k -> k.subject() + " " + k.pgpKeys())
-                            .toList() + ".", null);
+            throw failure(
+                    NOT_FOR_OUR_KEY,
+                    recipients,
+                    "PGP/MIME message encrypted for " + recipients
+                            + ", not for the installed key(s) "
+                            + keys.stream()
+                                    .map(k -> k.subject() + " " + k.pgpKeys())
+                                    .toList() + ".",
+                    null);
         } catch (LimitedOutputStream.LimitExceededException e) {
             throw e;
         } catch (PGPException | IOException | RuntimeException e) {
-            throw failure(CORRUPT, recipients, "PGP/MIME message cannot be decrypted, it is damaged or altered"
-                    + (recipients.isEmpty() ? "" : " (encrypted for " + recipients + ")") + ": " + e.getMessage(), e);
+            throw failure(
+                    CORRUPT,
+                    recipients,
+                    "PGP/MIME message cannot be decrypted, it is damaged or altered"
+                            + (recipients.isEmpty() ? "" : " (encrypted for " + recipients + ")") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -137,8 +157,8 @@ final class PgpMessages {
             throw new PGPException("no literal data in the decrypted message");
         }
         try (InputStream content = literal.getInputStream();
-                OutputStream out = new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)),
-                        limit)) {
+                OutputStream out =
+                        new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)), limit)) {
             byte[] buffer = new byte[64 * 1024];
             int n;
             while ((n = content.read(buffer)) != -1) {
@@ -157,10 +177,11 @@ final class PgpMessages {
         }
         try {
             Object trailer = objects.nextObject();
-            boolean valid = trailer instanceof PGPSignatureList signatures && !signatures.isEmpty()
+            boolean valid = trailer instanceof PGPSignatureList signatures
+                    && !signatures.isEmpty()
                     && onePass.verify(signatures.get(0));
-            return new SignatureResult(valid ? SignatureStatus.VALID : SignatureStatus.INVALID,
-                    address(signerKey), signer);
+            return new SignatureResult(
+                    valid ? SignatureStatus.VALID : SignatureStatus.INVALID, address(signerKey), signer);
         } catch (PGPException | IOException | RuntimeException e) {
             return new SignatureResult(SignatureStatus.INVALID, address(signerKey), signer);
         }
@@ -180,16 +201,16 @@ final class PgpMessages {
                 return new SignatureResult(SignatureStatus.UNVERIFIED, null, signer);
             }
             pgpSignature.init(new BcPGPContentVerifierBuilderProvider(), key.key());
-            try (InputStream data = new CanonicalLineEndingsInputStream(
-                    new java.io.BufferedInputStream(Files.newInputStream(content)))) {
+            try (InputStream data =
+                    new CanonicalLineEndingsInputStream(new BufferedInputStream(Files.newInputStream(content)))) {
                 byte[] buffer = new byte[64 * 1024];
                 int n;
                 while ((n = data.read(buffer)) != -1) {
                     pgpSignature.update(buffer, 0, n);
                 }
             }
-            return new SignatureResult(pgpSignature.verify() ? SignatureStatus.VALID : SignatureStatus.INVALID,
-                    address(key), signer);
+            return new SignatureResult(
+                    pgpSignature.verify() ? SignatureStatus.VALID : SignatureStatus.INVALID, address(key), signer);
         } catch (PGPException | IOException | RuntimeException e) {
             return SignatureResult.of(SignatureStatus.INVALID);
         }
@@ -218,8 +239,8 @@ final class PgpMessages {
         return open >= 0 && close > open ? id.substring(open + 1, close) : id;
     }
 
-    private static UndecryptableMessageException failure(UndecryptableMessageException.Reason reason,
-            List<String> recipients, String message, Throwable cause) {
+    private static UndecryptableMessageException failure(
+            UndecryptableMessageException.Reason reason, List<String> recipients, String message, Throwable cause) {
         return new UndecryptableMessageException(reason, "PGP", recipients, message, cause);
     }
 }

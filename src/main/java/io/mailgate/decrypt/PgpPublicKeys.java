@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
@@ -19,7 +18,7 @@ import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
  * OpenPGP public keys whose signatures count as VALID. S/MIME mail carries its signer's certificate;
  * OpenPGP mail does not, so without the sender's key a PGP signature can only be UNVERIFIED.
  */
-public final class PgpPublicKeys {
+final class PgpPublicKeys {
 
     private static final PgpPublicKeys NONE = new PgpPublicKeys(List.of());
 
@@ -36,8 +35,8 @@ public final class PgpPublicKeys {
     /** Reads one or more armored (or binary) public keys, as {@code gpg --armor --export} writes them. */
     public static PgpPublicKeys parse(byte[] keys) throws DecryptionKeyException {
         if (keys.length > DecryptionKeyValidator.MAX_FILE_BYTES) {
-            throw new DecryptionKeyException(TOO_LARGE, "The OpenPGP key file is " + keys.length
-                    + " bytes; at most 1 MB is allowed.");
+            throw new DecryptionKeyException(
+                    TOO_LARGE, "The OpenPGP key file is " + keys.length + " bytes; at most 1 MB is allowed.");
         }
         List<PGPPublicKeyRing> rings = new ArrayList<>();
         try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(keys))) {
@@ -62,8 +61,7 @@ public final class PgpPublicKeys {
     }
 
     /** A (sub)key by key ID, with the ring it belongs to (the user IDs are on the primary key). */
-    record Found(PGPPublicKey key, PGPPublicKeyRing ring) {
-    }
+    record Found(PGPPublicKey key, PGPPublicKeyRing ring) {}
 
     Found find(long keyId) {
         for (PGPPublicKeyRing ring : rings) {
@@ -77,7 +75,9 @@ public final class PgpPublicKeys {
 
     @Override
     public String toString() {
-        return "PgpPublicKeys[" + rings.stream().map(r -> PgpDecryptionKeys.keyId(r.getPublicKey().getKeyID()))
-                .toList() + "]";
+        return "PgpPublicKeys["
+                + rings.stream()
+                        .map(r -> PgpDecryptionKeys.keyId(r.getPublicKey().getKeyID()))
+                        .toList() + "]";
     }
 }

@@ -5,5 +5,4 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /** The private keys and certificates found in a PKCS#12 file, in file order. */
-record Pkcs12Contents(List<PrivateKey> privateKeys, List<X509Certificate> certificates) {
-}
+record Pkcs12Contents(List<PrivateKey> privateKeys, List<X509Certificate> certificates) {}

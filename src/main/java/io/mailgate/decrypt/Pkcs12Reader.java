@@ -9,15 +9,14 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.operator.bc.BcDefaultDigestProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.bc.BcDefaultDigestProvider;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
 import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
@@ -33,15 +32,16 @@ import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
  */
 final class Pkcs12Reader {
 
-    private Pkcs12Reader() {
-    }
+    private Pkcs12Reader() {}
 
     static Pkcs12Contents read(byte[] file, char[] password) throws DecryptionKeyException {
         PKCS12PfxPdu pfx = parse(file);
         boolean macChecked = checkMac(pfx, password);
         InputDecryptorProvider decryptor;
         try {
-            decryptor = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(Bc.PROVIDER).build(password);
+            decryptor = new JcePKCSPBEInputDecryptorProviderBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build(password);
         } catch (RuntimeException e) {
             throw new DecryptionKeyException(NOT_PKCS12, "The PKCS#12 file cannot be read: " + e.getMessage(), e);
         }
@@ -66,12 +66,15 @@ final class Pkcs12Reader {
         } catch (PKCSException e) {
             // Without a MAC (openssl -nomac) a wrong password shows up only here. With a MAC that
             // matched, the password is right for the file but not for the key inside it.
-            throw new DecryptionKeyException(WRONG_PASSWORD, macChecked
-                    ? "The password opens the PKCS#12 file but not the private key inside it."
-                    : "The password is wrong: the PKCS#12 file cannot be decrypted with it.", e);
+            throw new DecryptionKeyException(
+                    WRONG_PASSWORD,
+                    macChecked
+                            ? "The password opens the PKCS#12 file but not the private key inside it."
+                            : "The password is wrong: the PKCS#12 file cannot be decrypted with it.",
+                    e);
         } catch (CertificateException | IOException | RuntimeException e) {
-            throw new DecryptionKeyException(NOT_PKCS12,
-                    "The PKCS#12 file is damaged or uses an unsupported format: " + e.getMessage(), e);
+            throw new DecryptionKeyException(
+                    NOT_PKCS12, "The PKCS#12 file is damaged or uses an unsupported format: " + e.getMessage(), e);
         }
         return new Pkcs12Contents(keys, certificates);
     }
@@ -82,9 +85,11 @@ final class Pkcs12Reader {
             pfx.getContentInfos(); // a DER SEQUENCE that is not a PFX fails only here
             return pfx;
         } catch (IOException | RuntimeException e) {
-            throw new DecryptionKeyException(NOT_PKCS12,
+            throw new DecryptionKeyException(
+                    NOT_PKCS12,
                     "The file is not a PKCS#12 (.pfx or .p12) file. Export the certificate with its private key"
-                            + " as PKCS#12; PEM or DER certificates alone cannot decrypt.", e);
+                            + " as PKCS#12; PEM or DER certificates alone cannot decrypt.",
+                    e);
         }
     }
 
@@ -95,7 +100,8 @@ final class Pkcs12Reader {
         }
         boolean valid;
         try {
-            valid = pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password);
+            valid = pfx.isMacValid(
+                    new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password);
         } catch (PKCSException | RuntimeException e) {
             // A MAC algorithm we cannot compute (e.g. a newer PBMAC1 variant): decrypting the bags
             // below still tells a wrong password from a right one.

@@ -1,8 +1,7 @@
 package io.mailgate.decrypt;
 
-import java.util.Locale;
-
 import jakarta.mail.internet.ContentType;
+import java.util.Locale;
 
 /** The kind of cryptographic wrapping a MIME entity announces in its Content-Type. */
 enum Protection {
@@ -29,7 +28,8 @@ enum Protection {
                 return name.endsWith(".p7m") ? SMIME_CMS : NONE;
             }
             case "multipart/signed":
-                if (protocol.equals("application/pkcs7-signature") || protocol.equals("application/x-pkcs7-signature")) {
+                if (protocol.equals("application/pkcs7-signature")
+                        || protocol.equals("application/x-pkcs7-signature")) {
                     return SMIME_SIGNED;
                 }
                 return protocol.equals("application/pgp-signature") ? PGP_SIGNED : NONE;

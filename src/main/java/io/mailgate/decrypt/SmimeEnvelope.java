@@ -17,9 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import javax.security.auth.x500.X500Principal;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -48,11 +46,9 @@ import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 final class SmimeEnvelope {
 
     /** Which installed key decrypted the content. */
-    record Decrypted(ValidatedKey key) {
-    }
+    record Decrypted(ValidatedKey key) {}
 
-    private SmimeEnvelope() {
-    }
+    private SmimeEnvelope() {}
 
     static Decrypted decrypt(Path der, Path target, List<ValidatedKey> keys, boolean authenticated, long limit)
             throws UndecryptableMessageException, IOException {
@@ -61,10 +57,15 @@ final class SmimeEnvelope {
             RecipientInformationStore store = authenticated
                     ? new CMSAuthEnvelopedDataParser(in).getRecipientInfos()
                     : new CMSEnvelopedDataParser(in).getRecipientInfos();
-            recipients = store.getRecipients().stream().map(r -> describe(r.getRID())).toList();
+            recipients = store.getRecipients().stream()
+                    .map(r -> describe(r.getRID()))
+                    .toList();
             if (keys.isEmpty()) {
-                throw failure(NO_KEY, recipients, "S/MIME message encrypted for " + recipients
-                        + ", but no S/MIME decryption key is installed.", null);
+                throw failure(
+                        NO_KEY,
+                        recipients,
+                        "S/MIME message encrypted for " + recipients + ", but no S/MIME decryption key is installed.",
+                        null);
             }
             for (ValidatedKey key : keys) {
                 X509CertificateHolder ours = new JcaX509CertificateHolder(key.certificate());
@@ -74,7 +75,8 @@ final class SmimeEnvelope {
                         if (decryptor == null) {
                             continue;
                         }
-                        try (InputStream content = recipient.getContentStream(decryptor).getContentStream();
+                        try (InputStream content =
+                                        recipient.getContentStream(decryptor).getContentStream();
                                 OutputStream out = new LimitedOutputStream(
                                         new BufferedOutputStream(Files.newOutputStream(target)), limit)) {
                             content.transferTo(out);
@@ -83,16 +85,26 @@ final class SmimeEnvelope {
                     }
                 }
             }
-            throw failure(NOT_FOR_OUR_KEY, recipients, "S/MIME message encrypted for " + recipients
-                    + ", not for the installed key(s) " + keys.stream().map(SmimeEnvelope::describe)
-                            .collect(Collectors.joining(", ", "[", "]")) + ".", null);
+            throw failure(
+                    NOT_FOR_OUR_KEY,
+                    recipients,
+                    "S/MIME message encrypted for " + recipients
+                            + ", not for the installed key(s) "
+                            + keys.stream().map(SmimeEnvelope::describe).collect(Collectors.joining(", ", "[", "]"))
+                            + ".",
+                    null);
         } catch (LimitedOutputStream.LimitExceededException e) {
             throw e;
         } catch (CMSException | IOException | CertificateEncodingException | RuntimeException e) {
             // BouncyCastle reports damaged ASN.1, a failed key unwrap, bad padding and a failed GCM tag
             // all through these; for a message they all mean the same: it cannot be read.
-            throw failure(CORRUPT, recipients, "S/MIME message cannot be decrypted, it is damaged or altered"
-                    + (recipients.isEmpty() ? "" : " (encrypted for " + recipients + ")") + ": " + e.getMessage(), e);
+            throw failure(
+                    CORRUPT,
+                    recipients,
+                    "S/MIME message cannot be decrypted, it is damaged or altered"
+                            + (recipients.isEmpty() ? "" : " (encrypted for " + recipients + ")") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -110,8 +122,8 @@ final class SmimeEnvelope {
         return null;
     }
 
-    private static UndecryptableMessageException failure(UndecryptableMessageException.Reason reason,
-            List<String> recipients, String message, Throwable cause) {
+    private static UndecryptableMessageException failure(
+            UndecryptableMessageException.Reason reason, List<String> recipients, String message, Throwable cause) {
         return new UndecryptableMessageException(reason, "SMIME", recipients, message, cause);
     }
 
@@ -156,7 +168,8 @@ final class SmimeEnvelope {
     }
 
     private static String describe(ValidatedKey key) {
-        return key.subject() + " (issuer=" + key.certificate().getIssuerX500Principal().getName() + ", serial="
+        return key.subject() + " (issuer="
+                + key.certificate().getIssuerX500Principal().getName() + ", serial="
                 + key.certificate().getSerialNumber().toString(16).toUpperCase() + ")";
     }
 }

@@ -12,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -22,6 +21,7 @@ import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
@@ -32,8 +32,7 @@ import org.bouncycastle.util.Store;
  */
 final class SmimeSignatures {
 
-    private SmimeSignatures() {
-    }
+    private SmimeSignatures() {}
 
     /** A multipart/signed: the first part's exact bytes (made canonical) against the detached signature. */
     static SignatureResult verifyDetached(Path content, byte[] signature, List<X509Certificate> trusted) {
@@ -57,8 +56,8 @@ final class SmimeSignatures {
                 throw new CMSException("signed-data without content");
             }
             try (InputStream content = signed.getContentStream();
-                    OutputStream out = new LimitedOutputStream(
-                            new BufferedOutputStream(Files.newOutputStream(target)), limit)) {
+                    OutputStream out =
+                            new LimitedOutputStream(new BufferedOutputStream(Files.newOutputStream(target)), limit)) {
                 content.transferTo(out);
             }
             // The content is out; a damaged signature block after it must not lose the message.
@@ -70,7 +69,7 @@ final class SmimeSignatures {
         }
     }
 
-    private static org.bouncycastle.operator.DigestCalculatorProvider digests() throws OperatorCreationException {
+    private static DigestCalculatorProvider digests() throws OperatorCreationException {
         return new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build();
     }
 
@@ -92,7 +91,9 @@ final class SmimeSignatures {
         String subject = certificate.getSubjectX500Principal().getName();
         boolean verifies;
         try {
-            verifies = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.PROVIDER).build(certificate));
+            verifies = signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build(certificate));
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             verifies = false; // digest mismatch, or the certificate was not valid when it signed
         }
@@ -104,12 +105,13 @@ final class SmimeSignatures {
     }
 
     @SuppressWarnings("unchecked")
-    private static X509Certificate signerCertificate(SignerInformation signer, Store<X509CertificateHolder> store,
-            List<X509Certificate> trusted) {
+    private static X509Certificate signerCertificate(
+            SignerInformation signer, Store<X509CertificateHolder> store, List<X509Certificate> trusted) {
         Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
         try {
             if (!matches.isEmpty()) {
-                return new JcaX509CertificateConverter().getCertificate(matches.iterator().next());
+                return new JcaX509CertificateConverter()
+                        .getCertificate(matches.iterator().next());
             }
             for (X509Certificate candidate : trusted) { // a signer that leaves out its certificate
                 if (signer.getSID().match(new JcaX509CertificateHolder(candidate))) {

@@ -14,7 +14,6 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -22,8 +21,7 @@ import javax.net.ssl.X509TrustManager;
 /** Decides whether a signer certificate chains to the JVM trust store or to certificates the caller trusts. */
 final class TrustAnchors {
 
-    private TrustAnchors() {
-    }
+    private TrustAnchors() {}
 
     /** Loaded once: the JVM trust store does not change while the application runs. */
     private static final class JvmTrustStore {
@@ -31,7 +29,8 @@ final class TrustAnchors {
 
         private static List<X509Certificate> load() {
             try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init((KeyStore) null);
                 for (TrustManager manager : factory.getTrustManagers()) {
                     if (manager instanceof X509TrustManager x509) {
@@ -49,8 +48,8 @@ final class TrustAnchors {
      * @param intermediates certificates that came with the signature, to build the path from
      * @param trusted       the caller's trusted certificates (roots or the signer itself)
      */
-    static boolean isTrusted(X509Certificate signer, Collection<X509Certificate> intermediates,
-            Collection<X509Certificate> trusted) {
+    static boolean isTrusted(
+            X509Certificate signer, Collection<X509Certificate> intermediates, Collection<X509Certificate> trusted) {
         if (trusted.contains(signer) || JvmTrustStore.CERTIFICATES.contains(signer)) {
             return true;
         }
@@ -72,8 +71,8 @@ final class TrustAnchors {
             // mean network calls per message; trust here is a hint for analysts, not an access decision.
             parameters.setRevocationEnabled(false);
             parameters.setDate(new Date());
-            parameters.addCertStore(CertStore.getInstance("Collection",
-                    new CollectionCertStoreParameters(intermediates)));
+            parameters.addCertStore(
+                    CertStore.getInstance("Collection", new CollectionCertStoreParameters(intermediates)));
             CertPathBuilder.getInstance("PKIX").build(parameters);
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {

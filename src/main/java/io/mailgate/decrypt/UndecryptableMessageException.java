@@ -27,8 +27,8 @@ public final class UndecryptableMessageException extends Exception {
     private final String format;
     private final List<String> recipients;
 
-    UndecryptableMessageException(Reason reason, String format, List<String> recipients, String message,
-            Throwable cause) {
+    UndecryptableMessageException(
+            Reason reason, String format, List<String> recipients, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason);
         this.format = format;

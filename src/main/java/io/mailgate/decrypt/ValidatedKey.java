@@ -20,8 +20,16 @@ import java.util.Objects;
  * @param chain      the certificate first, then each issuer up to the self-signed root; empty for PGP
  * @param pgpKeys    the unlocked OpenPGP decryption (sub)keys; null for PKCS12
  */
-public record ValidatedKey(KeyKind kind, String subject, String issuer, Instant notAfter, String sha256,
-        List<String> warnings, PrivateKey privateKey, List<X509Certificate> chain, PgpDecryptionKeys pgpKeys) {
+public record ValidatedKey(
+        KeyKind kind,
+        String subject,
+        String issuer,
+        Instant notAfter,
+        String sha256,
+        List<String> warnings,
+        PrivateKey privateKey,
+        List<X509Certificate> chain,
+        PgpDecryptionKeys pgpKeys) {
 
     public ValidatedKey {
         Objects.requireNonNull(kind, "kind");

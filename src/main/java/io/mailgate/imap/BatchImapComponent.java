@@ -35,7 +35,8 @@ final class BatchImapComponent extends DefaultComponent {
         String address = remaining.startsWith("//") ? remaining.substring(2) : remaining;
         int colon = address.lastIndexOf(':');
         if (address.isBlank() || colon == 0) {
-            throw new IllegalArgumentException("The IMAP endpoint needs a host: " + uri + " (expected scheme:host:port)");
+            throw new IllegalArgumentException(
+                    "The IMAP endpoint needs a host: " + uri + " (expected scheme:host:port)");
         }
         BatchImapEndpoint endpoint = new BatchImapEndpoint(uri, this);
         if (colon > 0) {

@@ -2,6 +2,7 @@ package io.mailgate.imap;
 
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RawSpool;
+import io.mailgate.ingest.SourceBatch;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
@@ -17,28 +18,29 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import jakarta.mail.event.ConnectionAdapter;
-import jakarta.mail.event.ConnectionEvent;
-import jakarta.mail.event.MessageCountAdapter;
-import jakarta.mail.event.MessageCountEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One poll drains the folder: {@code UID SEARCH UNSEEN UNDELETED}, then the unseen messages in rounds of
  * {@code maxMessagesPerPoll}, each round fetched in batches (many messages per {@code UID FETCH}, within a byte
  * budget; a large message streamed in chunks straight to its spool file). While the route works through one
- * batch, a shared worker fetches the next. A message is marked \Seen only once its exchange completed (stored or
- * quarantined): the UIDs committed by a batch get one {@code UID STORE}; a failed message stays unseen and is
- * not tried again before the next poll. The folder stays open between polls and is never expunged.
+ * batch, a shared worker fetches the next. The messages of a batch go to the route all at once, asynchronously
+ * (the pipeline parses them in parallel and commits them in groups, in UID order: {@link SourceBatch}). A message
+ * is marked \Seen only once its exchange completed (stored or quarantined): the UIDs committed by a batch get one
+ * {@code UID STORE}; a failed message stays unseen and is not tried again before the next poll. The folder stays open between polls and is never expunged.
  */
 final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
 
@@ -46,8 +48,12 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     /** Exchange property with the message's position, as the pipeline and the other sources name it. */
     static final String SOURCE_POSITION = "mailgateSourcePosition";
 
-    /** IDLE failures in a row after which the connection reports that it polls. */
+    /** IDLE failures in a row (IDLE refused, or the connection lost while idling) after which the source polls. */
     private static final int IDLE_FAILURES_BEFORE_POLLING = 3;
+    /** How long a source that fell back to polling waits before it tries IDLE again. */
+    private static final long IDLE_RETRY_AFTER_FALLBACK_MS = 10 * 60_000L;
+    /** Reconnect back-off after a lost connection: 1 s, 2 s, 4 s, ... up to this (and never beyond the poll). */
+    private static final long MAX_RECONNECT_DELAY_MS = 60_000L;
 
     private final BatchImapEndpoint endpoint;
     private final ReentrantLock running = new ReentrantLock();
@@ -55,7 +61,18 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     private volatile Store store;
     private volatile IMAPFolder folder;
     private ImapCommands commands;
+    /** Guarded by {@link #running}. */
     private int idleFailures;
+
+    private long idleRetryAt;
+    private long idleArmedAt;
+    /** Set by the event thread when an idling connection was lost; counted under the lock by the next drain. */
+    private final AtomicBoolean idleLost = new AtomicBoolean();
+
+    private int reconnectFailures;
+    private volatile boolean idling;
+    private volatile ScheduledFuture<?> reconnect;
+    private volatile ScheduledFuture<?> keepAlive;
 
     BatchImapConsumer(BatchImapEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -63,14 +80,27 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /** A message fetched and spooled, ready for the route. */
-    record Spooled(long uid, RawEmail raw) {
-    }
+    record Spooled(long uid, RawEmail raw) {}
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         if (endpoint.isIdle()) {
             modes().poll(getRouteId(), "not connected yet");
+            long every = endpoint.getIdleKeepAlive();
+            // The check may wait for a socket timeout: it runs on the drain pool, not on the shared scheduler.
+            keepAlive = endpoint.getComponent()
+                    .workers()
+                    .scheduler()
+                    .scheduleWithFixedDelay(
+                            () -> {
+                                if (idling) {
+                                    endpoint.getComponent().workers().wakers().execute(this::keepAlive);
+                                }
+                            },
+                            every,
+                            every,
+                            TimeUnit.MILLISECONDS);
         } else {
             modes().poll(getRouteId(), "push is off");
         }
@@ -79,6 +109,8 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        cancel(keepAlive);
+        cancel(reconnect);
         running.lock();
         try {
             disconnect();
@@ -102,17 +134,23 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     @Override
     protected int poll() throws Exception {
         int handed;
+        idling = false;
+        if (idleLost.getAndSet(false)) {
+            idleFailed("IDLE failed: connection lost");
+        }
         try {
             connect();
             handed = drain();
         } catch (Exception e) {
-            // The connection may be half dead: start afresh at the next poll.
+            // The connection may be half dead: start afresh, soon if the source is meant to idle.
             disconnect();
             if (endpoint.isIdle()) {
-                modes().poll(getRouteId(), "poll failed, IDLE resumes after the next successful poll");
+                scheduleReconnect(e);
             }
             throw e;
         }
+        reconnectFailures = 0;
+        cancel(reconnect);
         if (endpoint.isIdle()) {
             idle();
         }
@@ -121,7 +159,7 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
 
     /** Hands the open folder to the node's IDLE selector; the next command on the folder ends the IDLE. */
     private void idle() {
-        if (!(store instanceof org.eclipse.angus.mail.imap.IMAPStore imapStore)) {
+        if (!(store instanceof IMAPStore imapStore)) {
             return;
         }
         try {
@@ -129,15 +167,133 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
                 modes().poll(getRouteId(), "server has no IDLE");
                 return;
             }
-            endpoint.getComponent().workers().idleManager().watch(folder);
-            idleFailures = 0;
-            modes().push(getRouteId());
-        } catch (Exception e) {
-            idleFailures++;
-            log.warn("{}: cannot IDLE ({} in a row): {}", describe(), idleFailures, e.toString());
-            if (idleFailures >= IDLE_FAILURES_BEFORE_POLLING) {
-                modes().poll(getRouteId(), "IDLE failed: " + e.getMessage());
+            if (System.currentTimeMillis() < idleRetryAt) {
+                return; // fell back to polling after repeated IDLE failures; the mode says so
             }
+            endpoint.getComponent().workers().idleManager().watch(folder);
+            idleArmedAt = System.currentTimeMillis();
+            idling = true;
+            modes().push(getRouteId());
+            if (folder instanceof NonExpungingImapFolder watched && watched.hasUnreadResponses()) {
+                // Mail that arrived after the drain's last search came with IDLE's continuation and waits in the
+                // read buffer, where the selector cannot see it: look now instead of at the next notification.
+                log.debug("{}: responses arrived with IDLE's continuation; draining again", describe());
+                wake();
+            }
+        } catch (Exception e) {
+            idleFailed("IDLE failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * IDLE was refused or its connection lost: after a few in a row the source stops trying for a while and
+     * polls at its interval (the mode says why).
+     */
+    private void idleFailed(String reason) {
+        idling = false;
+        if (System.currentTimeMillis() - idleArmedAt > 60_000) {
+            idleFailures = 0; // IDLE worked for a good while before this: not a failing server
+        }
+        idleFailures++;
+        log.warn("{}: {} ({} in a row)", describe(), reason, idleFailures);
+        if (idleFailures >= IDLE_FAILURES_BEFORE_POLLING) {
+            idleRetryAt = System.currentTimeMillis() + IDLE_RETRY_AFTER_FALLBACK_MS;
+            idleFailures = 0;
+            modes().poll(
+                            getRouteId(),
+                            reason + " (" + IDLE_FAILURES_BEFORE_POLLING + " times in a row); polling every "
+                                    + getDelay() / 1000 + " s, IDLE is tried again in "
+                                    + IDLE_RETRY_AFTER_FALLBACK_MS / 60_000 + " min");
+        } else {
+            modes().poll(getRouteId(), reason);
+        }
+    }
+
+    /**
+     * A lost connection is tried again soon (1 s, 2 s, 4 s, ... at most a minute) rather than at the next poll,
+     * which may be many minutes away; a poll that comes first does the same.
+     */
+    private void scheduleReconnect(Exception cause) {
+        long wait = Math.min(MAX_RECONNECT_DELAY_MS, 1000L << Math.min(reconnectFailures, 16));
+        reconnectFailures++;
+        modes().poll(
+                        getRouteId(),
+                        "not connected (" + cause.getMessage() + "), next try in " + wait / 1000 + " s (attempt "
+                                + reconnectFailures + ")");
+        if (wait >= getDelay()) {
+            return; // the scheduled poll comes first
+        }
+        cancel(reconnect);
+        reconnect = endpoint.getComponent()
+                .workers()
+                .scheduler()
+                .schedule(
+                        () -> endpoint.getComponent().workers().wakers().execute(this::drainNow),
+                        wait,
+                        TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Proves an idling connection alive (a NOOP, which ends and thus renews the IDLE): a connection that died
+     * silently (no FIN, no RST) is otherwise noticed only at the next poll. Skipped while a drain runs.
+     */
+    private void keepAlive() {
+        if (!idling || !isRunAllowed() || isSuspended() || !running.tryLock()) {
+            return;
+        }
+        try {
+            if (!idling || commands == null) {
+                return;
+            }
+            idling = false;
+            try {
+                commands.noop();
+            } catch (Exception e) {
+                idleFailed("IDLE failed: connection lost (" + e.getMessage() + ")");
+                disconnect();
+                wake(); // reconnects now, then with back-off
+                return;
+            }
+            idleFailures = 0;
+            idle();
+        } catch (RuntimeException e) {
+            log.debug("{}: keep-alive failed", describe(), e);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /**
+     * A drain outside the schedule (IDLE woke it up, or a reconnect is due), reported to the connection's state
+     * like a poll; Camel's back-off of scheduled polls does not apply to it.
+     */
+    private void drainNow() {
+        running.lock();
+        try {
+            if (!isRunAllowed() || isSuspended()) {
+                return;
+            }
+            var strategy = getPollStrategy();
+            if (!strategy.begin(this, getEndpoint())) {
+                return; // e.g. waiting after a refused password
+            }
+            try {
+                int handed = poll();
+                strategy.commit(this, getEndpoint(), handed);
+            } catch (Exception e) {
+                log.warn("{}: {}", describe(), e.toString());
+                strategy.rollback(this, getEndpoint(), 0, e);
+            }
+        } catch (Exception e) {
+            log.warn("{}: drain failed", describe(), e);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
         }
     }
 
@@ -153,9 +309,7 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
         if (wakePending.compareAndSet(false, true)) {
             endpoint.getComponent().workers().wakers().execute(() -> {
                 wakePending.set(false);
-                if (isRunAllowed() && !isSuspended()) {
-                    run();
-                }
+                drainNow();
             });
         }
     }
@@ -188,22 +342,44 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
     private int handRound(List<Long> round) throws Exception {
         long validity = commands.uidValidity();
         Map<Long, Long> sizes = commands.sizes(round);
-        List<FetchPlan.Batch> batches = FetchPlan.of(round, sizes, endpoint.getFetchMaxMessages(),
-                endpoint.getFetchMaxBytes());
+        List<FetchPlan.Batch> batches =
+                FetchPlan.of(round, sizes, endpoint.getFetchMaxMessages(), endpoint.getFetchMaxBytes());
         int handed = 0;
+        Handed previous = null;
         CompletableFuture<List<Spooled>> next = fetchAsync(batches, 0, validity);
-        for (int i = 0; i < batches.size(); i++) {
-            List<Spooled> current = await(next);
-            next = i + 1 < batches.size() && isPollAllowed() ? fetchAsync(batches, i + 1, validity) : null;
-            try {
-                handed += processBatch(new ArrayDeque<>(current));
-            } catch (Exception e) {
-                discard(next);
-                throw e;
+        try {
+            for (int i = 0; i < batches.size(); i++) {
+                List<Spooled> current = await(next);
+                next = i + 1 < batches.size() && isPollAllowed() ? fetchAsync(batches, i + 1, validity) : null;
+                try {
+                    Handed now = hand(new ArrayDeque<>(current), previous == null ? null : previous.order());
+                    handed += now.count();
+                    // This batch is being decrypted and parsed while the one before it finishes committing.
+                    Handed done = previous;
+                    previous = now;
+                    if (done != null) {
+                        finish(done);
+                    }
+                } catch (Exception e) {
+                    discard(next);
+                    throw e;
+                }
+                if (next == null) {
+                    break;
+                }
             }
-            if (next == null) {
-                break;
+        } catch (Exception e) {
+            if (previous != null) {
+                try {
+                    finish(previous); // what it committed is marked even so
+                } catch (Exception also) {
+                    e.addSuppressed(also);
+                }
             }
+            throw e;
+        }
+        if (previous != null) {
+            finish(previous);
         }
         return handed;
     }
@@ -214,13 +390,15 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
             return CompletableFuture.completedFuture(List.of());
         }
         FetchPlan.Batch batch = batches.get(index);
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return fetch(batch, validity);
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, endpoint.getComponent().workers().fetchers());
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return fetch(batch, validity);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                endpoint.getComponent().workers().fetchers());
     }
 
     private List<Spooled> fetch(FetchPlan.Batch batch, long validity) throws Exception {
@@ -230,8 +408,8 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
             if (batch.large()) {
                 long uid = batch.uids().get(0);
                 boolean[] found = {true};
-                RawEmail raw = spool.spool(out -> found[0] = commands.stream(uid, endpoint.getChunkBytes(), out),
-                        position(validity, uid));
+                RawEmail raw = spool.spool(
+                        out -> found[0] = commands.stream(uid, endpoint.getChunkBytes(), out), position(validity, uid));
                 if (found[0]) {
                     spooled.add(new Spooled(uid, raw));
                 } else {
@@ -245,8 +423,11 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
                 if (body == null) {
                     continue; // expunged meanwhile
                 }
-                spooled.add(new Spooled(uid, spool.spool(out -> out.write(body.getBytes(), body.getStart(),
-                        body.getCount()), position(validity, uid))));
+                spooled.add(new Spooled(
+                        uid,
+                        spool.spool(
+                                out -> out.write(body.getBytes(), body.getStart(), body.getCount()),
+                                position(validity, uid))));
             }
             return spooled;
         } catch (Exception | Error e) {
@@ -262,53 +443,109 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
 
     @Override
     public int processBatch(Queue<Object> batch) throws Exception {
+        Handed handed = hand(batch, null);
+        finish(handed);
+        return handed.count();
+    }
+
+    /** A batch handed to the route: its order, the exchanges still in flight and the UIDs committed so far. */
+    private record Handed(SourceBatch order, Phaser inFlight, List<Long> committed, int count) {}
+
+    /**
+     * Hands every message of the batch to the route at once, asynchronously: the pipeline decrypts and parses them
+     * in parallel and its incident sink commits them in groups, in UID order, after the batch before (if it is
+     * still in flight).
+     */
+    private Handed hand(Queue<Object> batch, SourceBatch after) {
         int total = batch.size();
+        SourceBatch order = new SourceBatch(total, after);
         List<Long> committed = Collections.synchronizedList(new ArrayList<>());
+        Phaser inFlight = new Phaser(1);
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
         int index = 0;
+        int handed = 0;
         try {
             while (!batch.isEmpty()) {
                 Spooled message = (Spooled) batch.poll();
+                int position = index++;
                 if (!isBatchAllowed()) {
                     deleteQuietly(message);
+                    order.finished(position); // never handed: holds none of the others back
                     continue;
                 }
                 pendingExchanges = batch.size();
-                Exchange exchange = createExchange(message, index++, total, committed);
+                Exchange exchange = createExchange(message, position, total, order);
+                inFlight.register();
+                handed++;
                 try {
-                    getProcessor().process(exchange);
-                } catch (Exception e) {
+                    getAsyncProcessor()
+                            .process(
+                                    exchange,
+                                    doneSync -> completed(exchange, message, position, order, committed, inFlight));
+                } catch (RuntimeException e) {
                     exchange.setException(e);
-                }
-                try {
-                    if (exchange.getException() != null) {
-                        getExceptionHandler().handleException("Error processing a message of " + describe()
-                                + "; it stays unseen", exchange, exchange.getException());
-                    }
+                    completed(exchange, message, position, order, committed, inFlight);
                 } finally {
-                    releaseExchange(exchange, false);
+                    // The exchange completes on another thread: this shared poll thread must not keep its MDC.
+                    restore(mdc);
                 }
             }
         } finally {
             pendingExchanges = 0;
             batch.forEach(left -> deleteQuietly((Spooled) left));
         }
-        markSeen(committed);
-        return index;
+        return new Handed(order, inFlight, committed, handed);
     }
 
-    private Exchange createExchange(Spooled message, int index, int total, List<Long> committed) {
+    /**
+     * Waits until every exchange of the batch completed (stored or quarantined after its group's commit, or
+     * failed), then marks the committed ones \Seen with one {@code UID STORE}.
+     */
+    private void finish(Handed handed) throws Exception {
+        handed.inFlight().awaitAdvanceInterruptibly(handed.inFlight().arrive());
+        markSeen(handed.committed());
+    }
+
+    private static void restore(Map<String, String> mdc) {
+        if (mdc == null) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(mdc);
+        }
+    }
+
+    private void completed(
+            Exchange exchange,
+            Spooled message,
+            int position,
+            SourceBatch order,
+            List<Long> committed,
+            Phaser inFlight) {
+        try {
+            if (exchange.getException() != null || exchange.isRollbackOnly()) {
+                getExceptionHandler()
+                        .handleException(
+                                "Error processing a message of " + describe() + "; it stays unseen",
+                                exchange,
+                                exchange.getException());
+            } else {
+                committed.add(message.uid());
+            }
+        } finally {
+            order.finished(position);
+            releaseExchange(exchange, false);
+            inFlight.arriveAndDeregister();
+        }
+    }
+
+    private Exchange createExchange(Spooled message, int index, int total, SourceBatch order) {
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(message.raw());
         exchange.setProperty(SOURCE_POSITION, message.raw().sourcePosition());
         exchange.setProperty(Exchange.BATCH_INDEX, index);
         exchange.setProperty(Exchange.BATCH_SIZE, total);
         exchange.setProperty(Exchange.BATCH_COMPLETE, index == total - 1);
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onComplete(Exchange done) {
-                committed.add(message.uid());
-            }
-        });
+        exchange.setProperty(SourceBatch.PROPERTY, order);
         RawSpool.deleteOnCompletion(exchange, message.raw().file());
         return exchange;
     }
@@ -339,21 +576,23 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
-    /** Events of this folder (dispatched on the node's one event thread) wake the drain up. */
+    /** The folder's news (read by the IDLE selector, or with a command's responses) wakes the drain up. */
     private void listen(IMAPFolder watched) {
-        watched.addMessageCountListener(new MessageCountAdapter() {
+        if (!(watched instanceof NonExpungingImapFolder ours)) {
+            return;
+        }
+        ours.tellNews(new NonExpungingImapFolder.News() {
             @Override
-            public void messagesAdded(MessageCountEvent e) {
+            public void changed() {
+                // New mail, or another client marking a message unread makes it ours to take: worth a search.
                 wake();
             }
-        });
-        // Another client marking a message unread makes it ours to take: a flag change is worth a search.
-        watched.addMessageChangedListener(e -> wake());
-        watched.addConnectionListener(new ConnectionAdapter() {
+
             @Override
-            public void closed(ConnectionEvent e) {
-                if (watched == folder) {
+            public void lost() {
+                if (watched == folder && idling) {
                     // Not closed by us: the server or the network dropped the connection while idling.
+                    idleLost.set(true);
                     modes().poll(getRouteId(), "IDLE failed: connection lost, reconnecting");
                     wake();
                 }

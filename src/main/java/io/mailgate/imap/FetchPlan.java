@@ -12,11 +12,9 @@ import java.util.Map;
 final class FetchPlan {
 
     /** One FETCH command's worth: either several whole messages, or one large message to stream. */
-    record Batch(List<Long> uids, boolean large) {
-    }
+    record Batch(List<Long> uids, boolean large) {}
 
-    private FetchPlan() {
-    }
+    private FetchPlan() {}
 
     /**
      * @param uids  in the order they are to be handed over (ascending: oldest first)

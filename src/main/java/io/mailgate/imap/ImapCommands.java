@@ -130,9 +130,13 @@ final class ImapCommands {
     /** {@code UID STORE set +FLAGS.SILENT (\Seen)}: one command for every committed message of a batch. */
     void markSeen(Collection<Long> uids) throws MessagingException {
         if (!uids.isEmpty()) {
-            run("UID STORE " + UidSet.of(uids) + " +FLAGS.SILENT (\\Seen)", (responses, ignored) -> {
-            });
+            run("UID STORE " + UidSet.of(uids) + " +FLAGS.SILENT (\\Seen)", (responses, ignored) -> {});
         }
+    }
+
+    /** {@code NOOP}: proves the connection is alive (a dead one fails within the socket timeout). */
+    void noop() throws MessagingException {
+        run("NOOP", (responses, ignored) -> {});
     }
 
     @FunctionalInterface

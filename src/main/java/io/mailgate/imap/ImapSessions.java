@@ -1,8 +1,10 @@
 package io.mailgate.imap;
 
+import jakarta.mail.Authenticator;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
 
@@ -12,8 +14,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class ImapSessions {
 
-    private ImapSessions() {
-    }
+    private ImapSessions() {}
 
     /**
      * @param sslContext the connection's own trust (JVM authorities plus certificates trusted for it); unused
@@ -24,8 +25,11 @@ public final class ImapSessions {
         String p = "mail." + encryption.protocol() + ".";
         Properties props = new Properties();
         props.put("mail.store.protocol", encryption.protocol());
-        props.put(p + "class", encryption == ImapEncryption.SSL_TLS
-                ? NonExpungingImapSslStore.class.getName() : NonExpungingImapStore.class.getName());
+        props.put(
+                p + "class",
+                encryption == ImapEncryption.SSL_TLS
+                        ? NonExpungingImapSslStore.class.getName()
+                        : NonExpungingImapStore.class.getName());
         String millis = Long.toString(timeout.toMillis());
         props.put(p + "connectiontimeout", millis);
         props.put(p + "timeout", millis);
@@ -53,8 +57,8 @@ public final class ImapSessions {
         Session session = Session.getInstance(props);
         // mail.<protocol>.class only selects among registered providers, so the store must be registered too;
         // otherwise Jakarta Mail silently falls back to its own store, whose close(true) expunges.
-        session.addProvider(new Provider(Provider.Type.STORE, encryption.protocol(),
-                props.getProperty(p + "class"), "mailgate", "1"));
+        session.addProvider(new Provider(
+                Provider.Type.STORE, encryption.protocol(), props.getProperty(p + "class"), "mailgate", "1"));
         return session;
     }
 
@@ -64,8 +68,7 @@ public final class ImapSessions {
      * channels and a shared event executor). The store provider is registered again, since a registration
      * belongs to one session.
      */
-    public static Session derive(Session session, jakarta.mail.Authenticator authenticator,
-                                 java.util.Map<String, Object> extra) {
+    public static Session derive(Session session, Authenticator authenticator, Map<String, Object> extra) {
         Properties props = new Properties();
         props.putAll(session.getProperties());
         props.putAll(extra);

@@ -9,13 +9,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.angus.mail.imap.IdleManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.eclipse.angus.mail.imap.IdleManager;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,19 +36,31 @@ class ImapWorkers implements AutoCloseable {
     private final ThreadPoolExecutor fetchers;
     private final ThreadPoolExecutor wakers;
     private final ExecutorService idleThreads;
+    private final ScheduledThreadPoolExecutor writeTimeouts;
     private IdleManager idleManager;
     private AtomicBoolean selectorEnded = new AtomicBoolean();
 
     ImapWorkers() {
         scheduler = new ScheduledThreadPoolExecutor(size, named("mailgate-imap-poll"));
         scheduler.setRemoveOnCancelPolicy(true);
-        fetchers = bounded("mailgate-imap-fetch");
-        wakers = bounded("mailgate-imap-wake");
+        // Angus bounds every socket write with a timer; without a shared one it starts a thread per socket (the
+        // 1,000-mailbox benchmark showed 2,034 live threads). Its tasks only close a stuck socket: one thread.
+        writeTimeouts = new ScheduledThreadPoolExecutor(1, named("mailgate-imap-write-timeout"));
+        writeTimeouts.setRemoveOnCancelPolicy(true);
+        fetchers = bounded("mailgate-imap-fetch", size);
+        // Drains mostly wait for the server and the database: twice the cores, so that a burst of mail into many
+        // idling mailboxes is not queued behind two slow ones.
+        wakers = bounded("mailgate-imap-wake", 2 * size);
         // The IDLE selector and the mail event dispatcher: one long-lived thread each, whatever the mailbox count
         // (Jakarta Mail may start a new dispatcher when the shared event queue was ended, so the pool is not capped:
         // a refused dispatcher would break the folder that raised the event).
-        idleThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                named("mailgate-imap-idle"));
+        idleThreads = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), named("mailgate-imap-idle"));
+    }
+
+    /** Times every IMAP socket write (Angus {@code mail.<protocol>.executor.writetimeout}). */
+    ScheduledExecutorService writeTimeouts() {
+        return writeTimeouts;
     }
 
     /** Runs every IMAP source's scheduled polls. */
@@ -74,7 +87,8 @@ class ImapWorkers implements AutoCloseable {
         if (idleManager == null || selectorEnded.get()) {
             if (idleManager != null) {
                 // Angus ends its select loop on an unexpected error, dropping every watch: start a new one.
-                log.warn("The IMAP IDLE selector stopped; starting a new one (idling folders rejoin at their next poll)");
+                log.warn(
+                        "The IMAP IDLE selector stopped; starting a new one (idling folders rejoin at their next poll)");
             }
             AtomicBoolean ended = new AtomicBoolean();
             AtomicBoolean selectLoopStarted = new AtomicBoolean();
@@ -109,19 +123,20 @@ class ImapWorkers implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        writeTimeouts.shutdownNow();
         fetchers.shutdownNow();
         wakers.shutdownNow();
         idleThreads.shutdownNow();
     }
 
-    private ThreadPoolExecutor bounded(String name) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named(name));
+    private ThreadPoolExecutor bounded(String name, int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
-    private static java.util.concurrent.ThreadFactory named(String name) {
+    private static ThreadFactory named(String name) {
         AtomicInteger count = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());

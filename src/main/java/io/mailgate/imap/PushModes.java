@@ -1,5 +1,6 @@
 package io.mailgate.imap;
 
+import io.mailgate.ingest.ConnectionRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -19,8 +20,7 @@ public class PushModes {
     private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
 
     /** @param mode PUSH or POLL; @param reason why it polls (null while pushing) */
-    public record Mode(String mode, String reason) {
-    }
+    public record Mode(String mode, String reason) {}
 
     private final Map<String, Mode> byRoute = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
@@ -47,14 +47,21 @@ public class PushModes {
         }
         Mode before = byRoute.put(routeId, mode);
         if (before != null && !before.mode().equals(mode.mode())) {
-            emailLog.info("connection={} route={} mode={} reason={}", connectionName(routeId), routeId, mode.mode(),
+            emailLog.info(
+                    "connection={} route={} mode={} reason={}",
+                    connectionName(routeId),
+                    routeId,
+                    mode.mode(),
                     mode.reason() == null ? "IDLE" : mode.reason());
         }
     }
 
     void wokenUp(String routeId) {
-        Counter.builder("mailgate.imap.idle.wakeups").description("IMAP IDLE notifications that started a drain")
-                .tag("connection", connectionName(routeId)).register(meters).increment();
+        Counter.builder("mailgate.imap.idle.wakeups")
+                .description("IMAP IDLE notifications that started a drain")
+                .tag("connection", connectionName(routeId))
+                .register(meters)
+                .increment();
     }
 
     void forget(String routeId) {
@@ -65,7 +72,7 @@ public class PushModes {
 
     /** org/apiName from the route id imap-&lt;org&gt;-&lt;apiName&gt;, as the other email log lines name it. */
     private static String connectionName(String routeId) {
-        var ref = io.mailgate.ops.ConnectionRef.ofRoute(routeId);
+        var ref = ConnectionRef.ofRoute(routeId);
         return ref == null ? String.valueOf(routeId) : ref.name();
     }
 }

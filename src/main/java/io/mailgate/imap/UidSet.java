@@ -6,8 +6,7 @@ import java.util.TreeSet;
 /** IMAP UID sets (RFC 3501 sequence-set): consecutive UIDs collapse into ranges, so a command stays short. */
 final class UidSet {
 
-    private UidSet() {
-    }
+    private UidSet() {}
 
     static String of(Collection<Long> uids) {
         if (uids.isEmpty()) {

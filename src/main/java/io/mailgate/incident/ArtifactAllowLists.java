@@ -1,11 +1,12 @@
 package io.mailgate.incident;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.parse.ArtifactFilter;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,8 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class ArtifactAllowLists {
 
     /** GET/PUT /api/v1/orgs/{org}/artifact-allow-list. */
-    public record AllowList(List<String> domains, List<String> cidrRanges) {
-    }
+    public record AllowList(List<String> domains, List<String> cidrRanges) {}
 
     private final JdbcTemplate jdbc;
     private final Map<Long, ArtifactFilter> cache = new ConcurrentHashMap<>();
@@ -39,25 +39,40 @@ public class ArtifactAllowLists {
     public ArtifactFilter filterOf(long orgId) {
         return cache.computeIfAbsent(orgId, id -> {
             AllowList list = load(id);
-            return list.domains().isEmpty() && list.cidrRanges().isEmpty() ? ArtifactFilter.none()
+            return list.domains().isEmpty() && list.cidrRanges().isEmpty()
+                    ? ArtifactFilter.none()
                     : ArtifactFilter.of(list.domains(), list.cidrRanges());
         });
     }
 
     AllowList load(long orgId) {
         return new AllowList(
-                jdbc.queryForList("SELECT entry FROM artifact_allow_list WHERE org_id = ? AND kind = 'DOMAIN' ORDER BY entry",
-                        String.class, orgId),
-                jdbc.queryForList("SELECT entry FROM artifact_allow_list WHERE org_id = ? AND kind = 'CIDR' ORDER BY entry",
-                        String.class, orgId));
+                jdbc.queryForList(
+                        "SELECT entry FROM artifact_allow_list WHERE org_id = ? AND kind = 'DOMAIN' ORDER BY entry",
+                        String.class,
+                        orgId),
+                jdbc.queryForList(
+                        "SELECT entry FROM artifact_allow_list WHERE org_id = ? AND kind = 'CIDR' ORDER BY entry",
+                        String.class,
+                        orgId));
     }
 
     @Transactional
     AllowList replace(long orgId, AllowList list) {
-        List<String> domains = list.domains() == null ? List.of() : list.domains().stream()
-                .map(d -> d.trim().toLowerCase(java.util.Locale.ROOT)).filter(d -> !d.isEmpty()).distinct().toList();
-        List<String> ranges = list.cidrRanges() == null ? List.of() : list.cidrRanges().stream()
-                .map(String::trim).filter(r -> !r.isEmpty()).distinct().toList();
+        List<String> domains = list.domains() == null
+                ? List.of()
+                : list.domains().stream()
+                        .map(d -> d.trim().toLowerCase(Locale.ROOT))
+                        .filter(d -> !d.isEmpty())
+                        .distinct()
+                        .toList();
+        List<String> ranges = list.cidrRanges() == null
+                ? List.of()
+                : list.cidrRanges().stream()
+                        .map(String::trim)
+                        .filter(r -> !r.isEmpty())
+                        .distinct()
+                        .toList();
         try {
             ArtifactFilter.of(domains, ranges);
         } catch (IllegalArgumentException e) {
@@ -67,10 +82,10 @@ public class ArtifactAllowLists {
             throw ApiProblem.validation("domains", "must be domain names such as example.com");
         }
         jdbc.update("DELETE FROM artifact_allow_list WHERE org_id = ?", orgId);
-        domains.forEach(d -> jdbc.update("INSERT INTO artifact_allow_list (org_id, kind, entry) VALUES (?, 'DOMAIN', ?)",
-                orgId, d));
-        ranges.forEach(r -> jdbc.update("INSERT INTO artifact_allow_list (org_id, kind, entry) VALUES (?, 'CIDR', ?)",
-                orgId, r));
+        domains.forEach(d ->
+                jdbc.update("INSERT INTO artifact_allow_list (org_id, kind, entry) VALUES (?, 'DOMAIN', ?)", orgId, d));
+        ranges.forEach(r ->
+                jdbc.update("INSERT INTO artifact_allow_list (org_id, kind, entry) VALUES (?, 'CIDR', ?)", orgId, r));
         cache.remove(orgId);
         return load(orgId);
     }

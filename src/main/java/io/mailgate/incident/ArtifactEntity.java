@@ -15,19 +15,23 @@ class ArtifactEntity {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     Long id;
+
     @Column(name = "incident_id", nullable = false)
     long incidentId;
+
     @Column(name = "message_id", nullable = false)
     long messageId;
+
     @Column(nullable = false)
     String type;
+
     @Column(name = "artifact_value", nullable = false, length = 2048)
     String value;
+
     @Column(name = "found_in")
     String foundIn;
 
-    protected ArtifactEntity() {
-    }
+    protected ArtifactEntity() {}
 
     ArtifactEntity(long incidentId, long messageId, String type, String value, String foundIn) {
         this.incidentId = incidentId;

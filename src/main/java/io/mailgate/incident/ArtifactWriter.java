@@ -47,8 +47,14 @@ class ArtifactWriter {
             }
             String key = valueKey(value);
             if (seen.add(a.type().name() + ":" + key)) {
-                rows.add(new Object[] {incidentId, messageId, a.type().name(), value, key,
-                        IngestService.truncate(a.foundIn(), MAX_FOUND_IN)});
+                rows.add(new Object[] {
+                    incidentId,
+                    messageId,
+                    a.type().name(),
+                    value,
+                    key,
+                    IngestService.truncate(a.foundIn(), MAX_FOUND_IN)
+                });
             }
         }
         if (!rows.isEmpty()) {
@@ -59,8 +65,8 @@ class ArtifactWriter {
     /** Hex SHA-256 of the UTF-8 value: the same key the V12 migrations computed for existing rows. */
     static String valueKey(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }

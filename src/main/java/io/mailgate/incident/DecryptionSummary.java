@@ -9,8 +9,14 @@ package io.mailgate.incident;
  * @param signer          the signer's address, when there is one
  * @param signerCertificate the signer certificate's subject (OpenPGP: the key id)
  */
-public record DecryptionSummary(boolean encrypted, boolean decrypted, String format, String decryptedWith,
-                                String signature, String signer, String signerCertificate) {
+public record DecryptionSummary(
+        boolean encrypted,
+        boolean decrypted,
+        String format,
+        String decryptedWith,
+        String signature,
+        String signer,
+        String signerCertificate) {
 
     public static final DecryptionSummary PLAIN = new DecryptionSummary(false, false, "NONE", null, "NONE", null, null);
 

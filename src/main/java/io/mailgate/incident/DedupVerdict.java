@@ -7,5 +7,4 @@ package io.mailgate.incident;
  * @param duplicate       stored before: same source position, or same Message-ID and content
  * @param messageIdReused a different message with this Message-ID was stored before (kept, and flagged)
  */
-public record DedupVerdict(String dedupKey, boolean duplicate, boolean messageIdReused) {
-}
+public record DedupVerdict(String dedupKey, boolean duplicate, boolean messageIdReused) {}

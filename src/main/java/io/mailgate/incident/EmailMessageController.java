@@ -1,11 +1,11 @@
 package io.mailgate.incident;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
 import io.mailgate.incident.Views.MessageDetailView;
 import io.mailgate.incident.Views.MessageView;
 import io.mailgate.incident.Views.Page;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,10 +30,12 @@ class EmailMessageController {
     }
 
     @GetMapping
-    Page<MessageView> list(@PathVariable String org, @RequestParam(required = false) String connection,
-                           @RequestParam(required = false) Long incidentId,
-                           @RequestParam(required = false) String after,
-                           @RequestParam(required = false) Integer limit) {
+    Page<MessageView> list(
+            @PathVariable String org,
+            @RequestParam(required = false) String connection,
+            @RequestParam(required = false) Long incidentId,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer limit) {
         return queries.messages(analyst(org), connection, incidentId, Paging.after(after), Paging.limit(limit));
     }
 
@@ -48,8 +50,8 @@ class EmailMessageController {
     }
 
     @GetMapping("/{id}/attachments/{index}")
-    ResponseEntity<StreamingResponseBody> attachment(@PathVariable String org, @PathVariable long id,
-                                                     @PathVariable int index) {
+    ResponseEntity<StreamingResponseBody> attachment(
+            @PathVariable String org, @PathVariable long id, @PathVariable int index) {
         return downloads.attachment(analyst(org), id, index);
     }
 

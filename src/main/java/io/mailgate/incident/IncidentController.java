@@ -1,9 +1,9 @@
 package io.mailgate.incident;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.Role;
 import io.mailgate.incident.Views.IncidentView;
 import io.mailgate.incident.Views.Page;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.Role;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,8 +24,10 @@ class IncidentController {
     }
 
     @GetMapping
-    Page<IncidentView> list(@PathVariable String org, @RequestParam(required = false) String after,
-                            @RequestParam(required = false) Integer limit) {
+    Page<IncidentView> list(
+            @PathVariable String org,
+            @RequestParam(required = false) String after,
+            @RequestParam(required = false) Integer limit) {
         return queries.incidents(access.require(org, Role.ANALYST), Paging.after(after), Paging.limit(limit));
     }
 

@@ -5,6 +5,7 @@ import io.mailgate.ingest.RawEmail;
 import io.mailgate.parse.ParsedEmail;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -33,13 +34,21 @@ public class IncidentDedup {
         long orgId = connection.getOrgId();
         String key = dedupKey(orgId, connection.getId(), email.messageId(), email.contentFingerprint());
         String messageId = IngestService.truncate(email.messageId(), 998);
-        return jdbc.queryForObject(CHECK, (rs, row) -> {
-            boolean samePosition = rs.getBoolean(1);
-            boolean sameMessage = rs.getBoolean(2);
-            // A sender controls Message-ID: a different message reusing one is kept, and flagged.
-            boolean reused = rs.getBoolean(3);
-            return new DedupVerdict(key, samePosition || sameMessage, reused);
-        }, connection.getId(), raw.sourcePosition(), key, orgId, connection.getId(), messageId);
+        return jdbc.queryForObject(
+                CHECK,
+                (rs, row) -> {
+                    boolean samePosition = rs.getBoolean(1);
+                    boolean sameMessage = rs.getBoolean(2);
+                    // A sender controls Message-ID: a different message reusing one is kept, and flagged.
+                    boolean reused = rs.getBoolean(3);
+                    return new DedupVerdict(key, samePosition || sameMessage, reused);
+                },
+                connection.getId(),
+                raw.sourcePosition(),
+                key,
+                orgId,
+                connection.getId(),
+                messageId);
     }
 
     /**
@@ -48,12 +57,12 @@ public class IncidentDedup {
      * Never null: without a Message-ID the content alone decides.
      */
     static String dedupKey(long orgId, long connectionId, String messageId, String contentFingerprint) {
-        String material = orgId + "\n" + connectionId + "\n" + (messageId == null ? "" : messageId) + "\n"
-                + contentFingerprint;
+        String material =
+                orgId + "\n" + connectionId + "\n" + (messageId == null ? "" : messageId) + "\n" + contentFingerprint;
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

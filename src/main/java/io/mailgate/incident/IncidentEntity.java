@@ -32,9 +32,16 @@ class IncidentEntity {
     @Column(nullable = false)
     private String status;
 
-    /** Position in the org's change feed; bumped by every change so a SOAR pages in commit order. */
-    @Column(name = "change_seq", nullable = false)
-    private long changeSeq;
+    /**
+     * Position in the change feed, given by the {@link ChangeSequencer} after the change committed; null for a
+     * new incident until then (readers skip it for those few milliseconds).
+     */
+    @Column(name = "change_seq")
+    private Long changeSeq;
+
+    /** Changed since its position was given: the sequencer gives it the next one. */
+    @Column(name = "change_pending", nullable = false)
+    private boolean changePending;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -42,22 +49,17 @@ class IncidentEntity {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
-    protected IncidentEntity() {
-    }
+    protected IncidentEntity() {}
 
-    IncidentEntity(long orgId, Long connectionId, String connectionApiName, String title, long changeSeq, Instant now) {
+    /** A new incident, pending its first change-feed position. */
+    IncidentEntity(long orgId, Long connectionId, String connectionApiName, String title, Instant now) {
         this.orgId = orgId;
         this.connectionId = connectionId;
         this.connectionApiName = connectionApiName;
         this.title = title;
         this.status = "OPEN";
-        this.changeSeq = changeSeq;
+        this.changePending = true;
         this.createdAt = now;
-        this.updatedAt = now;
-    }
-
-    void changed(long changeSeq, Instant now) {
-        this.changeSeq = changeSeq;
         this.updatedAt = now;
     }
 
@@ -81,7 +83,7 @@ class IncidentEntity {
         return status;
     }
 
-    long getChangeSeq() {
+    Long getChangeSeq() {
         return changeSeq;
     }
 

@@ -5,6 +5,7 @@ import io.mailgate.connection.IncidentPolicy;
 import io.mailgate.ingest.RejectedMessageException;
 import io.mailgate.parse.ParsedEmail;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,11 +24,11 @@ public class IncidentLinker {
 
     /** Subjects longer than this are cut before matching, which bounds the cost of an admin's pattern. */
     private static final int MAX_SUBJECT_CHARS = 2000;
+
     private static final int MAX_THREAD_IDS = 100;
 
     /** The incident a message joins (null: a new one) and why; handed to the store step in an exchange property. */
-    public record Decision(Long incidentId, LinkReason reason) {
-    }
+    public record Decision(Long incidentId, LinkReason reason) {}
 
     private final IncidentRepository incidents;
     private final EmailMessageRepository messages;
@@ -58,8 +59,10 @@ public class IncidentLinker {
             }
         }
         if (policy.mode() == IncidentPolicy.Mode.APPEND) {
-            throw new RejectedMessageException("UNMATCHED", "The connection only appends to existing incidents, and "
-                    + "this message neither references one in its subject nor replies to a message of one.");
+            throw new RejectedMessageException(
+                    "UNMATCHED",
+                    "The connection only appends to existing incidents, and "
+                            + "this message neither references one in its subject nor replies to a message of one.");
         }
         return new Decision(null, LinkReason.NEW);
     }
@@ -69,12 +72,13 @@ public class IncidentLinker {
             return Optional.empty();
         }
         Pattern pattern = patterns.computeIfAbsent(regex, Pattern::compile);
-        Matcher matcher = pattern.matcher(subject.length() > MAX_SUBJECT_CHARS
-                ? subject.substring(0, MAX_SUBJECT_CHARS) : subject);
+        Matcher matcher = pattern.matcher(
+                subject.length() > MAX_SUBJECT_CHARS ? subject.substring(0, MAX_SUBJECT_CHARS) : subject);
         while (matcher.find()) {
             String id = matcher.groupCount() >= 1 ? matcher.group(1) : null;
             if (id != null && id.matches("\\d{1,18}")) {
-                Optional<Long> found = incidents.findByIdAndOrgId(Long.parseLong(id), orgId).map(IncidentEntity::getId);
+                Optional<Long> found =
+                        incidents.findByIdAndOrgId(Long.parseLong(id), orgId).map(IncidentEntity::getId);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -91,13 +95,14 @@ public class IncidentLinker {
         if (email.references() != null) {
             // The most recent references are last; prefer them.
             List<String> refs = new ArrayList<>(email.references());
-            java.util.Collections.reverse(refs);
+            Collections.reverse(refs);
             ids.addAll(refs);
         }
         if (ids.isEmpty()) {
             return Optional.empty();
         }
         List<String> bounded = ids.stream().limit(MAX_THREAD_IDS).toList();
-        return messages.incidentsOfMessageIds(orgId, bounded, Limit.of(1)).stream().findFirst();
+        return messages.incidentsOfMessageIds(orgId, bounded, Limit.of(1)).stream()
+                .findFirst();
     }
 }

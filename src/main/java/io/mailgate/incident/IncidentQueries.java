@@ -2,6 +2,8 @@ package io.mailgate.incident;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.incident.Views.ArtifactView;
 import io.mailgate.incident.Views.IncidentView;
 import io.mailgate.incident.Views.MessageDetailView;
@@ -9,8 +11,6 @@ import io.mailgate.incident.Views.MessageView;
 import io.mailgate.incident.Views.Page;
 import io.mailgate.parse.Attachment;
 import io.mailgate.parse.Header;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgRef;
 import java.util.List;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
@@ -25,8 +25,11 @@ class IncidentQueries {
     private final ArtifactRepository artifacts;
     private final ObjectMapper json;
 
-    IncidentQueries(IncidentRepository incidents, EmailMessageRepository messages, ArtifactRepository artifacts,
-                    ObjectMapper json) {
+    IncidentQueries(
+            IncidentRepository incidents,
+            EmailMessageRepository messages,
+            ArtifactRepository artifacts,
+            ObjectMapper json) {
         this.incidents = incidents;
         this.messages = messages;
         this.artifacts = artifacts;
@@ -36,16 +39,20 @@ class IncidentQueries {
     /** Incidents in the order they last changed, after the cursor (a change-feed position). */
     @Transactional(readOnly = true)
     Page<IncidentView> incidents(OrgRef org, long after, int limit) {
-        List<IncidentView> items = incidents
-                .findByOrgIdAndChangeSeqGreaterThanOrderByChangeSeq(org.id(), after, Limit.of(limit)).stream()
-                .map(this::view).toList();
-        String next = items.isEmpty() ? Long.toString(after) : items.get(items.size() - 1).cursor();
+        List<IncidentView> items =
+                incidents.findByOrgIdAndChangeSeqGreaterThanOrderByChangeSeq(org.id(), after, Limit.of(limit)).stream()
+                        .map(this::view)
+                        .toList();
+        String next = items.isEmpty()
+                ? Long.toString(after)
+                : items.get(items.size() - 1).cursor();
         return new Page<>(items, next);
     }
 
     @Transactional(readOnly = true)
     IncidentView incident(OrgRef org, long id) {
-        return view(incidents.findByIdAndOrgId(id, org.id())
+        return view(incidents
+                .findByIdAndOrgId(id, org.id())
                 .orElseThrow(() -> ApiProblem.notFound("No incident " + id + ".")));
     }
 
@@ -59,8 +66,8 @@ class IncidentQueries {
     @Transactional(readOnly = true)
     MessageDetailView message(OrgRef org, long id) {
         EmailMessageEntity m = entity(org, id);
-        return new MessageDetailView(view(m), read(m.headersJson, new TypeReference<List<Header>>() { }),
-                m.textBody, m.htmlBody);
+        return new MessageDetailView(
+                view(m), read(m.headersJson, new TypeReference<List<Header>>() {}), m.textBody, m.htmlBody);
     }
 
     @Transactional(readOnly = true)
@@ -70,25 +77,56 @@ class IncidentQueries {
     }
 
     List<Attachment> attachments(EmailMessageEntity m) {
-        return read(m.attachmentsJson, new TypeReference<List<Attachment>>() { });
+        return read(m.attachmentsJson, new TypeReference<List<Attachment>>() {});
     }
 
     private IncidentView view(IncidentEntity i) {
-        List<MessageView> ms = messages.findByIncidentIdOrderById(i.getId()).stream().map(this::view).toList();
+        List<MessageView> ms = messages.findByIncidentIdOrderById(i.getId()).stream()
+                .map(this::view)
+                .toList();
         List<ArtifactView> as = artifacts.findByIncidentIdOrderById(i.getId()).stream()
-                .map(a -> new ArtifactView(a.type, a.value, a.foundIn, a.messageId)).toList();
-        return new IncidentView(i.getId(), i.getTitle(), i.getStatus(), i.getCreatedAt(), i.getUpdatedAt(),
-                i.getConnectionApiName(), Long.toString(i.getChangeSeq()), ms, as);
+                .map(a -> new ArtifactView(a.type, a.value, a.foundIn, a.messageId))
+                .toList();
+        return new IncidentView(
+                i.getId(),
+                i.getTitle(),
+                i.getStatus(),
+                i.getCreatedAt(),
+                i.getUpdatedAt(),
+                i.getConnectionApiName(),
+                i.getChangeSeq() == null ? null : i.getChangeSeq().toString(),
+                ms,
+                as);
     }
 
     private MessageView view(EmailMessageEntity m) {
-        return new MessageView(m.id, m.incidentId, m.connectionApiName, m.messageId, m.messageIdReused, m.inReplyTo,
-                read(m.referencesJson, new TypeReference<List<String>>() { }), m.subject, m.fromAddress, m.fromName,
-                read(m.toJson, new TypeReference<List<String>>() { }),
-                read(m.ccJson, new TypeReference<List<String>>() { }), m.sentAt, m.receivedAt, m.size, m.sha256,
-                m.encrypted, m.decrypted, m.encryptionFormat, m.decryptedWith, m.signature, m.signer,
-                m.signerCertificate, attachments(m), m.linkReason,
-                m.reportedJson == null ? null : read(m.reportedJson, new TypeReference<ReportedOriginal>() { }));
+        return new MessageView(
+                m.id,
+                m.incidentId,
+                m.connectionApiName,
+                m.messageId,
+                m.messageIdReused,
+                m.inReplyTo,
+                read(m.referencesJson, new TypeReference<List<String>>() {}),
+                m.subject,
+                m.fromAddress,
+                m.fromName,
+                read(m.toJson, new TypeReference<List<String>>() {}),
+                read(m.ccJson, new TypeReference<List<String>>() {}),
+                m.sentAt,
+                m.receivedAt,
+                m.size,
+                m.sha256,
+                m.encrypted,
+                m.decrypted,
+                m.encryptionFormat,
+                m.decryptedWith,
+                m.signature,
+                m.signer,
+                m.signerCertificate,
+                attachments(m),
+                m.linkReason,
+                m.reportedJson == null ? null : read(m.reportedJson, new TypeReference<ReportedOriginal>() {}));
     }
 
     private <T> T read(String value, TypeReference<T> type) {

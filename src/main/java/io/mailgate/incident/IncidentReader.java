@@ -1,8 +1,8 @@
 package io.mailgate.incident;
 
+import io.mailgate.account.OrgRef;
 import io.mailgate.incident.Views.IncidentView;
 import io.mailgate.incident.Views.MessageDetailView;
-import io.mailgate.system.OrgRef;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.data.domain.Limit;
@@ -17,17 +17,20 @@ import org.springframework.transaction.annotation.Transactional;
 public class IncidentReader {
 
     /** A row of the incidents list. */
-    public record IncidentSummary(long id, String title, String status, String connection, long messages,
-                                  Instant createdAt, Instant updatedAt) {
-    }
+    public record IncidentSummary(
+            long id,
+            String title,
+            String status,
+            String connection,
+            long messages,
+            Instant createdAt,
+            Instant updatedAt) {}
 
     /** One page of the list, and where the next (older) page starts; null on the last page. */
-    public record RecentPage(List<IncidentSummary> items, Long nextBefore) {
-    }
+    public record RecentPage(List<IncidentSummary> items, Long nextBefore) {}
 
     /** An incident and each of its messages in full (headers and bodies), in the order they arrived. */
-    public record IncidentDetail(IncidentView incident, List<MessageDetailView> messages) {
-    }
+    public record IncidentDetail(IncidentView incident, List<MessageDetailView> messages) {}
 
     private final IncidentRepository incidents;
     private final EmailMessageRepository messages;
@@ -43,12 +46,19 @@ public class IncidentReader {
     @Transactional(readOnly = true)
     public RecentPage recent(OrgRef org, Long before, int limit) {
         long from = before == null || before < 0 ? Long.MAX_VALUE : before;
-        List<IncidentEntity> found = incidents.findByOrgIdAndChangeSeqLessThanOrderByChangeSeqDesc(org.id(), from,
-                Limit.of(limit + 1));
+        List<IncidentEntity> found =
+                incidents.findByOrgIdAndChangeSeqLessThanOrderByChangeSeqDesc(org.id(), from, Limit.of(limit + 1));
         List<IncidentEntity> shown = found.subList(0, Math.min(limit, found.size()));
-        List<IncidentSummary> items = shown.stream().map(i -> new IncidentSummary(i.getId(), i.getTitle(),
-                i.getStatus(), i.getConnectionApiName(), messages.countByIncidentId(i.getId()), i.getCreatedAt(),
-                i.getUpdatedAt())).toList();
+        List<IncidentSummary> items = shown.stream()
+                .map(i -> new IncidentSummary(
+                        i.getId(),
+                        i.getTitle(),
+                        i.getStatus(),
+                        i.getConnectionApiName(),
+                        messages.countByIncidentId(i.getId()),
+                        i.getCreatedAt(),
+                        i.getUpdatedAt()))
+                .toList();
         Long next = found.size() > limit ? shown.get(shown.size() - 1).getChangeSeq() : null;
         return new RecentPage(items, next);
     }
@@ -56,7 +66,10 @@ public class IncidentReader {
     @Transactional(readOnly = true)
     public IncidentDetail detail(OrgRef org, long id) {
         IncidentView incident = queries.incident(org, id);
-        return new IncidentDetail(incident,
-                incident.messages().stream().map(m -> queries.message(org, m.id())).toList());
+        return new IncidentDetail(
+                incident,
+                incident.messages().stream()
+                        .map(m -> queries.message(org, m.id()))
+                        .toList());
     }
 }

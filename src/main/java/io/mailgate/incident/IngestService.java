@@ -8,7 +8,6 @@ import io.mailgate.ingest.RawEmail;
 import io.mailgate.parse.EmailAddress;
 import io.mailgate.parse.ParsedEmail;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -22,8 +21,9 @@ import org.springframework.transaction.annotation.Transactional;
  * and the source marks the message read only after this returns. Dedup ({@link IncidentDedup}) and linking
  * ({@link IncidentLinker}) ran before, as their own pipeline steps; their answers come in as arguments.
  *
- * <p>Statements per new message: raw bytes, incident (when new), message, one batch of artifacts, the
- * change-feed position and the incident's update — the artifacts no longer cost a query and an insert each.
+ * <p>Statements per new message: raw bytes, incident (when new) or its update, message, one batch of artifacts.
+ * The incident is left pending its change-feed position, which the {@link ChangeSequencer} gives after the
+ * commit (the caller runs it), so no lock is held through this transaction but this incident's row (issue 15.6).
  */
 @Service
 public class IngestService {
@@ -33,31 +33,42 @@ public class IngestService {
     private final EmailMessageRepository messages;
     private final IncidentRepository incidents;
     private final ArtifactWriter artifacts;
-    private final ChangeSequence changes;
     private final RawContentStore rawStore;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    IngestService(EmailMessageRepository messages, IncidentRepository incidents, ArtifactWriter artifacts,
-                  ChangeSequence changes, RawContentStore rawStore, JdbcTemplate jdbc, ObjectMapper json) {
+    IngestService(
+            EmailMessageRepository messages,
+            IncidentRepository incidents,
+            ArtifactWriter artifacts,
+            RawContentStore rawStore,
+            JdbcTemplate jdbc,
+            ObjectMapper json) {
         this.messages = messages;
         this.incidents = incidents;
         this.artifacts = artifacts;
-        this.changes = changes;
         this.rawStore = rawStore;
         this.jdbc = jdbc;
         this.json = json;
     }
 
     @Transactional(rollbackFor = Exception.class)
-    public IngestResult store(ConnectionEntity connection, RawEmail raw, ParsedEmail email,
-                              DecryptionSummary decryption, DedupVerdict dedup, IncidentLinker.Decision link) {
+    public IngestResult store(
+            ConnectionEntity connection,
+            RawEmail raw,
+            ParsedEmail email,
+            DecryptionSummary decryption,
+            DedupVerdict dedup,
+            IncidentLinker.Decision link) {
         long orgId = connection.getOrgId();
         long rawId = rawStore.save(raw);
-        long incidentId = link.incidentId() != null ? link.incidentId()
-                : incidents.save(new IncidentEntity(orgId, connection.getId(), connection.getApiName(), title(email),
-                        0, clock.instant())).getId();
+        long incidentId = link.incidentId() != null
+                ? link.incidentId()
+                : incidents
+                        .save(new IncidentEntity(
+                                orgId, connection.getId(), connection.getApiName(), title(email), clock.instant()))
+                        .getId();
 
         EmailMessageEntity m = new EmailMessageEntity();
         m.orgId = orgId;
@@ -98,24 +109,30 @@ public class IngestService {
         m = messages.save(m); // IDENTITY: inserted here, before the artifacts that refer to it
 
         artifacts.add(incidentId, m.id, email.artifacts());
-        // Last, so the change-feed lock is held only for the commit itself. A plain UPDATE: the incident entity
-        // (when new) has no pending change, and an existing one needs no load.
-        Instant now = clock.instant();
-        long position = changes.next();
-        int updated = jdbc.update("UPDATE incidents SET change_seq = ?, updated_at = ? WHERE id = ?",
-                position, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), incidentId);
-        if (updated != 1) {
-            throw new IllegalStateException("Incident " + incidentId + " no longer exists");
+        if (link.incidentId() != null) {
+            // An existing incident changed: pending its next change-feed position. A plain UPDATE: no load, and
+            // no lock but this incident's row (positions are given after the commit, see ChangeSequencer).
+            int updated = jdbc.update(
+                    "UPDATE incidents SET change_pending = TRUE, updated_at = ? WHERE id = ?",
+                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+                    incidentId);
+            if (updated != 1) {
+                throw new IllegalStateException("Incident " + incidentId + " no longer exists");
+            }
         }
         return new IngestResult(IngestResult.Outcome.STORED, m.id, incidentId, link.reason());
     }
 
     private static List<String> addresses(List<EmailAddress> list) {
-        return list == null ? List.of() : list.stream().map(EmailAddress::address).toList();
+        return list == null
+                ? List.of()
+                : list.stream().map(EmailAddress::address).toList();
     }
 
     private static String title(ParsedEmail email) {
-        String subject = email.subject() == null || email.subject().isBlank() ? "(no subject)" : email.subject().strip();
+        String subject = email.subject() == null || email.subject().isBlank()
+                ? "(no subject)"
+                : email.subject().strip();
         return truncate(subject, MAX_TITLE);
     }
 

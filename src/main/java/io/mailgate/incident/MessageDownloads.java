@@ -1,13 +1,13 @@
 package io.mailgate.incident;
 
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.ingest.Downloads;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.ingest.RawSpool;
 import io.mailgate.parse.Attachment;
 import io.mailgate.parse.MalformedEmailException;
 import io.mailgate.parse.MimeParser;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgRef;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -47,7 +47,9 @@ public class MessageDownloads {
     /** One attachment, decoded from the raw message on demand (the raw message is the only copy). */
     public ResponseEntity<StreamingResponseBody> attachment(OrgRef org, long id, int index) {
         EmailMessageEntity m = queries.entity(org, id);
-        Attachment attachment = queries.attachments(m).stream().filter(a -> a.index() == index).findFirst()
+        Attachment attachment = queries.attachments(m).stream()
+                .filter(a -> a.index() == index)
+                .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("Message " + id + " has no attachment " + index + "."));
         long rawId = m.rawContentId;
         StreamingResponseBody body = out -> {

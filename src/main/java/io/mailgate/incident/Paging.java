@@ -1,6 +1,6 @@
 package io.mailgate.incident;
 
-import io.mailgate.system.ApiProblem;
+import io.mailgate.api.ApiProblem;
 import java.util.List;
 
 /** Checks the cursor and limit query parameters and names the bad one. */
@@ -8,8 +8,7 @@ final class Paging {
 
     static final int MAX_LIMIT = 500;
 
-    private Paging() {
-    }
+    private Paging() {}
 
     static long after(String after) {
         if (after == null || after.isBlank()) {
@@ -23,8 +22,8 @@ final class Paging {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiProblem.validation(List.of(new ApiProblem.FieldError("after",
-                "must be a cursor returned as nextCursor (a non-negative number)")));
+        throw ApiProblem.validation(List.of(
+                new ApiProblem.FieldError("after", "must be a cursor returned as nextCursor (a non-negative number)")));
     }
 
     static int limit(Integer limit) {

@@ -14,16 +14,31 @@ import java.util.List;
  * @param format  RFC822, OUTLOOK_MSG, TNEF or FORWARDED_INLINE
  * @param foundIn where in the report it was found, e.g. attachment:Invoice.eml
  */
-public record ReportedOriginal(String format, String foundIn, String messageId, String subject, EmailAddress from,
-                               List<EmailAddress> to, Instant date, List<Attachment> attachments,
-                               List<Header> headers) {
+public record ReportedOriginal(
+        String format,
+        String foundIn,
+        String messageId,
+        String subject,
+        EmailAddress from,
+        List<EmailAddress> to,
+        Instant date,
+        List<Attachment> attachments,
+        List<Header> headers) {
 
     static ReportedOriginal of(AttachedMessage reported) {
         if (reported == null) {
             return null;
         }
         var m = reported.message();
-        return new ReportedOriginal(reported.format().name(), reported.foundIn(), m.messageId(), m.subject(), m.from(),
-                m.to(), m.date(), m.attachments(), m.headers());
+        return new ReportedOriginal(
+                reported.format().name(),
+                reported.foundIn(),
+                m.messageId(),
+                m.subject(),
+                m.from(),
+                m.to(),
+                m.date(),
+                m.attachments(),
+                m.headers());
     }
 }

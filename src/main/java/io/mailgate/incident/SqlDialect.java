@@ -15,15 +15,9 @@ class SqlDialect {
     private final boolean postgres;
 
     SqlDialect(JdbcTemplate jdbc) {
-        String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
+        String product =
+                jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
         this.postgres = product != null && product.toLowerCase(Locale.ROOT).contains("postgres");
-    }
-
-    /** Takes the next change-feed position and returns it, in one statement. */
-    String nextChangeSequence() {
-        return postgres
-                ? "UPDATE change_sequence SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value"
-                : "SELECT last_value FROM FINAL TABLE (UPDATE change_sequence SET last_value = last_value + 1 WHERE id = 1)";
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mailgate.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -14,13 +15,13 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  */
 public final class Downloads {
 
-    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._ -]{1,200}");
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._ -]{1,200}");
 
-    private Downloads() {
-    }
+    private Downloads() {}
 
     /** A raw message exactly as fetched, {@code message/rfc822}. */
-    public static ResponseEntity<StreamingResponseBody> rawMessage(String filename, long size, StreamingResponseBody body) {
+    public static ResponseEntity<StreamingResponseBody> rawMessage(
+            String filename, long size, StreamingResponseBody body) {
         return ResponseEntity.ok()
                 .contentLength(size)
                 .headers(headers(MediaType.parseMediaType("message/rfc822"), filename))
@@ -28,7 +29,8 @@ public final class Downloads {
     }
 
     /** Content whose length is known only once it is decoded. */
-    public static ResponseEntity<StreamingResponseBody> file(MediaType type, String filename, StreamingResponseBody body) {
+    public static ResponseEntity<StreamingResponseBody> file(
+            MediaType type, String filename, StreamingResponseBody body) {
         return ResponseEntity.ok().headers(headers(type, filename)).body(body);
     }
 
@@ -38,8 +40,10 @@ public final class Downloads {
         // A name from a mail is the sender's choice: only a plain one goes in as it is, anything else encoded
         // (RFC 6266 filename*), so no quote, control character or odd byte reaches the header raw.
         ContentDisposition.Builder disposition = ContentDisposition.attachment();
-        headers.setContentDisposition((PLAIN_NAME.matcher(filename).matches() ? disposition.filename(filename)
-                : disposition.filename(filename, StandardCharsets.UTF_8)).build());
+        headers.setContentDisposition((PLAIN_NAME.matcher(filename).matches()
+                        ? disposition.filename(filename)
+                        : disposition.filename(filename, StandardCharsets.UTF_8))
+                .build());
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Content-Security-Policy", "sandbox");
         return headers;

@@ -24,14 +24,18 @@ class InboundHeaderGuard implements Processor {
         int before = headers.size();
         headers.keySet().removeIf(InboundHeaderGuard::isControlHeader);
         if (headers.size() != before) {
-            log.warn("Removed {} control header(s) that reached the pipeline from a mail source",
+            log.warn(
+                    "Removed {} control header(s) that reached the pipeline from a mail source",
                     before - headers.size());
         }
     }
 
     static boolean isControlHeader(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return lower.startsWith("camel") || lower.equals("copyto") || lower.equals("moveto")
-                || lower.equals("delete") || lower.startsWith("breadcrumb");
+        return lower.startsWith("camel")
+                || lower.equals("copyto")
+                || lower.equals("moveto")
+                || lower.equals("delete")
+                || lower.startsWith("breadcrumb");
     }
 }

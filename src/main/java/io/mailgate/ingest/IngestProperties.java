@@ -1,29 +1,28 @@
 package io.mailgate.ingest;
 
-/** Names of the exchange properties the pipeline steps share. Properties, unlike headers, never come from mail. */
-public final class IngestProperties {
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
-    /** The connection's database id (Long), set by every source route. */
-    public static final String CONNECTION_ID = "mailgateConnectionId";
-    /** The file the parser reads: the raw message, or its decrypted form. */
-    public static final String PARSE_FILE = "mailgateParseFile";
-    /** What decryption did ({@code io.mailgate.decrypt.DecryptOutcome}), absent when the step did nothing. */
-    public static final String DECRYPTION = "mailgateDecryption";
-    /** The {@code io.mailgate.parse.ParsedEmail}. */
-    public static final String PARSED = "mailgateParsed";
-    /** The dedup step's {@code io.mailgate.incident.DedupVerdict}, for the store step. */
-    public static final String DEDUP = "mailgateDedup";
-    /** The link step's {@code io.mailgate.incident.IncidentLinker.Decision}, for the store step. */
-    public static final String LINK = "mailgateLink";
-    /** The {@code IngestResult}: DUPLICATE from the dedup step, or STORED from the store step. */
-    public static final String RESULT = "mailgateResult";
-    /** The connection's entity, loaded once per message by the first step that needs it. */
-    public static final String CONNECTION = "mailgateConnection";
-    /** The quarantine entry's id (Long), once the message was quarantined. */
-    public static final String QUARANTINED = "mailgateQuarantined";
-    /** Set when the exchange retries a quarantined message (its quarantine id, Long). */
-    public static final String QUARANTINE_ID = "mailgateQuarantineId";
+/**
+ * Limits and places of the shared pipeline.
+ *
+ * @param spoolDirectory  where raw messages are spooled while they go through the pipeline
+ * @param maxMessageBytes a larger message is quarantined (kept, with reason TOO_LARGE) instead of parsed
+ */
+@Validated
+@ConfigurationProperties("mailgate.ingest")
+public record IngestProperties(
+        @NotNull Path spoolDirectory, @Min(1024) long maxMessageBytes) {
 
-    private IngestProperties() {
+    public IngestProperties {
+        if (spoolDirectory == null) {
+            spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"), "mailgate-spool");
+        }
+        if (maxMessageBytes == 0) {
+            maxMessageBytes = 200L * 1024 * 1024;
+        }
     }
 }

@@ -3,9 +3,11 @@ package io.mailgate.ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Blob;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -35,20 +37,23 @@ public class RawContentStore {
     @Transactional(propagation = Propagation.MANDATORY)
     public long save(RawEmail raw) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.update(connection -> {
-            PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO raw_content (size, sha256, content) VALUES (?, ?, ?)", new String[] {"id"});
-            insert.setLong(1, raw.size());
-            insert.setString(2, raw.sha256());
-            try {
-                // The driver reads the stream while executing; closed by the driver or with the statement.
-                insert.setBlob(3, Files.newInputStream(raw.file()), raw.size());
-            } catch (IOException e) {
-                throw new java.sql.SQLException("Cannot read the spooled message " + raw.file(), e);
-            }
-            return insert;
-        }, keys);
-        return keys.getKeyAs(Long.class) != null ? keys.getKeyAs(Long.class)
+        jdbc.update(
+                connection -> {
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO raw_content (size, sha256, content) VALUES (?, ?, ?)", new String[] {"id"});
+                    insert.setLong(1, raw.size());
+                    insert.setString(2, raw.sha256());
+                    try {
+                        // The driver reads the stream while executing; closed by the driver or with the statement.
+                        insert.setBlob(3, Files.newInputStream(raw.file()), raw.size());
+                    } catch (IOException e) {
+                        throw new SQLException("Cannot read the spooled message " + raw.file(), e);
+                    }
+                    return insert;
+                },
+                keys);
+        return keys.getKeyAs(Long.class) != null
+                ? keys.getKeyAs(Long.class)
                 : ((Number) keys.getKeys().get("id")).longValue();
     }
 
@@ -56,16 +61,19 @@ public class RawContentStore {
     @Transactional(readOnly = true)
     public void read(long id, StreamConsumer consumer) {
         try {
-            jdbc.query("SELECT content FROM raw_content WHERE id = ?", rs -> {
-                Blob blob = rs.getBlob(1);
-                try (InputStream in = blob.getBinaryStream()) {
-                    consumer.accept(in);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                } finally {
-                    blob.free();
-                }
-            }, id);
+            jdbc.query(
+                    "SELECT content FROM raw_content WHERE id = ?",
+                    rs -> {
+                        Blob blob = rs.getBlob(1);
+                        try (InputStream in = blob.getBinaryStream()) {
+                            consumer.accept(in);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } finally {
+                            blob.free();
+                        }
+                    },
+                    id);
         } catch (EmptyResultDataAccessException e) {
             throw new IllegalStateException("Raw content " + id + " is missing");
         }
@@ -81,5 +89,4 @@ public class RawContentStore {
     public void delete(long id) {
         jdbc.update("DELETE FROM raw_content WHERE id = ?", id);
     }
-
 }

@@ -9,5 +9,4 @@ import java.time.Instant;
  *
  * @param sourcePosition where the source keeps it (imap:UIDVALIDITY:UID, a Graph or EWS item id), or null
  */
-public record RawEmail(Path file, long size, String sha256, String sourcePosition, Instant receivedAt) {
-}
+public record RawEmail(Path file, long size, String sha256, String sourcePosition, Instant receivedAt) {}

@@ -1,5 +1,6 @@
 package io.mailgate.ingest;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;
 
 /** Spools raw messages to files while hashing them, and deletes each file when its exchange is done. */
@@ -26,7 +28,7 @@ public class RawSpool {
     private final Path directory;
     private final Clock clock = Clock.systemUTC();
 
-    RawSpool(IngestSettings settings) throws IOException {
+    RawSpool(IngestProperties settings) throws IOException {
         this.directory = Files.createDirectories(settings.spoolDirectory());
     }
 
@@ -34,12 +36,12 @@ public class RawSpool {
         Path file = Files.createTempFile(directory, "raw-", ".eml");
         try {
             MessageDigest sha256 = sha256();
-            try (OutputStream out = new DigestOutputStream(
-                    new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024), sha256)) {
+            try (OutputStream out =
+                    new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024), sha256)) {
                 writer.writeTo(out);
             }
-            return new RawEmail(file, Files.size(file), HexFormat.of().formatHex(sha256.digest()), sourcePosition,
-                    clock.instant());
+            return new RawEmail(
+                    file, Files.size(file), HexFormat.of().formatHex(sha256.digest()), sourcePosition, clock.instant());
         } catch (Exception | Error e) {
             Files.deleteIfExists(file);
             throw e;
@@ -57,7 +59,7 @@ public class RawSpool {
 
     /** Deletes the file when the exchange completes, whether it succeeded or failed. */
     public static void deleteOnCompletion(Exchange exchange, Path file) {
-        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
                 try {

@@ -1,12 +1,14 @@
 package io.mailgate.oauth;
 
-/** Gives a currently valid Graph access token; the ms-graph-mail component asks before each request. */
+import io.mailgate.component.msgraph.GraphTokenProvider;
+
+/**
+ * Gives a currently valid Graph access token from Entra ID; the ms-graph-mail component asks before each request
+ * through {@link GraphTokenProvider}, which knows nothing of Entra ID.
+ */
 @FunctionalInterface
-public interface AccessTokenProvider {
+public interface AccessTokenProvider extends GraphTokenProvider {
 
+    @Override
     String accessToken() throws OAuthException;
-
-    /** Forget a cached token, e.g. after Graph answered 401 with it. */
-    default void invalidate() {
-    }
 }

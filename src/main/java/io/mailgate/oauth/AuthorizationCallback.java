@@ -10,8 +10,11 @@ import java.util.Map;
 public record AuthorizationCallback(String code, String state, String error, String errorDescription) {
 
     public static AuthorizationCallback of(Map<String, String> query) {
-        return new AuthorizationCallback(blankToNull(query.get("code")), blankToNull(query.get("state")),
-                blankToNull(query.get("error")), blankToNull(query.get("error_description")));
+        return new AuthorizationCallback(
+                blankToNull(query.get("code")),
+                blankToNull(query.get("state")),
+                blankToNull(query.get("error")),
+                blankToNull(query.get("error_description")));
     }
 
     public boolean isError() {
@@ -28,7 +31,8 @@ public record AuthorizationCallback(String code, String state, String error, Str
             return "Microsoft's answer has no authorization code. Start Grant Access again.";
         }
         if (has("AADSTS65004") || ("access_denied".equals(error) && !has("AADSTS"))) {
-            return "Access was not granted: the account declined the permissions. Start Grant Access again and accept them" + description + ".";
+            return "Access was not granted: the account declined the permissions. Start Grant Access again and accept them"
+                    + description + ".";
         }
         if (has("AADSTS65001") || has("AADSTS90094") || "consent_required".equals(error)) {
             return "An administrator must consent to the app's permissions (Mail.ReadWrite, Mail.ReadWrite.Shared, User.Read)"
@@ -39,7 +43,8 @@ public record AuthorizationCallback(String code, String state, String error, Str
                     + " in Microsoft Entra" + description + ".";
         }
         if (has("AADSTS700016") || "unauthorized_client".equals(error) || "invalid_client".equals(error)) {
-            return "The app registration does not allow this sign-in: check the application (client) id and tenant" + description + ".";
+            return "The app registration does not allow this sign-in: check the application (client) id and tenant"
+                    + description + ".";
         }
         return "Microsoft Entra refused the sign-in: " + error + description + ".";
     }
@@ -54,7 +59,8 @@ public record AuthorizationCallback(String code, String state, String error, Str
 
     @Override
     public String toString() {
-        return "AuthorizationCallback[code=" + (code == null ? "null" : "***") + ", state=" + (state == null ? "null" : "***")
-                + ", error=" + error + ", errorDescription=" + errorDescription + "]";
+        return "AuthorizationCallback[code=" + (code == null ? "null" : "***") + ", state="
+                + (state == null ? "null" : "***") + ", error=" + error + ", errorDescription=" + errorDescription
+                + "]";
     }
 }

@@ -64,7 +64,9 @@ public final class AuthorizationRequests {
             query.put("login_hint", loginHint);
         }
         String encoded = query.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"))
+                .map(e -> e.getKey() + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)
+                                .replace("+", "%20"))
                 .collect(Collectors.joining("&"));
         return new AuthorizationRequest(URI.create(settings.authorizeEndpoint() + "?" + encoded), state, verifier);
     }
@@ -72,7 +74,8 @@ public final class AuthorizationRequests {
     /** The S256 code challenge of a verifier: base64url(SHA-256(ASCII(verifier))). */
     static String challenge(String verifier) {
         try {
-            return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            return Base64Url.encode(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -9,8 +9,7 @@ final class Base64Url {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Base64Url() {
-    }
+    private Base64Url() {}
 
     static String encode(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -1,5 +1,6 @@
 package io.mailgate.oauth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
@@ -19,8 +20,7 @@ final class ClientAssertion {
     static final String TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ClientAssertion() {
-    }
+    private ClientAssertion() {}
 
     static String create(ClientCredential.ClientCertificate credential, String clientId, URI audience, Clock clock) {
         try {
@@ -29,8 +29,13 @@ final class ClientAssertion {
                     .put("alg", "RS256")
                     .put("typ", "JWT")
                     // both thumbprints: x5t#S256 is what Entra prefers now, x5t (SHA-1) what older tenants read
-                    .put("x5t#S256", Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(der)))
-                    .put("x5t", Base64Url.encode(MessageDigest.getInstance("SHA-1").digest(der)));
+                    .put(
+                            "x5t#S256",
+                            Base64Url.encode(
+                                    MessageDigest.getInstance("SHA-256").digest(der)))
+                    .put(
+                            "x5t",
+                            Base64Url.encode(MessageDigest.getInstance("SHA-1").digest(der)));
             long now = clock.instant().getEpochSecond();
             ObjectNode claims = JSON.createObjectNode()
                     .put("aud", audience.toString())
@@ -46,7 +51,7 @@ final class ClientAssertion {
             rs256.initSign(credential.privateKey());
             rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + Base64Url.encode(rs256.sign());
-        } catch (GeneralSecurityException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (GeneralSecurityException | JsonProcessingException e) {
             throw new IllegalStateException("cannot sign the client assertion: " + e.getMessage(), e);
         }
     }

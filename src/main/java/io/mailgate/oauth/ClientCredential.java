@@ -11,13 +11,15 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.pkcs.PKCSException;
 
 /** How the confidential client proves itself to Entra ID: a client secret or a certificate. */
 public sealed interface ClientCredential {
@@ -45,14 +47,16 @@ public sealed interface ClientCredential {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(privateKey, "privateKey");
             if (!"RSA".equals(privateKey.getAlgorithm())) {
-                throw new IllegalArgumentException("the certificate's key must be RSA (Entra ID signs assertions with RS256)");
+                throw new IllegalArgumentException(
+                        "the certificate's key must be RSA (Entra ID signs assertions with RS256)");
             }
         }
 
         @Override
         public String toString() {
-            return "ClientCertificate[subject=" + certificate.getSubjectX500Principal().getName()
-                    + ", notAfter=" + certificate.getNotAfter().toInstant() + ", privateKey=***]";
+            return "ClientCertificate[subject="
+                    + certificate.getSubjectX500Principal().getName() + ", notAfter="
+                    + certificate.getNotAfter().toInstant() + ", privateKey=***]";
         }
     }
 
@@ -84,8 +88,7 @@ public sealed interface ClientCredential {
                             new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password)));
                 }
             }
-        } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
-                | org.bouncycastle.pkcs.PKCSException e) {
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | PKCSException e) {
             throw new IllegalArgumentException("certificate PEM cannot be read: " + e.getMessage(), e);
         }
         if (certificate == null || key == null) {
@@ -113,5 +116,4 @@ public sealed interface ClientCredential {
         }
         throw new IllegalArgumentException("the PKCS#12 holds no certificate with a private key");
     }
-
 }

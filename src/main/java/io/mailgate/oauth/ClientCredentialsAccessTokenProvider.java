@@ -48,6 +48,11 @@ public final class ClientCredentialsAccessTokenProvider implements AccessTokenPr
         cached = null;
     }
 
+    @Override
+    public boolean appOnly() {
+        return true;
+    }
+
     public synchronized void reset() {
         cached = null;
         failed = null;

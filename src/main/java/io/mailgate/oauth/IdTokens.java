@@ -13,8 +13,7 @@ final class IdTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private IdTokens() {
-    }
+    private IdTokens() {}
 
     static String username(String idToken) {
         if (idToken == null || idToken.isBlank()) {

@@ -1,10 +1,12 @@
 package io.mailgate.oauth;
 
+import io.mailgate.component.msgraph.GraphTokenException;
+
 /**
  * A failure to obtain a token, typed for the connection status and the connection test. The
  * message holds Entra's code and description (never a secret or token).
  */
-public class OAuthException extends Exception {
+public class OAuthException extends GraphTokenException {
 
     private final OAuthFailure failure;
     private final String error;
@@ -17,12 +19,21 @@ public class OAuthException extends Exception {
      * @param errorCode        Entra's code, e.g. {@code AADSTS7000215}; else the OAuth error
      * @param errorDescription Entra's description (first line, without trace ids)
      */
-    public OAuthException(OAuthFailure failure, String error, String errorCode, String errorDescription, Throwable cause) {
-        super(message(errorCode, errorDescription), cause);
+    public OAuthException(
+            OAuthFailure failure, String error, String errorCode, String errorDescription, Throwable cause) {
+        super(reason(failure, error), errorCode, message(errorCode, errorDescription), cause);
         this.failure = failure;
         this.error = error;
         this.errorCode = errorCode;
         this.errorDescription = errorDescription;
+    }
+
+    /** How the Graph component sees it: grant again, try again later, or fix the app's registration. */
+    private static Reason reason(OAuthFailure failure, String error) {
+        if (failure == OAuthFailure.NEEDS_CONSENT || failure == OAuthFailure.CONSENT_REQUIRED) {
+            return Reason.GRANT_NEEDED;
+        }
+        return failure == OAuthFailure.UNAVAILABLE && error == null ? Reason.UNREACHABLE : Reason.REFUSED;
     }
 
     /** Entra's descriptions start with their AADSTS code already; the code is prefixed only when missing. */
@@ -43,6 +54,7 @@ public class OAuthException extends Exception {
     }
 
     /** Entra's AADSTS code (e.g. {@code AADSTS70008}), else the OAuth error, else null. */
+    @Override
     public String errorCode() {
         return errorCode;
     }

@@ -13,6 +13,5 @@ public interface RefreshTokenStore {
     void save(String refreshToken);
 
     /** Called once when the grant is lost for good, so the connection can show NEEDS_CONSENT. */
-    default void grantLost(OAuthException cause) {
-    }
+    default void grantLost(OAuthException cause) {}
 }

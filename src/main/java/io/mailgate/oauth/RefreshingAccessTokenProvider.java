@@ -61,8 +61,10 @@ public final class RefreshingAccessTokenProvider implements AccessTokenProvider 
             if (e.failure().isPermanent()) {
                 lostGrant = e;
                 lostRefreshToken = refreshToken;
-                LOG.warn("Microsoft grant lost for client {}: {}; no further token requests until access is granted again",
-                        tokens.settings().clientId(), e.getMessage());
+                LOG.warn(
+                        "Microsoft grant lost for client {}: {}; no further token requests until access is granted again",
+                        tokens.settings().clientId(),
+                        e.getMessage());
                 store.grantLost(e);
             }
             throw e;

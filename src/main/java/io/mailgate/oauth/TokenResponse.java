@@ -15,7 +15,7 @@ public record TokenResponse(String accessToken, String refreshToken, Instant exp
 
     @Override
     public String toString() {
-        return "TokenResponse[accessToken=***, refreshToken=" + (refreshToken == null ? "null" : "***")
-                + ", expiresAt=" + expiresAt + ", scope=" + scope + ", username=" + username + "]";
+        return "TokenResponse[accessToken=***, refreshToken=" + (refreshToken == null ? "null" : "***") + ", expiresAt="
+                + expiresAt + ", scope=" + scope + ", username=" + username + "]";
     }
 }

@@ -24,7 +24,8 @@ class ConnectionDirectory {
             return Optional.of(id);
         }
         Optional<ConnectionEntity> found = connections.findAll().stream()
-                .filter(c -> c.routeId().equals(routeId)).findFirst();
+                .filter(c -> c.routeId().equals(routeId))
+                .findFirst();
         found.ifPresent(c -> idOfRoute.put(routeId, c.getId()));
         return found.map(ConnectionEntity::getId);
     }

@@ -1,7 +1,9 @@
 package io.mailgate.ops;
 
+import io.mailgate.cluster.Cluster;
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.connection.ConnectionStates;
+import io.mailgate.connection.admin.ConnectionAdmin;
 import java.time.Instant;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -14,23 +16,30 @@ import org.springframework.stereotype.Component;
 @Component
 class ConnectionHealthView {
 
-    record State(boolean enabled, String state, String reason, Instant lastPollAt, Instant lastSuccessAt,
-                 String lastErrorCode, String routeStatus) {
+    record State(
+            boolean enabled,
+            String state,
+            String reason,
+            Instant lastPollAt,
+            Instant lastSuccessAt,
+            String lastErrorCode,
+            String routeStatus) {
 
         /** Failing, or meant to run and not running: mailgate is degraded. */
         boolean degraded() {
-            return "FAILING".equals(state) || "DEGRADED".equals(state) || "PAUSED_AUTH".equals(state)
+            return "FAILING".equals(state)
+                    || "DEGRADED".equals(state)
+                    || "PAUSED_AUTH".equals(state)
                     || (enabled && "STOPPED".equals(state));
         }
     }
 
     private final ConnectionStates states;
     private final CamelContext camel;
-    private final io.mailgate.cluster.Cluster cluster;
-    private final io.mailgate.connection.ConnectionAdmin admin;
+    private final Cluster cluster;
+    private final ConnectionAdmin admin;
 
-    ConnectionHealthView(ConnectionStates states, CamelContext camel, io.mailgate.cluster.Cluster cluster,
-                         io.mailgate.connection.ConnectionAdmin admin) {
+    ConnectionHealthView(ConnectionStates states, CamelContext camel, Cluster cluster, ConnectionAdmin admin) {
         this.states = states;
         this.camel = camel;
         this.cluster = cluster;
@@ -44,8 +53,14 @@ class ConnectionHealthView {
             // in a cluster the route may run on another node: that node's shared status tells
             var status = admin.overview(connection).status();
             if (status.node() != null && !status.node().equals(cluster.nodeId())) {
-                return new State(true, status.state().name(), status.reason(), status.lastPollAt(),
-                        status.lastSuccessAt(), status.lastErrorCode(), "Started on " + status.node());
+                return new State(
+                        true,
+                        status.state().name(),
+                        status.reason(),
+                        status.lastPollAt(),
+                        status.lastSuccessAt(),
+                        status.lastErrorCode(),
+                        "Started on " + status.node());
             }
         }
         String routeStatus = route == null ? null : route.name();
@@ -70,7 +85,13 @@ class ConnectionHealthView {
         } else {
             state = "RUNNING";
         }
-        return new State(connection.isEnabled(), state, reason, s.lastPollAt(), s.lastSuccessAt(), failing ? s.lastErrorCode() : null,
+        return new State(
+                connection.isEnabled(),
+                state,
+                reason,
+                s.lastPollAt(),
+                s.lastSuccessAt(),
+                failing ? s.lastErrorCode() : null,
                 routeStatus);
     }
 }

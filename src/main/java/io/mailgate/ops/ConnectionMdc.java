@@ -1,5 +1,7 @@
 package io.mailgate.ops;
 
+import io.mailgate.ingest.ConnectionRef;
+import io.mailgate.route.ExchangeEventNotifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.slf4j.MDC;
@@ -18,7 +20,8 @@ class ConnectionMdc extends ExchangeEventNotifier {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeCreatedEvent || event instanceof CamelEvent.ExchangeCompletedEvent
+        return event instanceof CamelEvent.ExchangeCreatedEvent
+                || event instanceof CamelEvent.ExchangeCompletedEvent
                 || event instanceof CamelEvent.ExchangeFailedEvent;
     }
 

@@ -1,5 +1,6 @@
 package io.mailgate.ops;
 
+import io.mailgate.ingest.ConnectionRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
  * </pre>
  */
 @Component
-public class ConnectionMetrics {
+class ConnectionMetrics {
 
     static final String TAG = "connection";
 
@@ -35,35 +36,57 @@ public class ConnectionMetrics {
 
     void polled(ConnectionRef connection, int messages, Duration took, boolean success) {
         String outcome = success ? "success" : "failure";
-        Counter.builder("mailgate.polls").description("Polls of the mailbox")
-                .tag(TAG, connection.name()).tag("outcome", outcome).register(registry).increment();
-        Timer.builder("mailgate.poll.duration").description("How long a poll took, its messages included")
-                .tag(TAG, connection.name()).tag("outcome", outcome).register(registry).record(took);
+        Counter.builder("mailgate.polls")
+                .description("Polls of the mailbox")
+                .tag(TAG, connection.name())
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder("mailgate.poll.duration")
+                .description("How long a poll took, its messages included")
+                .tag(TAG, connection.name())
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(took);
         if (messages > 0) {
-            counter("mailgate.messages.polled", "Messages taken from the mailbox", connection).increment(messages);
+            counter("mailgate.messages.polled", "Messages taken from the mailbox", connection)
+                    .increment(messages);
         }
     }
 
     void ingested(ConnectionRef connection, Duration lag) {
         counter("mailgate.messages.ingested", "Messages stored", connection).increment();
         if (lag != null) {
-            Timer.builder("mailgate.message.lag").description("Age of a message when it was stored")
-                    .tag(TAG, connection.name()).register(registry).record(lag.isNegative() ? Duration.ZERO : lag);
+            Timer.builder("mailgate.message.lag")
+                    .description("Age of a message when it was stored")
+                    .tag(TAG, connection.name())
+                    .register(registry)
+                    .record(lag.isNegative() ? Duration.ZERO : lag);
         }
     }
 
     void duplicate(ConnectionRef connection) {
-        counter("mailgate.messages.duplicates", "Redeliveries of messages already stored", connection).increment();
+        counter("mailgate.messages.duplicates", "Redeliveries of messages already stored", connection)
+                .increment();
     }
 
     void quarantined(ConnectionRef connection, String code) {
-        Counter.builder("mailgate.messages.quarantined").description("Messages quarantined, by reason code")
-                .tag(TAG, connection.name()).tag("code", code).register(registry).increment();
+        Counter.builder("mailgate.messages.quarantined")
+                .description("Messages quarantined, by reason code")
+                .tag(TAG, connection.name())
+                .tag("code", code)
+                .register(registry)
+                .increment();
     }
 
     void failed(ConnectionRef connection, String stage, String code) {
-        Counter.builder("mailgate.failures").description("Failed polls and messages left unread by an error")
-                .tag(TAG, connection.name()).tag("stage", stage).tag("code", code).register(registry).increment();
+        Counter.builder("mailgate.failures")
+                .description("Failed polls and messages left unread by an error")
+                .tag(TAG, connection.name())
+                .tag("stage", stage)
+                .tag("code", code)
+                .register(registry)
+                .increment();
     }
 
     void throttled(ConnectionRef connection) {
@@ -71,6 +94,9 @@ public class ConnectionMetrics {
     }
 
     private Counter counter(String name, String description, ConnectionRef connection) {
-        return Counter.builder(name).description(description).tag(TAG, connection.name()).register(registry);
+        return Counter.builder(name)
+                .description(description)
+                .tag(TAG, connection.name())
+                .register(registry);
     }
 }

@@ -25,8 +25,11 @@ class ConnectionStatusWarnings implements ResponseBodyAdvice<Object> {
     private final ConnectionRepository connections;
     private final ObjectMapper json;
 
-    ConnectionStatusWarnings(CredentialHealth credentials, ConnectionDirectory directory,
-                             ConnectionRepository connections, ObjectMapper json) {
+    ConnectionStatusWarnings(
+            CredentialHealth credentials,
+            ConnectionDirectory directory,
+            ConnectionRepository connections,
+            ObjectMapper json) {
         this.credentials = credentials;
         this.directory = directory;
         this.connections = connections;
@@ -40,15 +43,21 @@ class ConnectionStatusWarnings implements ResponseBodyAdvice<Object> {
     }
 
     @Override
-    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
-                                  Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
-                                  ServerHttpResponse response) {
+    public Object beforeBodyWrite(
+            Object body,
+            MethodParameter returnType,
+            MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType,
+            ServerHttpRequest request,
+            ServerHttpResponse response) {
         if (!(body instanceof ConnectionStatusView status)) {
             return body;
         }
         ObjectNode node = json.valueToTree(status);
         var warnings = node.putArray("warnings");
-        directory.idOf(status.routeId()).flatMap(connections::findById)
+        directory
+                .idOf(status.routeId())
+                .flatMap(connections::findById)
                 .ifPresent(c -> credentials.warnings(c).forEach(w -> warnings.add(json.valueToTree(w))));
         return node;
     }

@@ -29,8 +29,8 @@ class ConnectionsHealthContributor implements CompositeHealthContributor {
     private final ConnectionHealthView view;
     private final CredentialHealth credentials;
 
-    ConnectionsHealthContributor(ConnectionRepository connections, ConnectionHealthView view,
-                                 CredentialHealth credentials) {
+    ConnectionsHealthContributor(
+            ConnectionRepository connections, ConnectionHealthView view, CredentialHealth credentials) {
         this.connections = connections;
         this.view = view;
         this.credentials = credentials;
@@ -45,8 +45,8 @@ class ConnectionsHealthContributor implements CompositeHealthContributor {
     @Override
     public Iterator<NamedContributor<HealthContributor>> iterator() {
         return byOrg().entrySet().stream()
-                .map(e -> NamedContributor.<HealthContributor>of(e.getKey(),
-                        CompositeHealthContributor.fromMap(e.getValue())))
+                .map(e -> NamedContributor.<HealthContributor>of(
+                        e.getKey(), CompositeHealthContributor.fromMap(e.getValue())))
                 .iterator();
     }
 
@@ -60,7 +60,9 @@ class ConnectionsHealthContributor implements CompositeHealthContributor {
     }
 
     private HealthIndicator indicator(long connectionId) {
-        return () -> connections.findById(connectionId).map(this::health)
+        return () -> connections
+                .findById(connectionId)
+                .map(this::health)
                 .orElseGet(() -> Health.unknown().withDetail("state", "DELETED").build());
     }
 
@@ -77,7 +79,9 @@ class ConnectionsHealthContributor implements CompositeHealthContributor {
         if (!warnings.isEmpty()) {
             details.put("warnings", warnings);
         }
-        return Health.status(state.degraded() ? DEGRADED : Status.UP).withDetails(details).build();
+        return Health.status(state.degraded() ? DEGRADED : Status.UP)
+                .withDetails(details)
+                .build();
     }
 
     private static void putIfSet(Map<String, Object> details, String key, Object value) {

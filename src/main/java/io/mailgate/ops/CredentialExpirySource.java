@@ -9,15 +9,14 @@ import java.util.List;
  * certificates and trusted server certificates; a package that holds other credentials (an OAuth client secret or
  * certificate, a refresh token) adds a bean of this type.
  */
-public interface CredentialExpirySource {
+interface CredentialExpirySource {
 
     /**
      * @param credential what expires: {@code secret}, {@code certificate}, {@code refresh_token} or
      *                   {@code decryption_certificate}
      * @param name       which one, as an admin recognises it (a subject, never a secret)
      */
-    record Expiry(String credential, String name, Instant notAfter) {
-    }
+    record Expiry(String credential, String name, Instant notAfter) {}
 
     List<Expiry> expiries(ConnectionEntity connection);
 }

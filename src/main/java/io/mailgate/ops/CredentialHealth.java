@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +37,7 @@ public class CredentialHealth implements SmartLifecycle {
     private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
 
     /** @param code NO_SUCCESSFUL_POLL, CREDENTIAL_EXPIRING or CREDENTIAL_EXPIRED */
-    public record Warning(String code, String message) {
-    }
+    public record Warning(String code, String message) {}
 
     private final ConnectionRepository connections;
     private final ConnectionStates states;
@@ -50,16 +50,22 @@ public class CredentialHealth implements SmartLifecycle {
     private final Map<Long, List<Warning>> lastWarnings = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
 
-    CredentialHealth(ConnectionRepository connections, ConnectionStates states, List<CredentialExpirySource> sources,
-                     OpsProperties properties, MeterRegistry registry) {
+    CredentialHealth(
+            ConnectionRepository connections,
+            ConnectionStates states,
+            List<CredentialExpirySource> sources,
+            OpsProperties properties,
+            MeterRegistry registry) {
         this.connections = connections;
         this.states = states;
         this.sources = sources;
         this.properties = properties;
         this.warningGauge = MultiGauge.builder("mailgate.connection.warnings")
-                .description("1 while the connection shows this warning").register(registry);
+                .description("1 while the connection shows this warning")
+                .register(registry);
         this.expiryGauge = MultiGauge.builder("mailgate.credential.expiry.days")
-                .description("Days until the credential expires (negative: expired)").register(registry);
+                .description("Days until the credential expires (negative: expired)")
+                .register(registry);
     }
 
     /** The connection's warnings now; empty when all is well or the connection is disabled. */
@@ -70,21 +76,27 @@ public class CredentialHealth implements SmartLifecycle {
         }
         Instant now = clock.instant();
         Instant lastSuccess = states.snapshot(connection.getId()).lastSuccessAt();
-        Instant since = lastSuccess != null ? lastSuccess
+        Instant since = lastSuccess != null
+                ? lastSuccess
                 : startedAt.isAfter(connection.getUpdatedAt()) ? startedAt : connection.getUpdatedAt();
         if (Duration.between(since, now).compareTo(properties.maxSilence()) > 0) {
-            warnings.add(new Warning("NO_SUCCESSFUL_POLL", lastSuccess == null
-                    ? "No successful poll since the connection started (" + since.truncatedTo(ChronoUnit.SECONDS) + ")."
-                    : "No successful poll since " + lastSuccess.truncatedTo(ChronoUnit.SECONDS) + "."));
+            warnings.add(new Warning(
+                    "NO_SUCCESSFUL_POLL",
+                    lastSuccess == null
+                            ? "No successful poll since the connection started ("
+                                    + since.truncatedTo(ChronoUnit.SECONDS) + ")."
+                            : "No successful poll since " + lastSuccess.truncatedTo(ChronoUnit.SECONDS) + "."));
         }
         for (CredentialExpirySource.Expiry expiry : expiries(connection)) {
             long days = daysLeft(expiry.notAfter(), now);
             String what = expiry.credential().replace('_', ' ') + " " + expiry.name();
             if (!expiry.notAfter().isAfter(now)) {
-                warnings.add(new Warning("CREDENTIAL_EXPIRED", "The " + what + " expired on " + expiry.notAfter() + "."));
+                warnings.add(
+                        new Warning("CREDENTIAL_EXPIRED", "The " + what + " expired on " + expiry.notAfter() + "."));
             } else if (days <= properties.expiryWarningDays()) {
-                warnings.add(new Warning("CREDENTIAL_EXPIRING", "The " + what + " expires in " + days + " days ("
-                        + expiry.notAfter() + ")."));
+                warnings.add(new Warning(
+                        "CREDENTIAL_EXPIRING",
+                        "The " + what + " expires in " + days + " days (" + expiry.notAfter() + ")."));
             }
         }
         return warnings;
@@ -99,23 +111,30 @@ public class CredentialHealth implements SmartLifecycle {
         for (ConnectionEntity connection : all) {
             String name = connection.getOrgHandle() + "/" + connection.getApiName();
             List<Warning> warnings = warnings(connection);
-            Map<String, Long> byCode = new java.util.TreeMap<>();
+            Map<String, Long> byCode = new TreeMap<>();
             warnings.forEach(w -> byCode.merge(w.code(), 1L, Long::sum));
-            byCode.forEach((code, count) -> warningRows.add(
-                    MultiGauge.Row.of(Tags.of(ConnectionMetrics.TAG, name, "warning", code), count)));
+            byCode.forEach((code, count) ->
+                    warningRows.add(MultiGauge.Row.of(Tags.of(ConnectionMetrics.TAG, name, "warning", code), count)));
             for (CredentialExpirySource.Expiry expiry : expiries(connection)) {
-                expiryRows.add(MultiGauge.Row.of(Tags.of(ConnectionMetrics.TAG, name, "credential", expiry.credential(),
-                        "name", expiry.name()), daysLeft(expiry.notAfter(), now)));
+                expiryRows.add(MultiGauge.Row.of(
+                        Tags.of(ConnectionMetrics.TAG, name, "credential", expiry.credential(), "name", expiry.name()),
+                        daysLeft(expiry.notAfter(), now)));
             }
             List<Warning> before = lastWarnings.put(connection.getId(), warnings);
             for (Warning warning : warnings) {
                 if (before == null || before.stream().noneMatch(b -> b.code().equals(warning.code()))) {
-                    emailLog.warn("connection={} route={} warning={} {}", name, connection.routeId(), warning.code(),
+                    emailLog.warn(
+                            "connection={} route={} warning={} {}",
+                            name,
+                            connection.routeId(),
+                            warning.code(),
                             warning.message());
                 }
             }
         }
-        lastWarnings.keySet().retainAll(all.stream().map(ConnectionEntity::getId).toList());
+        lastWarnings
+                .keySet()
+                .retainAll(all.stream().map(ConnectionEntity::getId).toList());
         warningGauge.register(warningRows, true);
         expiryGauge.register(expiryRows, true);
     }
@@ -126,7 +145,11 @@ public class CredentialHealth implements SmartLifecycle {
             try {
                 all.addAll(source.expiries(connection));
             } catch (RuntimeException e) {
-                log.warn("Cannot read credential expiries of {} from {}", connection, source.getClass().getSimpleName(), e);
+                log.warn(
+                        "Cannot read credential expiries of {} from {}",
+                        connection,
+                        source.getClass().getSimpleName(),
+                        e);
             }
         }
         return all;
@@ -144,13 +167,17 @@ public class CredentialHealth implements SmartLifecycle {
             return thread;
         });
         long period = Math.max(properties.checkInterval().toMillis(), 100);
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                log.warn("Credential health check failed", e);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        check();
+                    } catch (RuntimeException e) {
+                        log.warn("Credential health check failed", e);
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
         scheduler = executor;
     }
 

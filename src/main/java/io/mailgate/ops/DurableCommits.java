@@ -40,7 +40,8 @@ class DurableCommits implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
-        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement sql = connection.createStatement()) {
             String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
             if (product.contains("h2")) {
                 checkH2(url, sql);
@@ -58,15 +59,19 @@ class DurableCommits implements InitializingBean {
         if (upper.startsWith("JDBC:H2:MEM:")) {
             return; // nothing survives a crash anyway
         }
-        String delay = setting(sql, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
+        String delay = setting(
+                sql, "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
         if (delay != null && !"0".equals(delay.trim())) {
             sql.execute("SET WRITE_DELAY 0");
-            log.warn("H2 WRITE_DELAY was {} ms: a crash could lose messages already marked read at their source. "
-                    + "Set it to 0 for this run; add ;WRITE_DELAY=0 to spring.datasource.url to keep it.", delay);
+            log.warn(
+                    "H2 WRITE_DELAY was {} ms: a crash could lose messages already marked read at their source. "
+                            + "Set it to 0 for this run; add ;WRITE_DELAY=0 to spring.datasource.url to keep it.",
+                    delay);
         }
         if (!upper.contains("DB_CLOSE_ON_EXIT=FALSE")) {
-            log.warn("H2 URL without DB_CLOSE_ON_EXIT=FALSE: on shutdown H2 closes the database while mail may still be "
-                    + "being stored. Add ;DB_CLOSE_ON_EXIT=FALSE to spring.datasource.url.");
+            log.warn(
+                    "H2 URL without DB_CLOSE_ON_EXIT=FALSE: on shutdown H2 closes the database while mail may still be "
+                            + "being stored. Add ;DB_CLOSE_ON_EXIT=FALSE to spring.datasource.url.");
         }
     }
 
@@ -74,8 +79,11 @@ class DurableCommits implements InitializingBean {
         for (String name : new String[] {"synchronous_commit", "fsync"}) {
             String value = setting(sql, "SHOW " + name);
             if ("off".equalsIgnoreCase(value)) {
-                log.warn("PostgreSQL {}=off: a committed message can be lost in a crash after it was marked read at "
-                        + "its source. Set {} = on in postgresql.conf.", name, name);
+                log.warn(
+                        "PostgreSQL {}=off: a committed message can be lost in a crash after it was marked read at "
+                                + "its source. Set {} = on in postgresql.conf.",
+                        name,
+                        name);
             }
         }
     }

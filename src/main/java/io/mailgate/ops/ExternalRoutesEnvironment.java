@@ -24,9 +24,10 @@ class ExternalRoutesEnvironment implements EnvironmentPostProcessor {
             return;
         }
         String builtIn = environment.getProperty(PATTERN, "classpath:routes/*.yaml");
-        String external = "file:" + Path.of(directory).toAbsolutePath().normalize().toString().replace('\\', '/')
-                + "/*.yaml";
-        environment.getPropertySources().addFirst(new MapPropertySource("mailgateExternalRoutes",
-                Map.of(PATTERN, builtIn + "," + external)));
+        String external = "file:"
+                + Path.of(directory).toAbsolutePath().normalize().toString().replace('\\', '/') + "/*.yaml";
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource("mailgateExternalRoutes", Map.of(PATTERN, builtIn + "," + external)));
     }
 }

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.jolokia.server.core.restrictor.AllowAllRestrictor;
 import org.jolokia.server.core.util.RequestType;
@@ -32,8 +33,8 @@ import org.springframework.stereotype.Component;
 @Component
 class JolokiaAllowList extends AllowAllRestrictor {
 
-    private static final Set<RequestType> TYPES = EnumSet.of(RequestType.READ, RequestType.LIST, RequestType.SEARCH,
-            RequestType.VERSION, RequestType.EXEC);
+    private static final Set<RequestType> TYPES =
+            EnumSet.of(RequestType.READ, RequestType.LIST, RequestType.SEARCH, RequestType.VERSION, RequestType.EXEC);
 
     private static final Set<String> HIDDEN_RUNTIME_ATTRIBUTES = Set.of("SystemProperties", "InputArguments");
 
@@ -43,31 +44,35 @@ class JolokiaAllowList extends AllowAllRestrictor {
     /** Camel's MBean type (the {@code type} key of its object name) → operation → allowed signatures. */
     private static final Map<String, Map<String, Set<String>>> CAMEL_OPERATIONS = Map.of(
             // the route list, its source and its diagram (Hawtio reads the routes from the context's dump)
-            "context", Map.of(
-                    "dumpRoutesAsXml", Set.of("()"),
-                    "dumpRoutesAsYaml", Set.of("()"),
-                    "dumpRouteTemplatesAsXml", Set.of("()"),
-                    "dumpRestsAsXml", Set.of("()"),
-                    "dumpRoutesStatsAsXml", Set.of(ANY_OVERLOAD),
-                    "dumpStepStatsAsXml", Set.of(ANY_OVERLOAD)),
+            "context",
+                    Map.of(
+                            "dumpRoutesAsXml", Set.of("()"),
+                            "dumpRoutesAsYaml", Set.of("()"),
+                            "dumpRouteTemplatesAsXml", Set.of("()"),
+                            "dumpRestsAsXml", Set.of("()"),
+                            "dumpRoutesStatsAsXml", Set.of(ANY_OVERLOAD),
+                            "dumpStepStatsAsXml", Set.of(ANY_OVERLOAD)),
             // operating one route; stop(timeout) and stop(timeout, abortAfterTimeout) only wait differently
-            "routes", Map.of(
-                    "start", Set.of(ANY_OVERLOAD),
-                    "stop", Set.of(ANY_OVERLOAD),
-                    "suspend", Set.of(ANY_OVERLOAD),
-                    "resume", Set.of(ANY_OVERLOAD),
-                    "isUpdateRouteEnabled", Set.of(ANY_OVERLOAD),
-                    "dumpRouteAsXml", Set.of("()"),
-                    "dumpRouteAsYaml", Set.of("()"),
-                    "dumpRouteStatsAsXml", Set.of(ANY_OVERLOAD),
-                    "dumpStepStatsAsXml", Set.of(ANY_OVERLOAD)),
+            "routes",
+                    Map.of(
+                            "start", Set.of(ANY_OVERLOAD),
+                            "stop", Set.of(ANY_OVERLOAD),
+                            "suspend", Set.of(ANY_OVERLOAD),
+                            "resume", Set.of(ANY_OVERLOAD),
+                            "isUpdateRouteEnabled", Set.of(ANY_OVERLOAD),
+                            "dumpRouteAsXml", Set.of("()"),
+                            "dumpRouteAsYaml", Set.of("()"),
+                            "dumpRouteStatsAsXml", Set.of(ANY_OVERLOAD),
+                            "dumpStepStatsAsXml", Set.of(ANY_OVERLOAD)),
             // the endpoint registry's statistics and the REST registry's list, read-only
-            "services", Map.of(
-                    "endpointStatistics", Set.of("()"),
-                    "listRestServices", Set.of(ANY_OVERLOAD)));
+            "services",
+                    Map.of(
+                            "endpointStatistics", Set.of("()"),
+                            "listRestServices", Set.of(ANY_OVERLOAD)));
 
     /** Hawtio lists MBeans through this one when it exists (the same as Jolokia's own list). */
     private static final ObjectName HAWTIO_RBAC_REGISTRY = objectName("hawtio:type=security,name=RBACRegistry");
+
     private static final Map<String, Set<String>> HAWTIO_LIST = Map.of("list", Set.of(ANY_OVERLOAD));
     /**
      * Hawtio asks its access-control MBean ({@code hawtio:type=security,area=jmx,…}) which operations it may
@@ -86,13 +91,18 @@ class JolokiaAllowList extends AllowAllRestrictor {
             // reading every attribute: Jolokia asks again for each one
             return true;
         }
-        if ("java.lang".equals(name.getDomain()) && "Runtime".equals(name.getKeyProperty("type"))
+        if ("java.lang".equals(name.getDomain())
+                && "Runtime".equals(name.getKeyProperty("type"))
                 && HIDDEN_RUNTIME_ATTRIBUTES.contains(attribute)) {
             return false;
         }
         String lower = attribute.toLowerCase(Locale.ROOT);
-        return !(lower.contains("password") || lower.contains("secret") || lower.contains("token")
-                || lower.contains("privatekey") || lower.contains("masterkey") || lower.contains("credential"));
+        return !(lower.contains("password")
+                || lower.contains("secret")
+                || lower.contains("token")
+                || lower.contains("privatekey")
+                || lower.contains("masterkey")
+                || lower.contains("credential"));
     }
 
     /** Settings change through the API and the connection pages, which validate them; never through JMX. */
@@ -111,7 +121,8 @@ class JolokiaAllowList extends AllowAllRestrictor {
             allowed = CAMEL_OPERATIONS.get(String.valueOf(name.getKeyProperty("type")));
         } else if (HAWTIO_RBAC_REGISTRY.equals(name)) {
             allowed = HAWTIO_LIST;
-        } else if ("hawtio".equals(name.getDomain()) && "security".equals(name.getKeyProperty("type"))
+        } else if ("hawtio".equals(name.getDomain())
+                && "security".equals(name.getKeyProperty("type"))
                 && "jmx".equals(name.getKeyProperty("area"))) {
             allowed = HAWTIO_ACL;
         } else {
@@ -123,7 +134,7 @@ class JolokiaAllowList extends AllowAllRestrictor {
     private static ObjectName objectName(String name) {
         try {
             return new ObjectName(name);
-        } catch (javax.management.MalformedObjectNameException e) {
+        } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -22,11 +22,14 @@ class KnownCredentialExpiries implements CredentialExpirySource {
         List<Expiry> found = new ArrayList<>();
         var decryption = connection.getSettings().decryption();
         if (decryption != null && decryption.enabled()) {
-            decryption.keys().stream().filter(k -> k.notAfter() != null)
+            decryption.keys().stream()
+                    .filter(k -> k.notAfter() != null)
                     .forEach(k -> found.add(new Expiry("decryption_certificate", k.subject(), k.notAfter())));
         }
         for (X509Certificate certificate : connections.trustedCertificates(connection.getId())) {
-            found.add(new Expiry("certificate", certificate.getSubjectX500Principal().getName(),
+            found.add(new Expiry(
+                    "certificate",
+                    certificate.getSubjectX500Principal().getName(),
                     certificate.getNotAfter().toInstant()));
         }
         return found;

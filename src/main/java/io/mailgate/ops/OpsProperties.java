@@ -16,7 +16,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("mailgate.ops")
-record OpsProperties(@NotNull Duration maxSilence, @Min(0) int expiryWarningDays, @NotNull Duration checkInterval) {
+record OpsProperties(
+        @NotNull Duration maxSilence,
+        @Min(0) int expiryWarningDays,
+        @NotNull Duration checkInterval) {
 
     OpsProperties {
         maxSilence = maxSilence == null ? Duration.ofHours(1) : maxSilence;

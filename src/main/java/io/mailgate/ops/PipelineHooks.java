@@ -7,7 +7,7 @@ package io.mailgate.ops;
  * may set {@link #TAGS}; an exception it throws fails the message like any step (left unread, tried again), and a
  * {@code io.mailgate.ingest.RejectedMessageException} quarantines it.
  */
-public final class PipelineHooks {
+final class PipelineHooks {
 
     /** After parsing, before the message is stored: property {@code mailgateParsed} holds the ParsedEmail. */
     public static final String BEFORE_STORE = "direct:mailgate-before-store";
@@ -19,6 +19,5 @@ public final class PipelineHooks {
      */
     public static final String TAGS = "mailgateIncidentTags";
 
-    private PipelineHooks() {
-    }
+    private PipelineHooks() {}
 }

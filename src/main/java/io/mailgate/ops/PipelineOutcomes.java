@@ -1,9 +1,11 @@
 package io.mailgate.ops;
 
 import io.mailgate.incident.IngestResult;
-import io.mailgate.ingest.IngestProperties;
+import io.mailgate.ingest.ConnectionRef;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RejectedMessageException;
+import io.mailgate.route.ExchangeEventNotifier;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.Exchange;
@@ -14,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Learns what became of each message when its exchange ends, from the properties the pipeline set: stored
- * ({@link IngestProperties#RESULT}), a duplicate, quarantined ({@link IngestProperties#QUARANTINED}), or failed and left unread at
+ * ({@link ExchangePropertyNames#RESULT}), a duplicate, quarantined ({@link ExchangePropertyNames#QUARANTINED}), or failed and left unread at
  * its source. Counts it per connection; a failure also goes to the email log (the decisions themselves are logged
  * by the pipeline's steps).
  */
@@ -40,12 +42,12 @@ class PipelineOutcomes extends ExchangeEventNotifier {
     public void notify(CamelEvent event) {
         Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
         ConnectionRef connection = ConnectionRef.ofRoute(exchange.getFromRouteId());
-        if (connection == null || exchange.getProperty(IngestProperties.CONNECTION_ID) == null) {
+        if (connection == null || exchange.getProperty(ExchangePropertyNames.CONNECTION_ID) == null) {
             return;
         }
-        IngestResult result = exchange.getProperty(IngestProperties.RESULT, IngestResult.class);
+        IngestResult result = exchange.getProperty(ExchangePropertyNames.RESULT, IngestResult.class);
         Exception failure = exchange.getException();
-        if (failure == null && exchange.getProperty(IngestProperties.QUARANTINED) != null) {
+        if (failure == null && exchange.getProperty(ExchangePropertyNames.QUARANTINED) != null) {
             Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             metrics.quarantined(connection, cause instanceof RejectedMessageException r ? r.code() : "UNEXPECTED");
         } else if (failure == null && result != null) {
@@ -53,15 +55,20 @@ class PipelineOutcomes extends ExchangeEventNotifier {
                 metrics.duplicate(connection);
             } else {
                 RawEmail raw = exchange.getMessage().getBody(RawEmail.class);
-                Duration lag = raw == null || raw.receivedAt() == null ? null
+                Duration lag = raw == null || raw.receivedAt() == null
+                        ? null
                         : Duration.between(raw.receivedAt(), clock.instant());
                 metrics.ingested(connection, lag);
             }
         } else if (failure != null) {
             String code = failure.getClass().getSimpleName();
             metrics.failed(connection, "pipeline", code);
-            emailLog.warn("connection={} route={} decision=FAILED code={} error={} (left unread, tried again at the next poll)",
-                    connection.name(), connection.routeId(), code, oneLine(failure.getMessage()));
+            emailLog.warn(
+                    "connection={} route={} decision=FAILED code={} error={} (left unread, tried again at the next poll)",
+                    connection.name(),
+                    connection.routeId(),
+                    code,
+                    oneLine(failure.getMessage()));
         }
     }
 

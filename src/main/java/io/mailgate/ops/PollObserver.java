@@ -1,6 +1,8 @@
 package io.mailgate.ops;
 
+import io.mailgate.component.msgraph.GraphThrottledException;
 import io.mailgate.connection.ConnectionStates;
+import io.mailgate.ingest.ConnectionRef;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +31,10 @@ class PollObserver implements BeanPostProcessor {
     private final ObjectProvider<ConnectionStates> states;
     private final ObjectProvider<ConnectionDirectory> directory;
 
-    PollObserver(ObjectProvider<ConnectionMetrics> metrics, ObjectProvider<ConnectionStates> states,
-                 ObjectProvider<ConnectionDirectory> directory) {
+    PollObserver(
+            ObjectProvider<ConnectionMetrics> metrics,
+            ObjectProvider<ConnectionStates> states,
+            ObjectProvider<ConnectionDirectory> directory) {
         this.metrics = metrics;
         this.states = states;
         this.directory = directory;
@@ -75,21 +79,35 @@ class PollObserver implements BeanPostProcessor {
             int failed = state == null ? 0 : state.lastPollFailures();
             if (failed == 0) {
                 m.polled(connection, polledMessages, took, true);
-                emailLog.info("connection={} route={} poll=OK messages={} durationMs={}", connection.name(),
-                        connection.routeId(), polledMessages, took.toMillis());
+                emailLog.info(
+                        "connection={} route={} poll=OK messages={} durationMs={}",
+                        connection.name(),
+                        connection.routeId(),
+                        polledMessages,
+                        took.toMillis());
                 return;
             }
             // Messages failed inside the poll: it is not OK, though the poll itself worked. FAILED when none got
             // through (the mailbox is stuck), PARTIAL when others did.
             m.polled(connection, polledMessages, took, false);
             m.failed(connection, "poll", state.lastErrorCode());
-            emailLog.warn("connection={} route={} poll={} code={} messages={} failed={} durationMs={} error={}",
-                    connection.name(), connection.routeId(), state.failing() ? "FAILED" : "PARTIAL",
-                    state.lastErrorCode(), polledMessages, failed, took.toMillis(), state.lastError());
+            emailLog.warn(
+                    "connection={} route={} poll={} code={} messages={} failed={} durationMs={} error={}",
+                    connection.name(),
+                    connection.routeId(),
+                    state.failing() ? "FAILED" : "PARTIAL",
+                    state.lastErrorCode(),
+                    polledMessages,
+                    failed,
+                    took.toMillis(),
+                    state.lastError());
         }
 
         private ConnectionStates.Snapshot stateOf(ConnectionRef connection) {
-            return directory.getObject().idOf(connection.routeId()).map(id -> states.getObject().snapshot(id))
+            return directory
+                    .getObject()
+                    .idOf(connection.routeId())
+                    .map(id -> states.getObject().snapshot(id))
                     .orElse(null);
         }
 
@@ -108,8 +126,13 @@ class PollObserver implements BeanPostProcessor {
                 if (throttled(cause)) {
                     m.throttled(connection);
                 }
-                emailLog.warn("connection={} route={} poll=FAILED code={} durationMs={} error={}", connection.name(),
-                        connection.routeId(), code, took.toMillis(), state == null ? "" : state.lastError());
+                emailLog.warn(
+                        "connection={} route={} poll=FAILED code={} durationMs={} error={}",
+                        connection.name(),
+                        connection.routeId(),
+                        code,
+                        took.toMillis(),
+                        state == null ? "" : state.lastError());
             }
             return retry;
         }
@@ -127,7 +150,7 @@ class PollObserver implements BeanPostProcessor {
     /** Graph (429/503/504) and EWS (ErrorServerBusy) throttling, recognised in the cause chain. */
     static boolean throttled(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof io.mailgate.component.msgraph.GraphThrottledException) {
+            if (t instanceof GraphThrottledException) {
                 return true;
             }
             if (t.getMessage() != null && t.getMessage().contains("ErrorServerBusy")) {

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 class IncidentFeed {
 
     /** One incident to deliver, at its position in the feed. */
-    record Change(long incidentId, long changeSeq) {
-    }
+    record Change(long incidentId, long changeSeq) {}
 
     private final JdbcTemplate jdbc;
 
@@ -28,11 +29,12 @@ class IncidentFeed {
     }
 
     void register(String forwarder) {
-        Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM outbox_forwarders WHERE forwarder = ?",
-                Integer.class, forwarder);
+        Integer known = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM outbox_forwarders WHERE forwarder = ?", Integer.class, forwarder);
         if (known != null && known == 0) {
             try {
-                jdbc.update("INSERT INTO outbox_forwarders (forwarder, last_change_seq, delivered) VALUES (?, 0, 0)",
+                jdbc.update(
+                        "INSERT INTO outbox_forwarders (forwarder, last_change_seq, delivered) VALUES (?, 0, 0)",
                         forwarder);
             } catch (DuplicateKeyException anotherNode) {
                 // registered at the same moment elsewhere
@@ -41,8 +43,8 @@ class IncidentFeed {
     }
 
     long position(String forwarder) {
-        return jdbc.queryForObject("SELECT last_change_seq FROM outbox_forwarders WHERE forwarder = ?", Long.class,
-                forwarder);
+        return jdbc.queryForObject(
+                "SELECT last_change_seq FROM outbox_forwarders WHERE forwarder = ?", Long.class, forwarder);
     }
 
     /** The next incidents after the forwarder's position, in feed order. */
@@ -52,7 +54,8 @@ class IncidentFeed {
         StringBuilder sql = new StringBuilder("SELECT i.id, i.change_seq FROM incidents i JOIN organizations o "
                 + "ON o.id = i.org_id WHERE i.change_seq > ?");
         if (!organizations.isEmpty()) {
-            sql.append(" AND o.handle IN (").append(String.join(",", java.util.Collections.nCopies(organizations.size(), "?")))
+            sql.append(" AND o.handle IN (")
+                    .append(String.join(",", Collections.nCopies(organizations.size(), "?")))
                     .append(")");
             args.addAll(organizations);
         }
@@ -64,9 +67,11 @@ class IncidentFeed {
     /** The incident as forwarders send it; null when it no longer exists. */
     @Transactional(readOnly = true)
     Map<String, Object> incident(long id) {
-        List<Map<String, Object>> found = jdbc.query("SELECT i.id, o.handle, i.title, i.status, i.created_at, "
-                + "i.updated_at, i.connection_api_name, i.change_seq FROM incidents i JOIN organizations o "
-                + "ON o.id = i.org_id WHERE i.id = ?", (rs, n) -> {
+        List<Map<String, Object>> found = jdbc.query(
+                "SELECT i.id, o.handle, i.title, i.status, i.created_at, "
+                        + "i.updated_at, i.connection_api_name, i.change_seq FROM incidents i JOIN organizations o "
+                        + "ON o.id = i.org_id WHERE i.id = ?",
+                (rs, n) -> {
                     Map<String, Object> incident = new LinkedHashMap<>();
                     incident.put("id", rs.getLong(1));
                     incident.put("org", rs.getString(2));
@@ -77,41 +82,59 @@ class IncidentFeed {
                     incident.put("connection", rs.getString(7));
                     incident.put("changeSeq", rs.getLong(8));
                     return incident;
-                }, id);
+                },
+                id);
         if (found.isEmpty()) {
             return null;
         }
         Map<String, Object> incident = found.get(0);
-        incident.put("tags", jdbc.queryForList("SELECT tag FROM incident_tags WHERE incident_id = ? ORDER BY tag",
-                String.class, id));
-        incident.put("messages", jdbc.query("SELECT id, message_id, subject, from_address, received_at, link_reason, "
-                + "sha256 FROM email_messages WHERE incident_id = ? ORDER BY id", (rs, n) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", rs.getLong(1));
-                    m.put("messageId", rs.getString(2));
-                    m.put("subject", rs.getString(3));
-                    m.put("from", rs.getString(4));
-                    m.put("receivedAt", instant(rs, 5));
-                    m.put("linkReason", rs.getString(6));
-                    m.put("sha256", rs.getString(7));
-                    return m;
-                }, id));
-        incident.put("artifacts", jdbc.query("SELECT type, artifact_value FROM artifacts WHERE incident_id = ? ORDER BY id",
-                (rs, n) -> Map.of("type", rs.getString(1), "value", rs.getString(2)), id));
+        incident.put(
+                "tags",
+                jdbc.queryForList(
+                        "SELECT tag FROM incident_tags WHERE incident_id = ? ORDER BY tag", String.class, id));
+        incident.put(
+                "messages",
+                jdbc.query(
+                        "SELECT id, message_id, subject, from_address, received_at, link_reason, "
+                                + "sha256 FROM email_messages WHERE incident_id = ? ORDER BY id",
+                        (rs, n) -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("id", rs.getLong(1));
+                            m.put("messageId", rs.getString(2));
+                            m.put("subject", rs.getString(3));
+                            m.put("from", rs.getString(4));
+                            m.put("receivedAt", instant(rs, 5));
+                            m.put("linkReason", rs.getString(6));
+                            m.put("sha256", rs.getString(7));
+                            return m;
+                        },
+                        id));
+        incident.put(
+                "artifacts",
+                jdbc.query(
+                        "SELECT type, artifact_value FROM artifacts WHERE incident_id = ? ORDER BY id",
+                        (rs, n) -> Map.of("type", rs.getString(1), "value", rs.getString(2)),
+                        id));
         return incident;
     }
 
     /** The forwarder's endpoint accepted the change: move past it. */
     void delivered(String forwarder, long changeSeq, Instant now) {
-        jdbc.update("UPDATE outbox_forwarders SET last_change_seq = ?, delivered = delivered + 1, last_success_at = ?, "
-                + "last_error = NULL WHERE forwarder = ? AND last_change_seq < ?",
-                changeSeq, OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC), forwarder, changeSeq);
+        jdbc.update(
+                "UPDATE outbox_forwarders SET last_change_seq = ?, delivered = delivered + 1, last_success_at = ?, "
+                        + "last_error = NULL WHERE forwarder = ? AND last_change_seq < ?",
+                changeSeq,
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                forwarder,
+                changeSeq);
     }
 
     void failed(String forwarder, String error, Instant now) {
-        jdbc.update("UPDATE outbox_forwarders SET last_failure_at = ?, last_error = ? WHERE forwarder = ?",
-                OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC),
-                error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error, forwarder);
+        jdbc.update(
+                "UPDATE outbox_forwarders SET last_failure_at = ?, last_error = ? WHERE forwarder = ?",
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error,
+                forwarder);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

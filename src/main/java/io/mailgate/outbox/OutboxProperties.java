@@ -40,9 +40,16 @@ record OutboxProperties(Map<String, Forwarder> forwarders) {
      * @param maximumRedeliveryDelay the longest delay between two tries
      * @param enabled                false pauses the forwarder, keeping its position
      */
-    record Forwarder(String uri, List<String> organizations, String hmacSecret, Duration pollInterval,
-                     Integer batchSize, Integer maximumRedeliveries, Duration redeliveryDelay,
-                     Duration maximumRedeliveryDelay, Boolean enabled) {
+    record Forwarder(
+            String uri,
+            List<String> organizations,
+            String hmacSecret,
+            Duration pollInterval,
+            Integer batchSize,
+            Integer maximumRedeliveries,
+            Duration redeliveryDelay,
+            Duration maximumRedeliveryDelay,
+            Boolean enabled) {
 
         Forwarder {
             if (uri == null || uri.isBlank()) {

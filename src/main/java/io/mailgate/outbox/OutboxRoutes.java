@@ -1,6 +1,7 @@
 package io.mailgate.outbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgate.cluster.Cluster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ class OutboxRoutes extends RouteBuilder {
     private final IncidentFeed feed;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
-    private final io.mailgate.cluster.Cluster cluster;
+    private final Cluster cluster;
     private final Clock clock = Clock.systemUTC();
 
-    OutboxRoutes(OutboxProperties properties, IncidentFeed feed, ObjectMapper json, MeterRegistry metrics,
-                 io.mailgate.cluster.Cluster cluster) {
+    OutboxRoutes(
+            OutboxProperties properties, IncidentFeed feed, ObjectMapper json, MeterRegistry metrics, Cluster cluster) {
         this.properties = properties;
         this.feed = feed;
         this.json = json;
@@ -56,10 +57,14 @@ class OutboxRoutes extends RouteBuilder {
 
     private void forwarder(String name, OutboxProperties.Forwarder forwarder) {
         feed.register(name);
-        Counter delivered = Counter.builder("mailgate.outbox.delivered").description("Incidents a forwarder delivered")
-                .tag("forwarder", name).register(metrics);
+        Counter delivered = Counter.builder("mailgate.outbox.delivered")
+                .description("Incidents a forwarder delivered")
+                .tag("forwarder", name)
+                .register(metrics);
         Counter failures = Counter.builder("mailgate.outbox.failures")
-                .description("Deliveries that failed after all retries").tag("forwarder", name).register(metrics);
+                .description("Deliveries that failed after all retries")
+                .tag("forwarder", name)
+                .register(metrics);
         long interval = Math.max(forwarder.pollInterval().toMillis(), 10);
         if (forwarder.enabled()) {
             // In a cluster one node at a time delivers, from the position all nodes share in the database; a paused
@@ -68,7 +73,7 @@ class OutboxRoutes extends RouteBuilder {
         }
 
         from("scheduler:mailgate-outbox-" + name + "?delay=" + interval + "&initialDelay=" + interval
-                + "&useFixedDelay=true")
+                        + "&useFixedDelay=true")
                 .routeId("mailgate-outbox-" + name)
                 .routeDescription("Delivers new and updated incidents to forwarder " + name)
                 .autoStartup(forwarder.enabled())
@@ -77,30 +82,37 @@ class OutboxRoutes extends RouteBuilder {
                         .redeliveryDelay(Math.max(forwarder.redeliveryDelay().toMillis(), 1))
                         .useExponentialBackOff()
                         .backOffMultiplier(2)
-                        .maximumRedeliveryDelay(forwarder.maximumRedeliveryDelay().toMillis())
+                        .maximumRedeliveryDelay(
+                                forwarder.maximumRedeliveryDelay().toMillis())
                         .retryAttemptedLogLevel(LoggingLevel.DEBUG)
                         .logExhausted(false)
                         .logStackTrace(false))
-                .onCompletion().onFailureOnly()
-                    .process(exchange -> {
-                        Exception e = exchange.getException();
-                        String error = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
-                        failures.increment();
-                        feed.failed(name, error, clock.instant());
-                        log.warn("Forwarder {} could not deliver an incident after {} tries; it tries again from "
-                                + "there at its next poll: {}", name, forwarder.maximumRedeliveries() + 1, error);
-                    })
+                .onCompletion()
+                .onFailureOnly()
+                .process(exchange -> {
+                    Exception e = exchange.getException();
+                    String error = e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+                    failures.increment();
+                    feed.failed(name, error, clock.instant());
+                    log.warn(
+                            "Forwarder {} could not deliver an incident after {} tries; it tries again from "
+                                    + "there at its next poll: {}",
+                            name,
+                            forwarder.maximumRedeliveries() + 1,
+                            error);
+                })
                 .end()
-                .process(exchange -> exchange.getMessage().setBody(
-                        feed.pending(name, forwarder.organizations(), forwarder.batchSize())))
-                .split(body()).stopOnException()
-                    .process(exchange -> prepare(exchange, forwarder))
-                    .to(forwarder.uri())
-                    .process(exchange -> {
-                        IncidentFeed.Change change = exchange.getProperty(CHANGE, IncidentFeed.Change.class);
-                        feed.delivered(name, change.changeSeq(), clock.instant());
-                        delivered.increment();
-                    })
+                .process(exchange -> exchange.getMessage()
+                        .setBody(feed.pending(name, forwarder.organizations(), forwarder.batchSize())))
+                .split(body())
+                .stopOnException()
+                .process(exchange -> prepare(exchange, forwarder))
+                .to(forwarder.uri())
+                .process(exchange -> {
+                    IncidentFeed.Change change = exchange.getProperty(CHANGE, IncidentFeed.Change.class);
+                    feed.delivered(name, change.changeSeq(), clock.instant());
+                    delivered.increment();
+                })
                 .end();
     }
 
@@ -108,8 +120,10 @@ class OutboxRoutes extends RouteBuilder {
         IncidentFeed.Change change = exchange.getMessage().getBody(IncidentFeed.Change.class);
         exchange.setProperty(CHANGE, change);
         Map<String, Object> incident = feed.incident(change.incidentId());
-        byte[] body = json.writeValueAsBytes(incident == null
-                ? Map.of("id", change.incidentId(), "deleted", true, "changeSeq", change.changeSeq()) : incident);
+        byte[] body = json.writeValueAsBytes(
+                incident == null
+                        ? Map.of("id", change.incidentId(), "deleted", true, "changeSeq", change.changeSeq())
+                        : incident);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         var message = exchange.getMessage();
         message.removeHeaders("*");

@@ -6,5 +6,4 @@ package io.mailgate.parse;
  * @param foundIn where it was first seen: {@code subject}, {@code textBody}, {@code htmlBody},
  *                {@code header:From}, {@code attachment:invoice.pdf}, ...
  */
-public record Artifact(ArtifactType type, String value, String foundIn) {
-}
+public record Artifact(ArtifactType type, String value, String foundIn) {}

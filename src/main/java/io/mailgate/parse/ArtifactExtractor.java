@@ -1,10 +1,15 @@
 package io.mailgate.parse;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,26 +34,26 @@ final class ArtifactExtractor {
     /** More than this is noise for an analyst and a cost for the SOAR; the rest is dropped. */
     static final int MAX_ARTIFACTS = 10_000;
 
-    private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|ftps?)://[^\\s<>\"'`{}|\\\\^]++");
+    static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|ftps?)://[^\\s<>\"'`{}|\\\\^]++");
     // No repeated groups anywhere: Java matches those recursively, and "a.a.a.…" a few thousand
     // labels long would overflow the stack. Domains are matched flat and checked in code instead.
-    private static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@([A-Za-z0-9.-]++)");
+    static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@([A-Za-z0-9.-]++)");
     private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
-    private static final Pattern IPV4 = Pattern.compile(
-            "(?<![0-9.])" + OCTET + "(?:\\." + OCTET + "){3}(?![0-9]|\\.[0-9])");
-    private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:.]{2,45}+(?![\\w:])");
+    private static final Pattern IPV4 =
+            Pattern.compile("(?<![0-9.])" + OCTET + "(?:\\." + OCTET + "){3}(?![0-9]|\\.[0-9])");
+    static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f:.]{2,45}+(?![\\w:])");
     private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos);");
 
-    private static final Pattern DEFANGED = Pattern.compile(
-            "(?i)\\bhxxps?(?=\\[?:)|\\[(?:\\.|dot|:|://|@|at)\\]|\\((?:\\.|dot)\\)|\\{\\.\\}");
+    static final Pattern DEFANGED =
+            Pattern.compile("(?i)\\bhxxps?(?=\\[?:)|\\[(?:\\.|dot|:|://|@|at)\\]|\\((?:\\.|dot)\\)|\\{\\.\\}");
     private static final Pattern QUERY_PARAM = Pattern.compile("[?&]([A-Za-z_]{1,12})=([^&#]*+)");
-    private static final java.util.Set<String> TARGET_PARAMS = java.util.Set.of(
+    private static final Set<String> TARGET_PARAMS = Set.of(
             "url", "u", "q", "target", "dest", "destination", "redirect", "redirect_url", "link", "goto", "to", "r");
     /** Rewriters run by the recipient's own security gateway: their wrapper is noise, only the target counts. */
-    private static final java.util.List<String> GATEWAY_HOSTS = java.util.List.of(
-            "safelinks.protection.outlook.com", "urldefense.proofpoint.com", "urldefense.com");
-    private static final Pattern RECEIVED_FROM_IP = Pattern.compile(
-            "[\\[(](?:IPv6:)?([0-9A-Fa-f:.]{2,45})[\\])]");
+    private static final List<String> GATEWAY_HOSTS =
+            List.of("safelinks.protection.outlook.com", "urldefense.proofpoint.com", "urldefense.com");
+
+    private static final Pattern RECEIVED_FROM_IP = Pattern.compile("[\\[(](?:IPv6:)?([0-9A-Fa-f:.]{2,45})[\\])]");
     private static final Pattern AUTH_METHOD = Pattern.compile("(?i)^(spf|dkim|dmarc)\\s*=\\s*([A-Za-z]+)(.*)$");
 
     private final Map<String, Artifact> found = new LinkedHashMap<>();
@@ -72,46 +77,145 @@ final class ArtifactExtractor {
         }
     }
 
+    /**
+     * URLs, IP addresses and email addresses in a text. Each pattern is tried only where its match must be
+     * anchored (around a "://", a ':' or an '@') instead of at every character: trying the four patterns at
+     * every position was the largest CPU cost of ingesting a message (issue 13's profile). The matches are the
+     * same as a find() over the whole text (see the comment at each anchor).
+     */
     void text(String foundIn, String text) {
         if (text == null || text.isEmpty()) {
             return;
         }
         text = refang(text);
-        Matcher url = URL.matcher(text);
-        while (url.find()) {
-            url(trimTrailingPunctuation(url.group()), foundIn, 0);
+        eachUrl(text, url -> url(trimTrailingPunctuation(url.group()), foundIn, 0));
+        if (text.indexOf('.') >= 0) {
+            Matcher ipv4 = IPV4.matcher(text);
+            while (ipv4.find()) {
+                add(ArtifactType.IP_ADDRESS, ipv4.group(), foundIn);
+            }
         }
-        Matcher ipv4 = IPV4.matcher(text);
-        while (ipv4.find()) {
-            add(ArtifactType.IP_ADDRESS, ipv4.group(), foundIn);
-        }
-        Matcher ipv6 = IPV6_CANDIDATE.matcher(text);
-        while (ipv6.find()) {
+        eachIpv6Candidate(text, ipv6 -> {
             String candidate = ipv6.group();
             if (isIpv6(candidate)) {
                 add(ArtifactType.IP_ADDRESS, candidate.toLowerCase(Locale.ROOT), foundIn);
             }
-        }
-        Matcher email = EMAIL.matcher(text);
-        while (email.find()) {
+        });
+        String scanned = text;
+        eachEmail(text, email -> {
             String domain = email.group(1);
             int end = domain.length();
             while (end > 0 && (domain.charAt(end - 1) == '.' || domain.charAt(end - 1) == '-')) {
                 end--; // sentence punctuation after the address
             }
             if (isDomain(domain.substring(0, end))) {
-                String address = text.substring(email.start(), email.start(1) + end);
+                String address = scanned.substring(email.start(), email.start(1) + end);
                 add(ArtifactType.EMAIL_ADDRESS, EnvelopeFields.normaliseAddress(address), foundIn);
             }
+        });
+    }
+
+    // The three scanners below find exactly what find() with their pattern finds over the whole text (a test
+    // compares them), but try the pattern only where a match can start instead of at every character: trying
+    // four patterns at every position was the largest CPU cost of ingesting a message (issue 13's profile).
+
+    /**
+     * {@link #URL} matches: the "://" follows a scheme of 3 to 5 letters, so a match can only start 3, 4 or 5
+     * characters before a "://"; a "://" inside an earlier match (a wrapped link) is part of that match.
+     */
+    static void eachUrl(String text, Consumer<MatchResult> found) {
+        Matcher url = null;
+        int end = 0;
+        for (int k = text.indexOf("://"); k >= 0; k = text.indexOf("://", Math.max(k + 1, end))) {
+            if (url == null) {
+                url = URL.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+            for (int start = Math.max(end, k - 5); start <= k - 3; start++) {
+                url.region(start, text.length());
+                if (url.lookingAt()) {
+                    end = url.end();
+                    found.accept(url.toMatchResult());
+                    break;
+                }
+            }
         }
+    }
+
+    /**
+     * {@link #IPV6_CANDIDATE} matches: the pattern matches a run of [0-9A-Fa-f:.] that no such character (nor
+     * a word character) precedes, so only at the start of such a run; runs without a ':' are not reported
+     * (no address is written without one).
+     */
+    static void eachIpv6Candidate(String text, Consumer<MatchResult> found) {
+        Matcher ipv6 = null;
+        for (int colon = text.indexOf(':'); colon >= 0; ) {
+            int start = colon;
+            while (start > 0 && isIpv6Char(text.charAt(start - 1))) {
+                start--;
+            }
+            int runEnd = colon;
+            while (runEnd < text.length() && isIpv6Char(text.charAt(runEnd))) {
+                runEnd++;
+            }
+            if (ipv6 == null) {
+                ipv6 = IPV6_CANDIDATE.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+            ipv6.region(start, text.length());
+            if (ipv6.lookingAt()) {
+                found.accept(ipv6.toMatchResult());
+            }
+            colon = text.indexOf(':', runEnd);
+        }
+    }
+
+    private static boolean isIpv6Char(char c) {
+        return c == ':' || c == '.' || c < 128 && Character.digit(c, 16) >= 0;
+    }
+
+    /**
+     * {@link #EMAIL} matches: one can start only where the run of local-part characters before an '@' starts
+     * (the pattern's look-behind allows no other start), and not inside the previous match.
+     */
+    static void eachEmail(String text, Consumer<MatchResult> found) {
+        Matcher email = null;
+        int previousEnd = 0;
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int start = at;
+            while (start > 0 && isLocalChar(text.charAt(start - 1))) {
+                start--;
+            }
+            if (start == at || start < previousEnd) {
+                continue;
+            }
+            if (email == null) {
+                email = EMAIL.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+            }
+            email.region(start, text.length());
+            if (email.lookingAt()) {
+                previousEnd = email.end();
+                found.accept(email.toMatchResult());
+            }
+        }
+    }
+
+    private static boolean isLocalChar(char c) {
+        return c >= 'A' && c <= 'Z'
+                || c >= 'a' && c <= 'z'
+                || c >= '0' && c <= '9'
+                || c == '.'
+                || c == '_'
+                || c == '%'
+                || c == '+'
+                || c == '-';
     }
 
     /** A URL, its host, and the target it wraps (a few levels at most: wrappers wrap wrappers). */
     private void url(String value, String foundIn, int level) {
         String target = level < 4 ? unwrap(value) : null;
         String host = host(value);
-        boolean gateway = target != null && host != null && GATEWAY_HOSTS.stream().anyMatch(
-                g -> host.equals(g) || host.endsWith("." + g));
+        boolean gateway = target != null
+                && host != null
+                && GATEWAY_HOSTS.stream().anyMatch(g -> host.equals(g) || host.endsWith("." + g));
         if (!gateway && add(ArtifactType.URL, value, foundIn) && host != null) {
             if (IPV4.matcher(host).matches() || isIpv6(host)) {
                 add(ArtifactType.IP_ADDRESS, host, foundIn);
@@ -164,15 +268,17 @@ final class ArtifactExtractor {
         if (s.indexOf('%') < 0) {
             return s;
         }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(s.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+            if (c == '%'
+                    && i + 2 < s.length()
+                    && Character.digit(s.charAt(i + 1), 16) >= 0
                     && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
                 i += 2;
             } else {
-                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
         return CharsetFallback.decode(bytes.toByteArray(), "utf-8");
@@ -180,8 +286,12 @@ final class ArtifactExtractor {
 
     /** hxxp → http, [.] (.) [dot] → ., [:] → :, [@] [at] → @; other text untouched. */
     static String refang(String text) {
+        int candidate = firstDefangCandidate(text);
+        if (candidate < 0) {
+            return text; // most text: one plain scan instead of the pattern tried at every character
+        }
         Matcher m = DEFANGED.matcher(text);
-        if (!m.find()) {
+        if (!m.find(candidate)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
@@ -203,6 +313,30 @@ final class ArtifactExtractor {
         } while (m.find());
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Where a defanged form could start, or -1: "hxx", or a bracket followed by what the pattern's bracketed
+     * forms begin with. The pattern cannot match before it, so it is tried from there, and most text is
+     * passed over by this one plain scan.
+     */
+    private static int firstDefangCandidate(String text) {
+        for (int i = 0; i + 2 < text.length(); i++) {
+            char c = text.charAt(i);
+            char next = text.charAt(i + 1);
+            char lower = (char) (next | 0x20);
+            boolean candidate = switch (c) {
+                case 'h', 'H' -> lower == 'x' && (text.charAt(i + 2) | 0x20) == 'x';
+                case '[' -> next == '.' || next == ':' || next == '@' || lower == 'd' || lower == 'a';
+                case '(' -> next == '.' || lower == 'd';
+                case '{' -> next == '.';
+                default -> false;
+            };
+            if (candidate) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -258,8 +392,8 @@ final class ArtifactExtractor {
                 String segment = segments[i].strip().replaceAll("\\s+", " ");
                 Matcher m = AUTH_METHOD.matcher(segment);
                 if (m.matches()) {
-                    String result = m.group(1).toLowerCase(Locale.ROOT) + "=" + m.group(2).toLowerCase(Locale.ROOT)
-                            + m.group(3).replaceAll("\\s*=\\s*", "=");
+                    String result = m.group(1).toLowerCase(Locale.ROOT) + "="
+                            + m.group(2).toLowerCase(Locale.ROOT) + m.group(3).replaceAll("\\s*=\\s*", "=");
                     add(ArtifactType.AUTH_RESULT, result.strip(), "header:Authentication-Results");
                 }
             }
@@ -396,7 +530,10 @@ final class ArtifactExtractor {
             return false;
         }
         for (String label : labels) {
-            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+            if (label.isEmpty()
+                    || label.length() > 63
+                    || label.startsWith("-")
+                    || label.endsWith("-")
                     || !label.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
                 return false;
             }
@@ -435,7 +572,9 @@ final class ArtifactExtractor {
                     return -1;
                 }
                 groups += 2;
-            } else if (part.length() >= 1 && part.length() <= 4 && part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            } else if (part.length() >= 1
+                    && part.length() <= 4
+                    && part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 groups++;
             } else {
                 return -1;
@@ -459,16 +598,23 @@ final class ArtifactExtractor {
 
     private static String entity(String name) {
         switch (name) {
-            case "amp": return "&";
-            case "lt": return "<";
-            case "gt": return ">";
-            case "quot": return "\"";
-            case "apos": return "'";
+            case "amp":
+                return "&";
+            case "lt":
+                return "<";
+            case "gt":
+                return ">";
+            case "quot":
+                return "\"";
+            case "apos":
+                return "'";
             default:
                 int codePoint = name.charAt(1) == 'x' || name.charAt(1) == 'X'
                         ? Integer.parseInt(name.substring(2), 16)
                         : Integer.parseInt(name.substring(1));
-                return Character.isValidCodePoint(codePoint) && codePoint != 0 ? new String(Character.toChars(codePoint)) : " ";
+                return Character.isValidCodePoint(codePoint) && codePoint != 0
+                        ? new String(Character.toChars(codePoint))
+                        : " ";
         }
     }
 }

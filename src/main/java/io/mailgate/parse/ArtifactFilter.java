@@ -138,7 +138,9 @@ public final class ArtifactFilter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ArtifactFilter other && domains.equals(other.domains) && cidrRanges.equals(other.cidrRanges);
+        return o instanceof ArtifactFilter other
+                && domains.equals(other.domains)
+                && cidrRanges.equals(other.cidrRanges);
     }
 
     @Override

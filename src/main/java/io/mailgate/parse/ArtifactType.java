@@ -10,6 +10,14 @@ package io.mailgate.parse;
  * {@code method=result property=value ...}, for example {@code dmarc=fail header.from=bad.example}.
  */
 public enum ArtifactType {
-    URL, DOMAIN, IP_ADDRESS, EMAIL_ADDRESS, FILE_HASH_SHA256, FILE_NAME,
-    FILE_HASH_MD5, FILE_HASH_SHA1, ORIGINATING_IP, AUTH_RESULT
+    URL,
+    DOMAIN,
+    IP_ADDRESS,
+    EMAIL_ADDRESS,
+    FILE_HASH_SHA256,
+    FILE_NAME,
+    FILE_HASH_MD5,
+    FILE_HASH_SHA1,
+    ORIGINATING_IP,
+    AUTH_RESULT
 }

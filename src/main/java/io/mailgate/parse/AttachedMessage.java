@@ -34,7 +34,8 @@ public record AttachedMessage(Format format, String foundIn, int attachmentIndex
             if (mimeType.equals("application/vnd.ms-outlook") || name.endsWith(".msg")) {
                 return OUTLOOK_MSG;
             }
-            if (mimeType.equals("application/ms-tnef") || mimeType.equals("application/vnd.ms-tnef")
+            if (mimeType.equals("application/ms-tnef")
+                    || mimeType.equals("application/vnd.ms-tnef")
                     || name.equals("winmail.dat")) {
                 return TNEF;
             }

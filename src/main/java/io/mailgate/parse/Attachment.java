@@ -10,6 +10,12 @@ package io.mailgate.parse;
  * @param size        decoded size in bytes
  * @param inline      true for parts meant to be shown in the body (inline images, Content-ID parts)
  */
-public record Attachment(int index, String name, String contentType, long size, String sha256, String sha1,
-                         String md5, boolean inline) {
-}
+public record Attachment(
+        int index,
+        String name,
+        String contentType,
+        long size,
+        String sha256,
+        String sha1,
+        String md5,
+        boolean inline) {}

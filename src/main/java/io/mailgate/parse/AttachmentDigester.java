@@ -9,11 +9,9 @@ import java.util.HexFormat;
 /** Size and hashes of a stream, computed in one pass through a fixed buffer. */
 final class AttachmentDigester {
 
-    record Digests(long size, String sha256, String sha1, String md5) {
-    }
+    record Digests(long size, String sha256, String sha1, String md5) {}
 
-    private AttachmentDigester() {
-    }
+    private AttachmentDigester() {}
 
     static Digests digest(InputStream in) throws IOException {
         MessageDigest sha256 = ContentFingerprint.sha256();
@@ -29,7 +27,8 @@ final class AttachmentDigester {
             size += n;
         }
         HexFormat hex = HexFormat.of();
-        return new Digests(size, hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()), hex.formatHex(md5.digest()));
+        return new Digests(
+                size, hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()), hex.formatHex(md5.digest()));
     }
 
     private static MessageDigest named(String algorithm) {

@@ -13,7 +13,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns bytes into text when the declared charset may be missing, unknown to Java, or simply wrong
@@ -28,19 +30,17 @@ final class CharsetFallback {
         InputStream open() throws IOException;
     }
 
-    record DecodedText(String text, boolean truncated) {
-    }
+    record DecodedText(String text, boolean truncated) {}
 
-    private CharsetFallback() {
-    }
+    private CharsetFallback() {}
 
     /**
      * Names already looked up. The JDK asks its charset providers through a ServiceLoader for every
      * name outside the standard set (ISO-2022-JP, Shift_JIS, and every unknown name): costly per part.
      * Bounded, as the names come from hostile mail.
      */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Charset>> KNOWN =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Optional<Charset>> KNOWN = new ConcurrentHashMap<>();
+
     private static final int MAX_KNOWN = 512;
 
     /** The charset for a MIME name, or null when Java does not know it. */
@@ -48,13 +48,13 @@ final class CharsetFallback {
         if (mimeName == null || mimeName.isBlank()) {
             return null;
         }
-        java.util.Optional<Charset> known = KNOWN.get(mimeName);
+        Optional<Charset> known = KNOWN.get(mimeName);
         if (known != null) {
             return known.orElse(null);
         }
         Charset charset = lookupUncached(mimeName);
         if (KNOWN.size() < MAX_KNOWN && mimeName.length() <= 64) {
-            KNOWN.put(mimeName, java.util.Optional.ofNullable(charset));
+            KNOWN.put(mimeName, Optional.ofNullable(charset));
         }
         return charset;
     }
@@ -105,7 +105,7 @@ final class CharsetFallback {
             boolean last = charset.equals(StandardCharsets.ISO_8859_1);
             StringBuilder text = new StringBuilder();
             try (InputStream in = source.open();
-                 Reader reader = new InputStreamReader(in, last ? lenient(charset) : strict(charset))) {
+                    Reader reader = new InputStreamReader(in, last ? lenient(charset) : strict(charset))) {
                 char[] buffer = new char[8192];
                 int n;
                 while ((n = reader.read(buffer)) > 0) {

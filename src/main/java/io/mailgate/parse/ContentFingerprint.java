@@ -44,14 +44,21 @@ final class ContentFingerprint {
      * their bodies are one message.
      */
     static final Set<String> AUTHOR_FIELDS = Set.of(
-            "from", "sender", "reply-to", "to", "cc", "subject", "date", "message-id", "in-reply-to",
-            "references", "mime-version");
+            "from",
+            "sender",
+            "reply-to",
+            "to",
+            "cc",
+            "subject",
+            "date",
+            "message-id",
+            "in-reply-to",
+            "references",
+            "mime-version");
 
-    record Result(String fingerprint, long rawSize, String rawSha256) {
-    }
+    record Result(String fingerprint, long rawSize, String rawSha256) {}
 
-    private ContentFingerprint() {
-    }
+    private ContentFingerprint() {}
 
     static boolean isAuthorContent(String fieldName) {
         String name = fieldName.toLowerCase(Locale.ROOT);

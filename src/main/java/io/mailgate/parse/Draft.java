@@ -76,15 +76,16 @@ final class Draft {
         if (textBody != null && depth < run.limits().maxDepth()) {
             Draft forwarded = InlineForwards.find(textBody);
             if (forwarded != null) {
-                attached.add(new AttachedMessage(AttachedMessage.Format.FORWARDED_INLINE, "textBody", -1,
-                        forwarded.build(run, depth + 1)));
+                attached.add(new AttachedMessage(
+                        AttachedMessage.Format.FORWARDED_INLINE, "textBody", -1, forwarded.build(run, depth + 1)));
             }
         }
         AttachedMessage reported = null;
         for (AttachedMessage message : attached) {
             artifacts.nested(message.foundIn(), message.message().artifacts());
-            if (reported == null && (message.format() == AttachedMessage.Format.RFC822
-                    || message.format() == AttachedMessage.Format.OUTLOOK_MSG)) {
+            if (reported == null
+                    && (message.format() == AttachedMessage.Format.RFC822
+                            || message.format() == AttachedMessage.Format.OUTLOOK_MSG)) {
                 reported = message;
             }
         }
@@ -92,7 +93,8 @@ final class Draft {
             for (AttachedMessage message : attached) {
                 if (message.format() == AttachedMessage.Format.FORWARDED_INLINE) {
                     reported = message;
-                } else if (message.format() == AttachedMessage.Format.TNEF && message.message().reported() != null) {
+                } else if (message.format() == AttachedMessage.Format.TNEF
+                        && message.message().reported() != null) {
                     reported = message.message().reported(); // the .msg inside an Outlook rich text report
                 }
                 if (reported != null) {
@@ -100,9 +102,26 @@ final class Draft {
                 }
             }
         }
-        return new ParsedEmail(messageId, inReplyTo, references, subject,
-                from.isEmpty() ? null : from.get(0), to, cc, replyTo, date, headers, textBody, htmlBody,
-                attachments, artifacts.artifacts(), contentFingerprint, truncated || artifacts.capped(),
-                rawSize, rawSha256, attached, reported);
+        return new ParsedEmail(
+                messageId,
+                inReplyTo,
+                references,
+                subject,
+                from.isEmpty() ? null : from.get(0),
+                to,
+                cc,
+                replyTo,
+                date,
+                headers,
+                textBody,
+                htmlBody,
+                attachments,
+                artifacts.artifacts(),
+                contentFingerprint,
+                truncated || artifacts.capped(),
+                rawSize,
+                rawSha256,
+                attached,
+                reported);
     }
 }

@@ -7,5 +7,4 @@ package io.mailgate.parse;
  * @param address {@code local@domain} with the domain lower-cased (the local part is case-sensitive
  *                by the RFC, so it is kept as written)
  */
-public record EmailAddress(String name, String address) {
-}
+public record EmailAddress(String name, String address) {}

@@ -22,8 +22,7 @@ final class EncodedWords {
 
     private static final Pattern BASE64_TEXT = Pattern.compile("[A-Za-z0-9+/]*+={0,2}");
 
-    private EncodedWords() {
-    }
+    private EncodedWords() {}
 
     static String decode(String value) {
         if (value == null || !value.contains("=?")) {

@@ -3,6 +3,7 @@ package io.mailgate.parse;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MailDateFormat;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -16,14 +17,16 @@ import java.util.regex.Pattern;
 /** Reads identifiers, addresses and the date from header values, tolerating what senders get wrong. */
 final class EnvelopeFields {
 
+    /** MailDateFormat is costly to build (a calendar and locale data each time) and not thread-safe: one per thread. */
+    private static final ThreadLocal<MailDateFormat> DATE_FORMAT = ThreadLocal.withInitial(MailDateFormat::new);
+
     private static final Pattern ANGLE_ID = Pattern.compile("<([^<>]*)>");
     // Starts only at a token boundary and never backtracks into the local part: header values can be
     // a megabyte of hostile text, and a naive pattern would be quadratic on it.
     private static final Pattern LOOSE_ADDRESS =
             Pattern.compile("(?<![A-Za-z0-9._%+'=-])[A-Za-z0-9._%+'=-]++@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
-    private EnvelopeFields() {
-    }
+    private EnvelopeFields() {}
 
     /** The first msg-id, as {@code <id>} with whitespace removed, or null. */
     static String firstMessageId(String value) {
@@ -116,9 +119,9 @@ final class EnvelopeFields {
             return null;
         }
         try {
-            Date date = new MailDateFormat().parse(value.strip()); // lenient: obsolete zones, comments
+            Date date = DATE_FORMAT.get().parse(value.strip()); // lenient: obsolete zones, comments
             return date == null ? null : date.toInstant();
-        } catch (java.text.ParseException | RuntimeException unparseable) {
+        } catch (ParseException | RuntimeException unparseable) {
             return null;
         }
     }

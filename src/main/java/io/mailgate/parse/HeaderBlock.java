@@ -13,8 +13,7 @@ import java.util.Locale;
 record HeaderBlock(List<Field> fields, long bodyOffset) {
 
     /** One unfolded header field. {@code wellFormed} is false for a line that is not "name: value". */
-    record Field(String name, String value, boolean wellFormed) {
-    }
+    record Field(String name, String value, boolean wellFormed) {}
 
     HeaderBlock {
         fields = List.copyOf(fields);

@@ -23,8 +23,7 @@ final class HeaderBlockReader {
     private static final int CR = '\r';
     private static final int LF = '\n';
 
-    private HeaderBlockReader() {
-    }
+    private HeaderBlockReader() {}
 
     /**
      * Reads the header block of a top-level message: it must start with a header field (or an mbox
@@ -61,8 +60,8 @@ final class HeaderBlockReader {
                 }
                 position++;
                 if (position > maxHeaderBytes) {
-                    throw new MalformedEmailException(Reason.HEADER_TOO_LARGE,
-                            "header block larger than " + maxHeaderBytes + " bytes");
+                    throw new MalformedEmailException(
+                            Reason.HEADER_TOO_LARGE, "header block larger than " + maxHeaderBytes + " bytes");
                 }
                 if (b == LF) {
                     break;
@@ -87,7 +86,8 @@ final class HeaderBlockReader {
             byte[] bytes = line.toByteArray();
             if (bytes.length == 0) {
                 if (topLevel && firstLine) {
-                    throw new MalformedEmailException(Reason.NOT_MIME,
+                    throw new MalformedEmailException(
+                            Reason.NOT_MIME,
                             "not an email message: it starts with an empty line, so it has no header block");
                 }
                 break; // the empty line that ends the header block
@@ -99,8 +99,8 @@ final class HeaderBlockReader {
                     continue; // mbox envelope line: not part of the message headers
                 }
                 if (continuation || fieldNameLength(bytes) < 0) {
-                    throw new MalformedEmailException(Reason.NOT_MIME,
-                            "not an email message: the first line is not a header field");
+                    throw new MalformedEmailException(
+                            Reason.NOT_MIME, "not an email message: the first line is not a header field");
                 }
             }
             firstLine = false;
@@ -130,7 +130,8 @@ final class HeaderBlockReader {
             return new HeaderBlock.Field(text.strip(), "", false);
         }
         int colon = text.indexOf(':');
-        return new HeaderBlock.Field(text.substring(0, colon).strip(), text.substring(colon + 1).strip(), true);
+        return new HeaderBlock.Field(
+                text.substring(0, colon).strip(), text.substring(colon + 1).strip(), true);
     }
 
     /**

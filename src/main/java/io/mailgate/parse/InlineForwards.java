@@ -2,6 +2,7 @@ package io.mailgate.parse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -23,10 +24,10 @@ final class InlineForwards {
     private static final Set<String> ADDRESS_FIELDS = Set.of("from", "to", "cc", "reply-to");
     /** One "Display Name <address>" of a list Outlook separates with ';', the name unquoted and maybe holding a comma. */
     private static final Pattern NAMED = Pattern.compile("^\\s*([^\"<>;]*?)\\s*<([^<>\\s]+)>\\s*$");
+
     private static final Pattern MAILTO = Pattern.compile("\\[mailto:([^\\]\\s]+)\\]");
 
-    private InlineForwards() {
-    }
+    private InlineForwards() {}
 
     /** The forwarded message, or null when the text has none. */
     static Draft find(String text) {
@@ -85,7 +86,7 @@ final class InlineForwards {
         draft.textBody = rest.isEmpty() ? null : rest;
         byte[] section = text.substring(start).getBytes(StandardCharsets.UTF_8);
         draft.rawSize = section.length;
-        draft.rawSha256 = java.util.HexFormat.of().formatHex(ContentFingerprint.sha256().digest(section));
+        draft.rawSha256 = HexFormat.of().formatHex(ContentFingerprint.sha256().digest(section));
         draft.contentFingerprint = draft.rawSha256;
         return draft;
     }

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Textual IPv4/IPv6 addresses to bytes and classification, without ever touching the resolver. */
 final class IpAddresses {
 
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /** 4 or 16 bytes, or null when the text is not an address. An IPv4-mapped IPv6 address gives 4 bytes. */
     static byte[] parse(String text) {
@@ -30,8 +29,14 @@ final class IpAddresses {
         byte[] out = new byte[16];
         String lower = s.toLowerCase(Locale.ROOT);
         int gap = lower.indexOf("::");
-        String[] left = gap < 0 ? lower.split(":", -1) : (gap == 0 ? new String[0] : lower.substring(0, gap).split(":", -1));
-        String[] right = gap < 0 ? new String[0] : (gap + 2 == lower.length() ? new String[0] : lower.substring(gap + 2).split(":", -1));
+        String[] left = gap < 0
+                ? lower.split(":", -1)
+                : (gap == 0 ? new String[0] : lower.substring(0, gap).split(":", -1));
+        String[] right = gap < 0
+                ? new String[0]
+                : (gap + 2 == lower.length()
+                        ? new String[0]
+                        : lower.substring(gap + 2).split(":", -1));
         int[] words = new int[8];
         int[] tail = expand(right);
         int[] head = expand(left);
@@ -98,7 +103,10 @@ final class IpAddresses {
         int b0 = a[0] & 0xFF;
         int b1 = a[1] & 0xFF;
         if (a.length == 4) {
-            return b0 == 0 || b0 == 10 || b0 == 127 || b0 >= 224
+            return b0 == 0
+                    || b0 == 10
+                    || b0 == 127
+                    || b0 >= 224
                     || (b0 == 172 && b1 >= 16 && b1 <= 31)
                     || (b0 == 192 && b1 == 168)
                     || (b0 == 169 && b1 == 254)
@@ -111,8 +119,8 @@ final class IpAddresses {
         if (allZeroButLast && ((a[15] & 0xFF) <= 1)) {
             return true; // :: and ::1
         }
-        return (b0 & 0xFE) == 0xFC            // fc00::/7 unique local
+        return (b0 & 0xFE) == 0xFC // fc00::/7 unique local
                 || (b0 == 0xFE && (b1 & 0xC0) == 0x80) // fe80::/10 link-local
-                || b0 == 0xFF;                // multicast
+                || b0 == 0xFF; // multicast
     }
 }

@@ -3,8 +3,8 @@ package io.mailgate.parse;
 import io.mailgate.parse.MalformedEmailException.Reason;
 import io.mailgate.parse.MimeWalker.Kind;
 import io.mailgate.parse.MimeWalker.Leaf;
-import java.io.IOException;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,23 +20,32 @@ import java.util.Map;
 final class LeafContents {
 
     private static final Map<String, String> EXTENSIONS = Map.ofEntries(
-            Map.entry("application/pdf", "pdf"), Map.entry("application/zip", "zip"),
-            Map.entry("application/msword", "doc"), Map.entry("application/octet-stream", "bin"),
-            Map.entry("image/png", "png"), Map.entry("image/jpeg", "jpg"), Map.entry("image/gif", "gif"),
-            Map.entry("text/calendar", "ics"), Map.entry("text/html", "html"), Map.entry("text/plain", "txt"),
+            Map.entry("application/pdf", "pdf"),
+            Map.entry("application/zip", "zip"),
+            Map.entry("application/msword", "doc"),
+            Map.entry("application/octet-stream", "bin"),
+            Map.entry("image/png", "png"),
+            Map.entry("image/jpeg", "jpg"),
+            Map.entry("image/gif", "gif"),
+            Map.entry("text/calendar", "ics"),
+            Map.entry("text/html", "html"),
+            Map.entry("text/plain", "txt"),
             Map.entry("message/delivery-status", "txt"));
 
     /**
      * @param namedByMessage per attachment, whether its name came from the message (made-up names are
      *                       not worth a FILE_NAME artifact)
      */
-    record Result(String textBody, String htmlBody, List<Attachment> attachments, List<Boolean> namedByMessage,
-                  boolean truncated, List<Nested> nested) {
-    }
+    record Result(
+            String textBody,
+            String htmlBody,
+            List<Attachment> attachments,
+            List<Boolean> namedByMessage,
+            boolean truncated,
+            List<Nested> nested) {}
 
     /** An attachment that carries a message, its decoded bytes copied to a temporary file. */
-    record Nested(int attachmentIndex, AttachedMessage.Format format, Path file, int depth) {
-    }
+    record Nested(int attachmentIndex, AttachedMessage.Format format, Path file, int depth) {}
 
     private final ParseLimits limits;
     private final DecodedBudget budget;
@@ -63,9 +72,13 @@ final class LeafContents {
                 contents.addBody(leaf);
             }
         }
-        return new Result(contents.text == null ? null : contents.text.toString(),
+        return new Result(
+                contents.text == null ? null : contents.text.toString(),
                 contents.html == null ? null : contents.html.toString(),
-                contents.attachments, contents.namedByMessage, contents.truncated, contents.nested);
+                contents.attachments,
+                contents.namedByMessage,
+                contents.truncated,
+                contents.nested);
     }
 
     private void addBody(Leaf leaf) throws MalformedEmailException, IOException {
@@ -86,7 +99,9 @@ final class LeafContents {
         int room = limits.maxTextChars() - body.length();
         try {
             CharsetFallback.DecodedText decoded = CharsetFallback.decode(
-                    () -> budget.meter(PartContent.open(leaf.part(), leaf.info())), leaf.info().charset(), room);
+                    () -> budget.meter(PartContent.open(leaf.part(), leaf.info())),
+                    leaf.info().charset(),
+                    room);
             body.append(decoded.text());
             truncated |= decoded.truncated();
         } catch (DecodedBudget.ExceededException e) {
@@ -115,28 +130,34 @@ final class LeafContents {
         } catch (IOException e) {
             // the file failed, or a quoted-printable / uuencoded stream is broken: hashes of part of
             // an attachment would mislead a threat-intel lookup, so refuse rather than guess
-            throw new MalformedEmailException(Reason.UNREADABLE,
-                    "cannot decode attachment " + index + " (" + info.mimeType() + "): " + e.getMessage(), e);
+            throw new MalformedEmailException(
+                    Reason.UNREADABLE,
+                    "cannot decode attachment " + index + " (" + info.mimeType() + "): " + e.getMessage(),
+                    e);
         }
         String name = info.fileName();
         namedByMessage.add(name != null);
         if (name == null) {
             name = info.isMessage() ? nestedMessageName(leaf) : untitled(index, info);
         }
-        boolean inline = "inline".equals(info.disposition()) || (info.disposition() == null && info.contentId() != null);
-        attachments.add(new Attachment(index, name, info.mimeType(), digests.size(), digests.sha256(), digests.sha1(),
-                digests.md5(), inline));
+        boolean inline =
+                "inline".equals(info.disposition()) || (info.disposition() == null && info.contentId() != null);
+        attachments.add(new Attachment(
+                index, name, info.mimeType(), digests.size(), digests.sha256(), digests.sha1(), digests.md5(), inline));
     }
 
     /** A forwarded email without a file name is named after its subject, as mail clients do. */
     private String nestedMessageName(Leaf leaf) {
         String subject = null;
         try (InputStream in = PartContent.open(leaf.part(), leaf.info())) {
-            subject = EncodedWords.decode(HeaderBlockReader.readPart(in, limits.maxHeaderBytes()).first("Subject"));
+            subject = EncodedWords.decode(
+                    HeaderBlockReader.readPart(in, limits.maxHeaderBytes()).first("Subject"));
         } catch (IOException | MalformedEmailException unreadable) {
             // keep the generic name: the attachment itself is still there
         }
-        String base = subject == null ? "" : subject.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
+        String base = subject == null
+                ? ""
+                : subject.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
         if (base.length() > 200) {
             base = base.substring(0, 200).strip();
         }

@@ -28,7 +28,7 @@ final class LenientBase64InputStream extends InputStream {
     private final byte[] decoded = new byte[encoded.length]; // 6 bits in never make more than 8 bits out
     private int position;
     private int limit;
-    private int bits;     // undecoded bits, right-aligned
+    private int bits; // undecoded bits, right-aligned
     private int bitCount; // how many of them, always < 8 between input characters
     private boolean endOfInput;
 

@@ -35,7 +35,8 @@ final class LimitedMultipart extends MimeMultipart {
         void count() throws LimitExceededException {
             if (++parts > limits.maxParts()) {
                 throw new LimitExceededException(new MalformedEmailException(
-                        MalformedEmailException.Reason.TOO_MANY_PARTS, "more than " + limits.maxParts() + " MIME parts"));
+                        MalformedEmailException.Reason.TOO_MANY_PARTS,
+                        "more than " + limits.maxParts() + " MIME parts"));
             }
         }
     }
@@ -102,9 +103,9 @@ final class LimitedMultipart extends MimeMultipart {
     protected void initializeProperties() {
         super.initializeProperties();
         // Jakarta reads these from system properties; we want them for our parser only.
-        ignoreMissingEndBoundary = true;       // a truncated message still yields its parts
+        ignoreMissingEndBoundary = true; // a truncated message still yields its parts
         ignoreMissingBoundaryParameter = true; // guess the boundary from the first "--" line
-        allowEmpty = true;                     // an empty multipart is odd, not fatal
+        allowEmpty = true; // an empty multipart is odd, not fatal
     }
 
     @Override
@@ -135,7 +136,9 @@ final class LimitedMultipart extends MimeMultipart {
         List<HeaderBlock.Field> fields = new ArrayList<>();
         while (all.hasMoreElements()) {
             jakarta.mail.Header header = all.nextElement();
-            String value = header.getValue() == null ? "" : MimeUtility.unfold(header.getValue()).strip();
+            String value = header.getValue() == null
+                    ? ""
+                    : MimeUtility.unfold(header.getValue()).strip();
             fields.add(new HeaderBlock.Field(header.getName(), value, header.getValue() != null));
         }
         return new HeaderBlock(fields, 0);

@@ -57,16 +57,19 @@ public final class MimeParser {
      */
     public ParsedEmail parse(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
         Objects.requireNonNull(filter, "filter");
-        return StreamProviderLoader.<ParsedEmail, MalformedEmailException, RuntimeException>with(() -> parseWithin(rawFile, filter));
+        return StreamProviderLoader.<ParsedEmail, MalformedEmailException, RuntimeException>with(
+                () -> parseWithin(rawFile, filter));
     }
 
     private ParsedEmail parseWithin(Path rawFile, ArtifactFilter filter) throws MalformedEmailException {
         try (ParseRun run = new ParseRun(limits, filter)) {
             return parseMime(rawFile, run, 0);
         } catch (IOException e) {
-            throw new MalformedEmailException(Reason.UNREADABLE, "cannot read " + rawFile.getFileName() + ": " + e.getMessage(), e);
+            throw new MalformedEmailException(
+                    Reason.UNREADABLE, "cannot read " + rawFile.getFileName() + ": " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
-            // Jakarta Mail and POI are not written for hostile input; whatever slips through is a bad message, not a crash.
+            // Jakarta Mail and POI are not written for hostile input; whatever slips through is a bad message, not a
+            // crash.
             throw new MalformedEmailException(Reason.UNREADABLE, "unexpected failure while parsing: " + e, e);
         }
     }
@@ -102,8 +105,8 @@ public final class MimeParser {
                         } catch (DecodedBudget.ExceededException e) {
                             throw e.toMalformed();
                         } catch (IOException e) {
-                            throw new MalformedEmailException(Reason.UNREADABLE,
-                                    "cannot decode attachment " + index + ": " + e.getMessage(), e);
+                            throw new MalformedEmailException(
+                                    Reason.UNREADABLE, "cannot decode attachment " + index + ": " + e.getMessage(), e);
                         }
                         if (n < 0) {
                             return;
@@ -143,8 +146,8 @@ public final class MimeParser {
                 Attachment attachment = contents.attachments().get(nested.attachmentIndex());
                 ParsedEmail message = parseNested(nested.format(), nested.file(), run, nested.depth());
                 if (message != null) {
-                    draft.attached.add(new AttachedMessage(nested.format(), "attachment:" + attachment.name(),
-                            nested.attachmentIndex(), message));
+                    draft.attached.add(new AttachedMessage(
+                            nested.format(), "attachment:" + attachment.name(), nested.attachmentIndex(), message));
                 }
             }
             return draft.build(run, depth);
@@ -155,9 +158,11 @@ public final class MimeParser {
      * A message carried in an attachment, or null when it cannot be read as one (it stays a plain
      * attachment). Limit violations are not swallowed: they make the whole message a bomb.
      */
-    ParsedEmail parseNested(AttachedMessage.Format format, Path file, ParseRun run, int depth) throws MalformedEmailException {
+    ParsedEmail parseNested(AttachedMessage.Format format, Path file, ParseRun run, int depth)
+            throws MalformedEmailException {
         if (depth > limits.maxDepth()) {
-            throw new MalformedEmailException(Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
+            throw new MalformedEmailException(
+                    Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
         }
         try {
             switch (format) {
@@ -181,7 +186,8 @@ public final class MimeParser {
     }
 
     /** The message over a shared file stream; closing it closes the file. */
-    private record Opened(SharedFileInputStream stream, MimeMessage message, HeaderBlock headers) implements AutoCloseable {
+    private record Opened(SharedFileInputStream stream, MimeMessage message, HeaderBlock headers)
+            implements AutoCloseable {
         @Override
         public void close() throws IOException {
             stream.close();
@@ -206,7 +212,8 @@ public final class MimeParser {
             return new Opened(stream, new MimeMessage(session, stream), headers);
         } catch (MessagingException | RuntimeException e) {
             stream.close();
-            throw new MalformedEmailException(Reason.UNREADABLE, "cannot read the message headers: " + e.getMessage(), e);
+            throw new MalformedEmailException(
+                    Reason.UNREADABLE, "cannot read the message headers: " + e.getMessage(), e);
         }
     }
 }

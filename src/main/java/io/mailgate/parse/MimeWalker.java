@@ -23,17 +23,19 @@ import java.util.List;
  */
 final class MimeWalker {
 
-    enum Kind { TEXT_BODY, HTML_BODY, ATTACHMENT }
+    enum Kind {
+        TEXT_BODY,
+        HTML_BODY,
+        ATTACHMENT
+    }
 
     /**
      * A leaf of the tree; {@code part} reads its content lazily from the shared file. {@code depth}
      * counts the multiparts and enclosing messages around it; a message inside it starts one deeper.
      */
-    record Leaf(Kind kind, MimePart part, PartInfo info, int depth) {
-    }
+    record Leaf(Kind kind, MimePart part, PartInfo info, int depth) {}
 
-    private record Node(MimePart part, HeaderBlock headers, int depth) {
-    }
+    private record Node(MimePart part, HeaderBlock headers, int depth) {}
 
     private final ParseLimits limits;
     private final LimitedMultipart.PartCounter counter;
@@ -65,8 +67,8 @@ final class MimeWalker {
                 continue;
             }
             if (node.depth() + 1 > limits.maxDepth()) {
-                throw new MalformedEmailException(Reason.TOO_DEEP,
-                        "MIME nesting deeper than " + limits.maxDepth() + " levels");
+                throw new MalformedEmailException(
+                        Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
             }
             List<Node> children = split(node, counter);
             if (children == null) {
@@ -86,8 +88,8 @@ final class MimeWalker {
     /** The children of a multipart, or null when it cannot be split. */
     private List<Node> split(Node node, LimitedMultipart.PartCounter counter) throws MalformedEmailException {
         try {
-            LimitedMultipart multipart = new LimitedMultipart(
-                    new MimePartDataSource(node.part()), counter, limits.maxHeaderBytes());
+            LimitedMultipart multipart =
+                    new LimitedMultipart(new MimePartDataSource(node.part()), counter, limits.maxHeaderBytes());
             int count = multipart.getCount();
             if (count == 0) {
                 return null; // no boundary line found: Jakarta calls that empty, we show the text

@@ -41,7 +41,10 @@ public record OuterHeaders(String messageId, String subject, EmailAddress from, 
         } catch (RuntimeException unparsable) {
             date = null;
         }
-        return new OuterHeaders(EnvelopeFields.firstMessageId(block.first("Message-ID")),
-                EncodedWords.decode(block.first("Subject")), from.isEmpty() ? null : from.get(0), date);
+        return new OuterHeaders(
+                EnvelopeFields.firstMessageId(block.first("Message-ID")),
+                EncodedWords.decode(block.first("Subject")),
+                from.isEmpty() ? null : from.get(0),
+                date);
     }
 }

@@ -39,10 +39,10 @@ import org.apache.poi.poifs.filesystem.POIFSFileSystem;
  */
 final class OutlookMessages {
 
-    private OutlookMessages() {
-    }
+    private OutlookMessages() {}
 
-    static ParsedEmail msg(MimeParser parser, Path file, ParseRun run, int depth) throws IOException, MalformedEmailException {
+    static ParsedEmail msg(MimeParser parser, Path file, ParseRun run, int depth)
+            throws IOException, MalformedEmailException {
         AttachmentDigester.Digests digests;
         try (InputStream in = Files.newInputStream(file)) {
             digests = AttachmentDigester.digest(in);
@@ -53,8 +53,9 @@ final class OutlookMessages {
         }
     }
 
-    private static ParsedEmail msg(MimeParser parser, MAPIMessage message, ParseRun run, int depth, long rawSize,
-                                   String rawSha256) throws IOException, MalformedEmailException {
+    private static ParsedEmail msg(
+            MimeParser parser, MAPIMessage message, ParseRun run, int depth, long rawSize, String rawSha256)
+            throws IOException, MalformedEmailException {
         message.setReturnNullOnMissingChunk(true);
         if (!message.has7BitEncodingStrings()) {
             // nothing to guess
@@ -82,13 +83,15 @@ final class OutlookMessages {
             for (RecipientChunks recipient : message.getRecipientDetailsChunks()) {
                 String email = recipient.getRecipientEmailAddress();
                 if (email != null && email.contains("@")) {
-                    to.add(new EmailAddress(blankToNull(recipient.getRecipientName()), EnvelopeFields.normaliseAddress(email)));
+                    to.add(new EmailAddress(
+                            blankToNull(recipient.getRecipientName()), EnvelopeFields.normaliseAddress(email)));
                 }
             }
             draft.to = to;
         }
         if (draft.messageId == null) {
-            draft.messageId = EnvelopeFields.firstMessageId(string(message.getMainChunks().getMessageId()));
+            draft.messageId =
+                    EnvelopeFields.firstMessageId(string(message.getMainChunks().getMessageId()));
         }
         if (draft.date == null) {
             Calendar sent = quietly(message::getMessageDate);
@@ -114,34 +117,48 @@ final class OutlookMessages {
                 AttachmentDigester.Digests digests = AttachmentDigester.digest(new ByteArrayInputStream(bytes));
                 String display = string(chunks.getAttachDisplayName());
                 String innerSubject = quietly(inner::getSubject);
-                String name = display != null ? display : (innerSubject != null ? innerSubject : "message") ;
+                String name = display != null ? display : (innerSubject != null ? innerSubject : "message");
                 if (!name.toLowerCase(Locale.ROOT).endsWith(".msg")) {
                     name = name + ".msg";
                 }
-                Attachment attachment = new Attachment(index, name, "application/vnd.ms-outlook", digests.size(),
-                        digests.sha256(), digests.sha1(), digests.md5(), false);
+                Attachment attachment = new Attachment(
+                        index,
+                        name,
+                        "application/vnd.ms-outlook",
+                        digests.size(),
+                        digests.sha256(),
+                        digests.sha1(),
+                        digests.md5(),
+                        false);
                 draft.attachments.add(attachment);
                 draft.namedByMessage.add(display != null);
                 if (depth + 1 > limits.maxDepth()) {
-                    throw new MalformedEmailException(Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
+                    throw new MalformedEmailException(
+                            Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
                 }
                 ParsedEmail nested = msg(parser, inner, run, depth + 1, digests.size(), digests.sha256());
-                draft.attached.add(new AttachedMessage(AttachedMessage.Format.OUTLOOK_MSG, "attachment:" + name, index, nested));
+                draft.attached.add(
+                        new AttachedMessage(AttachedMessage.Format.OUTLOOK_MSG, "attachment:" + name, index, nested));
                 continue;
             }
             ByteChunk data = chunks.getAttachData();
             byte[] bytes = data == null || data.getValue() == null ? new byte[0] : data.getValue();
-            String fileName = firstNonBlank(string(chunks.getAttachLongFileName()), string(chunks.getAttachFileName()),
+            String fileName = firstNonBlank(
+                    string(chunks.getAttachLongFileName()),
+                    string(chunks.getAttachFileName()),
                     string(chunks.getAttachDisplayName()));
             String mime = string(chunks.getAttachMimeTag());
-            mime = mime == null || mime.isBlank() ? "application/octet-stream" : mime.strip().toLowerCase(Locale.ROOT);
+            mime = mime == null || mime.isBlank()
+                    ? "application/octet-stream"
+                    : mime.strip().toLowerCase(Locale.ROOT);
             boolean inline = string(chunks.getAttachContentId()) != null;
             addBytes(parser, draft, run, depth, fileName, mime, bytes, inline);
         }
         return draft.build(run, depth);
     }
 
-    static ParsedEmail tnef(MimeParser parser, Path file, ParseRun run, int depth) throws IOException, MalformedEmailException {
+    static ParsedEmail tnef(MimeParser parser, Path file, ParseRun run, int depth)
+            throws IOException, MalformedEmailException {
         AttachmentDigester.Digests digests;
         try (InputStream in = Files.newInputStream(file)) {
             digests = AttachmentDigester.digest(in);
@@ -157,9 +174,11 @@ final class OutlookMessages {
             draft.envelope(headerBlock(transport, limits));
         }
         if (draft.subject == null) {
-            draft.subject = firstNonBlank(quietly(message::getSubject),
+            draft.subject = firstNonBlank(
+                    quietly(message::getSubject),
                     mapiString(message.getMessageMAPIAttribute(MAPIProperty.SUBJECT)),
-                    quietly(() -> TNEFStringAttribute.getAsString(message.getMessageAttribute(TNEFProperty.ID_SUBJECT))));
+                    quietly(() ->
+                            TNEFStringAttribute.getAsString(message.getMessageAttribute(TNEFProperty.ID_SUBJECT))));
         }
         if (draft.from.isEmpty()) {
             String email = mapiString(message.getMessageMAPIAttribute(MAPIProperty.SENDER_EMAIL_ADDRESS));
@@ -169,7 +188,8 @@ final class OutlookMessages {
             }
         }
         if (draft.messageId == null) {
-            draft.messageId = EnvelopeFields.firstMessageId(mapiString(message.getMessageMAPIAttribute(MAPIProperty.INTERNET_MESSAGE_ID)));
+            draft.messageId = EnvelopeFields.firstMessageId(
+                    mapiString(message.getMessageMAPIAttribute(MAPIProperty.INTERNET_MESSAGE_ID)));
         }
         if (draft.date == null) {
             TNEFAttribute sent = message.getMessageAttribute(TNEFProperty.ID_DATESENT);
@@ -197,21 +217,31 @@ final class OutlookMessages {
             byte[] bytes = attachment.getContents() == null ? new byte[0] : attachment.getContents();
             String fileName = firstNonBlank(quietly(attachment::getLongFilename), quietly(attachment::getFilename));
             String mime = mapiString(attachment.getMAPIAttribute(MAPIProperty.ATTACH_MIME_TAG));
-            mime = mime == null || mime.isBlank() ? "application/octet-stream" : mime.strip().toLowerCase(Locale.ROOT);
+            mime = mime == null || mime.isBlank()
+                    ? "application/octet-stream"
+                    : mime.strip().toLowerCase(Locale.ROOT);
             addBytes(parser, draft, run, depth, fileName, mime, bytes, false);
         }
         return draft.build(run, depth);
     }
 
     /** An attachment held as bytes: hashed, and parsed when it carries a message. */
-    private static void addBytes(MimeParser parser, Draft draft, ParseRun run, int depth, String fileName, String mime,
-                                 byte[] bytes, boolean inline) throws IOException, MalformedEmailException {
+    private static void addBytes(
+            MimeParser parser,
+            Draft draft,
+            ParseRun run,
+            int depth,
+            String fileName,
+            String mime,
+            byte[] bytes,
+            boolean inline)
+            throws IOException, MalformedEmailException {
         run.budget().charge(bytes.length);
         int index = draft.attachments.size();
         AttachmentDigester.Digests digests = AttachmentDigester.digest(new ByteArrayInputStream(bytes));
         String name = fileName != null ? fileName : "untitled-" + index + ".bin";
-        draft.attachments.add(new Attachment(index, name, mime, digests.size(), digests.sha256(), digests.sha1(),
-                digests.md5(), inline));
+        draft.attachments.add(new Attachment(
+                index, name, mime, digests.size(), digests.sha256(), digests.sha1(), digests.md5(), inline));
         draft.namedByMessage.add(fileName != null);
         AttachedMessage.Format format = AttachedMessage.Format.of(mime, fileName);
         if (format != null && format != AttachedMessage.Format.FORWARDED_INLINE) {
@@ -233,9 +263,11 @@ final class OutlookMessages {
     }
 
     /** Transport headers as Outlook stored them, read like a message's header block. */
-    private static HeaderBlock headerBlock(String transport, ParseLimits limits) throws MalformedEmailException, IOException {
+    private static HeaderBlock headerBlock(String transport, ParseLimits limits)
+            throws MalformedEmailException, IOException {
         String block = transport.replace("\r\n", "\n").replace("\n", "\r\n").stripTrailing() + "\r\n\r\n";
-        return HeaderBlockReader.readPart(new ByteArrayInputStream(block.getBytes(StandardCharsets.UTF_8)), limits.maxHeaderBytes());
+        return HeaderBlockReader.readPart(
+                new ByteArrayInputStream(block.getBytes(StandardCharsets.UTF_8)), limits.maxHeaderBytes());
     }
 
     /** Headers made from MAPI properties when no transport headers were stored (a draft, a sent item). */

@@ -22,12 +22,13 @@ final class PartContent {
 
     private static final Set<String> IDENTITY = Set.of("7bit", "8bit", "binary");
 
-    private PartContent() {
-    }
+    private PartContent() {}
 
     static InputStream open(MimePart part, PartInfo info) throws IOException {
         InputStream raw = raw(part);
-        String encoding = info.encoding() == null ? null : info.encoding().split("[\\s;(]", 2)[0].toLowerCase(Locale.ROOT);
+        String encoding = info.encoding() == null
+                ? null
+                : info.encoding().split("[\\s;(]", 2)[0].toLowerCase(Locale.ROOT);
         if (encoding == null || encoding.isEmpty() || IDENTITY.contains(encoding) || info.isMultipart()) {
             return raw;
         }

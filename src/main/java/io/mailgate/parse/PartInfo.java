@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * @param contentId   Content-ID, or null
  * @param encoding    Content-Transfer-Encoding, lower-case, or null
  */
-record PartInfo(String mimeType, String charset, String disposition, String fileName, String contentId,
-                String encoding) {
+record PartInfo(
+        String mimeType, String charset, String disposition, String fileName, String contentId, String encoding) {
 
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+");
     private static final Pattern CHARSET = Pattern.compile("(?i)\\bcharset\\s*=\\s*\"?([^\";\\s]+)");
@@ -63,9 +63,11 @@ record PartInfo(String mimeType, String charset, String disposition, String file
             disposition = disposition == null || disposition.isBlank() ? null : disposition.toLowerCase(Locale.ROOT);
         }
 
-        String fileName = cleanFileName(dispositionName != null && !dispositionName.isBlank() ? dispositionName : typeName);
+        String fileName =
+                cleanFileName(dispositionName != null && !dispositionName.isBlank() ? dispositionName : typeName);
         String encoding = headers.first("Content-Transfer-Encoding");
-        encoding = encoding == null || encoding.isBlank() ? null : encoding.strip().toLowerCase(Locale.ROOT);
+        encoding =
+                encoding == null || encoding.isBlank() ? null : encoding.strip().toLowerCase(Locale.ROOT);
         String contentId = headers.first("Content-ID");
         contentId = contentId == null || contentId.isBlank() ? null : contentId.strip();
         return new PartInfo(mimeType, charset, disposition, fileName, contentId, encoding);

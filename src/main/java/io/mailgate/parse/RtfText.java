@@ -1,5 +1,7 @@
 package io.mailgate.parse;
 
+import java.nio.charset.Charset;
+
 /**
  * Plain text out of an RTF body (TNEF messages often carry only compressed RTF): enough for reading
  * and for finding URLs and addresses, not a renderer. Drops control words, groups that are not text
@@ -8,8 +10,7 @@ package io.mailgate.parse;
  */
 final class RtfText {
 
-    private RtfText() {
-    }
+    private RtfText() {}
 
     static String toText(String rtf) {
         if (rtf == null) {
@@ -40,7 +41,7 @@ final class RtfText {
                 if (next == '\'' && i + 3 < n) {
                     int value = Integer.parseInt(rtf.substring(i + 2, i + 4).replaceAll("[^0-9A-Fa-f]", "0"), 16);
                     if (skipDepth < 0) {
-                        out.append(new String(new byte[] {(byte) value}, java.nio.charset.Charset.forName("windows-1252")));
+                        out.append(new String(new byte[] {(byte) value}, Charset.forName("windows-1252")));
                     }
                     i += 4;
                     continue;

@@ -1,7 +1,12 @@
 package io.mailgate.parse;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -32,25 +37,24 @@ final class StreamProviderLoader extends ClassLoader {
         try {
             // the service files' text, read once and served from memory: ServiceLoader reads it again on
             // every lookup, and reading it out of a jar is not free either
-            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
             for (URL url : Collections.list(parent.getResources(SERVICE))) {
-                try (java.io.InputStream in = url.openStream()) {
+                try (InputStream in = url.openStream()) {
                     text.writeBytes(in.readAllBytes());
                     text.write('\n');
                 }
             }
             byte[] bytes = text.toByteArray();
-            found = List.of(new URL(null, "mailgate-parse:" + SERVICE, new java.net.URLStreamHandler() {
+            found = List.of(new URL(null, "mailgate-parse:" + SERVICE, new URLStreamHandler() {
                 @Override
-                protected java.net.URLConnection openConnection(URL u) {
-                    return new java.net.URLConnection(u) {
+                protected URLConnection openConnection(URL u) {
+                    return new URLConnection(u) {
                         @Override
-                        public void connect() {
-                        }
+                        public void connect() {}
 
                         @Override
-                        public java.io.InputStream getInputStream() {
-                            return new java.io.ByteArrayInputStream(bytes);
+                        public InputStream getInputStream() {
+                            return new ByteArrayInputStream(bytes);
                         }
                     };
                 }

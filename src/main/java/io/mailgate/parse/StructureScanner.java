@@ -62,10 +62,10 @@ final class StructureScanner {
         LineReader lines = new LineReader(raw);
         List<Frame> open = new ArrayList<>(); // innermost last
         ByteArrayOutputStream line = new ByteArrayOutputStream(MAX_DELIMITER_LINE);
-        StringBuilder contentType = null;     // unfolded Content-Type of the header block being read
-        boolean inHeaders = true;             // the message starts with its header block
+        StringBuilder contentType = null; // unfolded Content-Type of the header block being read
+        boolean inHeaders = true; // the message starts with its header block
         boolean inContentType = false;
-        boolean encoded = false;              // the part has a base64 / quoted-printable body
+        boolean encoded = false; // the part has a base64 / quoted-printable body
         long headerBytes = 0;
         int parts = 0;
         while (true) {
@@ -76,8 +76,8 @@ final class StructureScanner {
             if (inHeaders) {
                 headerBytes += lines.length;
                 if (headerBytes > limits.maxHeaderBytes()) {
-                    throw new MalformedEmailException(Reason.HEADER_TOO_LARGE,
-                            "header block larger than " + limits.maxHeaderBytes() + " bytes");
+                    throw new MalformedEmailException(
+                            Reason.HEADER_TOO_LARGE, "header block larger than " + limits.maxHeaderBytes() + " bytes");
                 }
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 if (text.isEmpty()) {
@@ -86,8 +86,8 @@ final class StructureScanner {
                     boolean message = boundary == null && !encoded && isMessage(contentType);
                     if (boundary != null || message) {
                         if (baseDepth + open.size() + 1 > limits.maxDepth()) {
-                            throw new MalformedEmailException(Reason.TOO_DEEP,
-                                    "MIME nesting deeper than " + limits.maxDepth() + " levels");
+                            throw new MalformedEmailException(
+                                    Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
                         }
                         open.add(new Frame(boundary == null || boundary.isEmpty() ? null : boundary, message));
                     }
@@ -109,7 +109,8 @@ final class StructureScanner {
                         encoded = cte.startsWith("base64") || cte.startsWith("quoted-printable");
                     }
                     // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
-                    inContentType = colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
+                    inContentType =
+                            colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
                     if (inContentType && contentType == null) {
                         contentType = new StringBuilder(text.substring(colon + 1));
                     } else if (inContentType) {
@@ -131,8 +132,8 @@ final class StructureScanner {
                         if (text.equals(delimiter)) {
                             close(open, level + 1); // inner multiparts left open end here
                             if (++parts > limits.maxParts()) {
-                                throw new MalformedEmailException(Reason.TOO_MANY_PARTS,
-                                        "more than " + limits.maxParts() + " MIME parts");
+                                throw new MalformedEmailException(
+                                        Reason.TOO_MANY_PARTS, "more than " + limits.maxParts() + " MIME parts");
                             }
                             inHeaders = true;
                             contentType = null;

@@ -8,8 +8,8 @@ import io.mailgate.decrypt.DecryptionKeys;
 import io.mailgate.decrypt.MessageDecryptor;
 import io.mailgate.decrypt.UndecryptableMessageException;
 import io.mailgate.incident.DecryptionSummary;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.IngestProperties;
-import io.mailgate.ingest.IngestSettings;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RawSpool;
 import io.mailgate.ingest.RejectedMessageException;
@@ -31,7 +31,7 @@ class DecryptStep implements Processor {
     private final ConnectionDecryptionKeys keys;
     private final MessageDecryptor decryptor;
 
-    DecryptStep(ConnectionRepository connections, ConnectionDecryptionKeys keys, IngestSettings settings) {
+    DecryptStep(ConnectionRepository connections, ConnectionDecryptionKeys keys, IngestProperties settings) {
         this.connections = connections;
         this.keys = keys;
         this.decryptor = new MessageDecryptor(settings.maxMessageBytes());
@@ -50,19 +50,28 @@ class DecryptStep implements Processor {
             outcome = decryptor.process(raw.file(), out, enabled ? keys.keysOf(connection) : DecryptionKeys.none());
         } catch (UndecryptableMessageException e) {
             if (!enabled && e.reason() == UndecryptableMessageException.Reason.NO_KEY) {
-                exchange.setProperty(IngestProperties.DECRYPTION, DecryptionSummary.encryptedNotDecrypted(e.format()));
+                exchange.setProperty(
+                        ExchangePropertyNames.DECRYPTION, DecryptionSummary.encryptedNotDecrypted(e.format()));
                 return;
             }
             String code = e.reason() == UndecryptableMessageException.Reason.TOO_LARGE ? "TOO_LARGE" : "UNDECRYPTABLE";
             throw new RejectedMessageException(code, e.getMessage(), e);
         }
         if (outcome.wroteOutput()) {
-            exchange.setProperty(IngestProperties.PARSE_FILE, out);
+            exchange.setProperty(ExchangePropertyNames.PARSE_FILE, out);
         }
-        String decryptedWith = outcome.decryptedWithCertificate() == null ? null
+        String decryptedWith = outcome.decryptedWithCertificate() == null
+                ? null
                 : outcome.decryptedWithCertificate() + " (SHA-256 " + outcome.decryptedWithSha256() + ")";
-        exchange.setProperty(IngestProperties.DECRYPTION, new DecryptionSummary(outcome.encrypted(),
-                outcome.decrypted(), outcome.format(), decryptedWith, outcome.signature().name(), outcome.signer(),
-                outcome.signerCertificateSubject()));
+        exchange.setProperty(
+                ExchangePropertyNames.DECRYPTION,
+                new DecryptionSummary(
+                        outcome.encrypted(),
+                        outcome.decrypted(),
+                        outcome.format(),
+                        decryptedWith,
+                        outcome.signature().name(),
+                        outcome.signer(),
+                        outcome.signerCertificateSubject()));
     }
 }

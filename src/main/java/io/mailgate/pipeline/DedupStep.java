@@ -5,7 +5,7 @@ import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.incident.DedupVerdict;
 import io.mailgate.incident.IncidentDedup;
 import io.mailgate.incident.IngestResult;
-import io.mailgate.ingest.IngestProperties;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.parse.ParsedEmail;
 import org.apache.camel.Exchange;
@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * Dedup stage of the incident sink: a message stored before (same source position, or same Message-ID and
  * content fingerprint) gets the result DUPLICATE, and the sink's filter skips linking and storing it.
  * Otherwise the verdict (its dedup key, and whether its Message-ID was seen on another message) goes on to
- * the store step in property {@value IngestProperties#DEDUP}.
+ * the store step in property {@value ExchangePropertyNames#DEDUP}. Inside a group's transaction it also sees the
+ * messages stored earlier in the same group (uncommitted, same connection).
  */
 @Component("dedupStep")
 class DedupStep implements Processor {
@@ -32,20 +33,19 @@ class DedupStep implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
-        ParsedEmail parsed = exchange.getProperty(IngestProperties.PARSED, ParsedEmail.class);
+        ParsedEmail parsed = exchange.getProperty(ExchangePropertyNames.PARSED, ParsedEmail.class);
         ConnectionEntity connection = PipelineExchange.connection(exchange, connections);
         DedupVerdict verdict = dedup.check(connection, raw, parsed);
-        exchange.setProperty(IngestProperties.DEDUP, verdict);
+        exchange.setProperty(ExchangePropertyNames.DEDUP, verdict);
         if (verdict.duplicate()) {
-            duplicate(exchange, connection, raw, parsed);
+            duplicate(exchange);
         }
     }
 
-    static void duplicate(Exchange exchange, ConnectionEntity connection, RawEmail raw, ParsedEmail parsed) {
-        IngestResult result = IngestResult.duplicate();
-        exchange.setProperty(IngestProperties.RESULT, result);
-        PipelineExchange.emailLog.info("connection={}/{} messageId={} position={} decision={} incident={} linkReason={}",
-                connection.getOrgHandle(), connection.getApiName(), parsed.messageId(), raw.sourcePosition(),
-                result.outcome(), result.incidentId(), result.linkReason());
+    static void duplicate(Exchange exchange) {
+        exchange.setProperty(ExchangePropertyNames.RESULT, IngestResult.duplicate());
+        if (!PipelineExchange.inGroup()) {
+            PipelineExchange.logResult(exchange); // in a group: once the group committed
+        }
     }
 }

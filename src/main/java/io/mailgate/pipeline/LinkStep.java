@@ -2,7 +2,7 @@ package io.mailgate.pipeline;
 
 import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.incident.IncidentLinker;
-import io.mailgate.ingest.IngestProperties;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.parse.ParsedEmail;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Link stage of the incident sink: the connection's incident policy decides which incident the message joins
- * (a reference in the subject, its thread, or a new one), in property {@value IngestProperties#LINK}. A message
+ * (a reference in the subject, its thread, or a new one), in property {@value ExchangePropertyNames#LINK}. A message
  * that an APPEND-only connection cannot place is rejected (quarantined as UNMATCHED).
  */
 @Component("linkStep")
@@ -26,8 +26,8 @@ class LinkStep implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        ParsedEmail parsed = exchange.getProperty(IngestProperties.PARSED, ParsedEmail.class);
-        exchange.setProperty(IngestProperties.LINK,
-                linker.decide(PipelineExchange.connection(exchange, connections), parsed));
+        ParsedEmail parsed = exchange.getProperty(ExchangePropertyNames.PARSED, ParsedEmail.class);
+        exchange.setProperty(
+                ExchangePropertyNames.LINK, linker.decide(PipelineExchange.connection(exchange, connections), parsed));
     }
 }

@@ -2,8 +2,8 @@ package io.mailgate.pipeline;
 
 import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.incident.ArtifactAllowLists;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.IngestProperties;
-import io.mailgate.ingest.IngestSettings;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RejectedMessageException;
 import io.mailgate.parse.MalformedEmailException;
@@ -19,12 +19,15 @@ import org.springframework.stereotype.Component;
 class ParseStep implements Processor {
 
     private final MimeParser parser;
-    private final IngestSettings settings;
+    private final IngestProperties settings;
     private final ConnectionRepository connections;
     private final ArtifactAllowLists allowLists;
 
-    ParseStep(MimeParser parser, IngestSettings settings, ConnectionRepository connections,
-              ArtifactAllowLists allowLists) {
+    ParseStep(
+            MimeParser parser,
+            IngestProperties settings,
+            ConnectionRepository connections,
+            ArtifactAllowLists allowLists) {
         this.parser = parser;
         this.settings = settings;
         this.connections = connections;
@@ -35,10 +38,12 @@ class ParseStep implements Processor {
     public void process(Exchange exchange) throws Exception {
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
         if (raw.size() > settings.maxMessageBytes()) {
-            throw new RejectedMessageException("TOO_LARGE", "The message has " + raw.size()
-                    + " bytes, more than the limit of " + settings.maxMessageBytes() + " (mailgate.ingest.max-message-bytes).");
+            throw new RejectedMessageException(
+                    "TOO_LARGE",
+                    "The message has " + raw.size() + " bytes, more than the limit of " + settings.maxMessageBytes()
+                            + " (mailgate.ingest.max-message-bytes).");
         }
-        Path file = exchange.getProperty(IngestProperties.PARSE_FILE, raw.file(), Path.class);
+        Path file = exchange.getProperty(ExchangePropertyNames.PARSE_FILE, raw.file(), Path.class);
         ParsedEmail parsed;
         try {
             long orgId = PipelineExchange.connection(exchange, connections).getOrgId();
@@ -47,9 +52,11 @@ class ParseStep implements Processor {
             throw new RejectedMessageException(e.reason().name(), e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
             // Odd MIME must never stop the mailbox: whatever the parser trips on, the message is quarantined.
-            throw new RejectedMessageException("MALFORMED", "The message could not be parsed ("
-                    + e.getClass().getSimpleName() + ").", e);
+            throw new RejectedMessageException(
+                    "MALFORMED",
+                    "The message could not be parsed (" + e.getClass().getSimpleName() + ").",
+                    e);
         }
-        exchange.setProperty(IngestProperties.PARSED, parsed);
+        exchange.setProperty(ExchangePropertyNames.PARSED, parsed);
     }
 }

@@ -2,7 +2,7 @@ package io.mailgate.pipeline;
 
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.connection.ConnectionRepository;
-import io.mailgate.ingest.IngestProperties;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RejectedMessageException;
 import io.mailgate.parse.MimeParser;
@@ -37,13 +37,24 @@ class QuarantineStep implements Processor {
         String code = cause instanceof RejectedMessageException r ? r.code() : "UNEXPECTED";
         String reason = cause == null || cause.getMessage() == null ? "Unknown reason" : cause.getMessage();
         RawEmail raw = exchange.getMessage().getMandatoryBody(RawEmail.class);
-        ParsedEmail parsed = exchange.getProperty(IngestProperties.PARSED, ParsedEmail.class);
+        ParsedEmail parsed = exchange.getProperty(ExchangePropertyNames.PARSED, ParsedEmail.class);
         ConnectionEntity connection = PipelineExchange.connection(exchange, connections);
-        long id = quarantine.quarantine(connection, raw, code, reason, identify(raw, parsed),
-                exchange.getProperty(IngestProperties.QUARANTINE_ID, Long.class));
-        exchange.setProperty(IngestProperties.QUARANTINED, id);
-        PipelineExchange.emailLog.info("connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
-                connection.getOrgHandle(), connection.getApiName(), raw.sourcePosition(), code, id, reason);
+        long id = quarantine.quarantine(
+                connection,
+                raw,
+                code,
+                reason,
+                identify(raw, parsed),
+                exchange.getProperty(ExchangePropertyNames.QUARANTINE_ID, Long.class));
+        exchange.setProperty(ExchangePropertyNames.QUARANTINED, id);
+        PipelineExchange.emailLog.info(
+                "connection={}/{} position={} decision=QUARANTINED code={} quarantine={} reason={}",
+                connection.getOrgHandle(),
+                connection.getApiName(),
+                raw.sourcePosition(),
+                code,
+                id,
+                reason);
     }
 
     /**

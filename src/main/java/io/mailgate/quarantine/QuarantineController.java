@@ -1,9 +1,9 @@
 package io.mailgate.quarantine;
 
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,8 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RequestMapping("/api/v1/orgs/{org}/quarantine")
 class QuarantineController {
 
-    record Page(List<QuarantineView> items, String nextCursor) {
-    }
+    record Page(List<QuarantineView> items, String nextCursor) {}
 
     private final OrgAccess access;
     private final QuarantineDesk desk;
@@ -31,13 +30,19 @@ class QuarantineController {
     }
 
     @GetMapping
-    Page list(@PathVariable String org, @RequestParam(defaultValue = "0") long after,
-              @RequestParam(defaultValue = "100") int limit) {
+    Page list(
+            @PathVariable String org,
+            @RequestParam(defaultValue = "0") long after,
+            @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 500) {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldError("limit", "must be 1-500")));
         }
         List<QuarantineView> items = desk.after(analyst(org), after, limit);
-        return new Page(items, items.isEmpty() ? Long.toString(after) : Long.toString(items.get(items.size() - 1).id()));
+        return new Page(
+                items,
+                items.isEmpty()
+                        ? Long.toString(after)
+                        : Long.toString(items.get(items.size() - 1).id()));
     }
 
     @GetMapping("/{id}")

@@ -1,9 +1,9 @@
 package io.mailgate.quarantine;
 
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.ingest.Downloads;
 import io.mailgate.ingest.RawContentStore;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgRef;
 import java.io.OutputStream;
 import java.util.List;
 import org.springframework.data.domain.Limit;
@@ -21,8 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 public class QuarantineDesk {
 
     /** One page, newest first, and where the next (older) page starts; null on the last page. */
-    public record NewestPage(List<QuarantineView> items, Long nextBefore) {
-    }
+    public record NewestPage(List<QuarantineView> items, Long nextBefore) {}
 
     private final QuarantineRepository quarantine;
     private final QuarantineRetry retry;
@@ -38,17 +37,21 @@ public class QuarantineDesk {
     @Transactional(readOnly = true)
     public List<QuarantineView> after(OrgRef org, long after, int limit) {
         return quarantine.findByOrgIdAndIdGreaterThanOrderById(org.id(), after, Limit.of(limit)).stream()
-                .map(QuarantineView::of).toList();
+                .map(QuarantineView::of)
+                .toList();
     }
 
     /** Newest first, before an id (null: from the newest). */
     @Transactional(readOnly = true)
     public NewestPage newest(OrgRef org, Long before, int limit) {
         long from = before == null || before < 0 ? Long.MAX_VALUE : before;
-        List<QuarantineView> found = quarantine.findByOrgIdAndIdLessThanOrderByIdDesc(org.id(), from,
-                Limit.of(limit + 1)).stream().map(QuarantineView::of).toList();
+        List<QuarantineView> found =
+                quarantine.findByOrgIdAndIdLessThanOrderByIdDesc(org.id(), from, Limit.of(limit + 1)).stream()
+                        .map(QuarantineView::of)
+                        .toList();
         List<QuarantineView> shown = found.subList(0, Math.min(limit, found.size()));
-        return new NewestPage(shown, found.size() > limit ? shown.get(shown.size() - 1).id() : null);
+        return new NewestPage(
+                shown, found.size() > limit ? shown.get(shown.size() - 1).id() : null);
     }
 
     @Transactional(readOnly = true)
@@ -70,7 +73,8 @@ public class QuarantineDesk {
     }
 
     private QuarantineEntity entry(OrgRef org, long id) {
-        return quarantine.findByIdAndOrgId(id, org.id())
+        return quarantine
+                .findByIdAndOrgId(id, org.id())
                 .orElseThrow(() -> ApiProblem.notFound("No quarantined message " + id + "."));
     }
 }

@@ -2,6 +2,8 @@ package io.mailgate.quarantine;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -13,48 +15,70 @@ import java.time.Instant;
 @Table(name = "quarantine")
 class QuarantineEntity {
 
-    enum Status { QUARANTINED, RELEASED }
+    enum Status {
+        QUARANTINED,
+        RELEASED
+    }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     Long id;
+
     @Column(name = "org_id", nullable = false)
     long orgId;
+
     @Column(name = "connection_id")
     Long connectionId;
+
     @Column(name = "connection_api_name", nullable = false)
     String connectionApiName;
+
     @Column(name = "raw_content_id", nullable = false)
     long rawContentId;
+
     @Column(name = "source_position")
     String sourcePosition;
+
     @Column(name = "reason_code", nullable = false)
     String reasonCode;
+
     @Column(nullable = false, length = 2000)
     String reason;
+
     @Column(name = "message_id")
     String messageId;
+
     @Column(columnDefinition = "TEXT")
     String subject;
+
     @Column(name = "from_address")
     String fromAddress;
+
     @Column(name = "from_name")
     String fromName;
+
     @Column(name = "sent_at")
     Instant sentAt;
+
     @Column(nullable = false)
     long size;
+
     @Column(nullable = false)
     String sha256;
+
     @Column(nullable = false)
-    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    @Enumerated(EnumType.STRING)
     Status status;
+
     @Column(name = "received_at", nullable = false)
     Instant receivedAt;
+
     @Column(name = "retry_count", nullable = false)
     int retryCount;
+
     @Column(name = "last_retry_at")
     Instant lastRetryAt;
+
     @Column(name = "released_message_id")
     Long releasedMessageId;
 }

@@ -1,12 +1,12 @@
 package io.mailgate.quarantine;
 
+import io.mailgate.account.OrgRef;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.incident.IngestResult;
-import io.mailgate.ingest.IngestProperties;
+import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawContentStore;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RawSpool;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgRef;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class QuarantineRetry {
 
-    public record Outcome(String status, String reasonCode, String reason, Long emailMessageId, Long incidentId) {
-    }
+    public record Outcome(String status, String reasonCode, String reason, Long emailMessageId, Long incidentId) {}
 
     private final QuarantineRepository quarantine;
     private final QuarantineService service;
@@ -29,8 +28,12 @@ public class QuarantineRetry {
     private final RawSpool spool;
     private final ProducerTemplate producer;
 
-    QuarantineRetry(QuarantineRepository quarantine, QuarantineService service, RawContentStore rawStore,
-                    RawSpool spool, ProducerTemplate producer) {
+    QuarantineRetry(
+            QuarantineRepository quarantine,
+            QuarantineService service,
+            RawContentStore rawStore,
+            RawSpool spool,
+            ProducerTemplate producer) {
         this.quarantine = quarantine;
         this.service = service;
         this.rawStore = rawStore;
@@ -39,7 +42,8 @@ public class QuarantineRetry {
     }
 
     Outcome retry(OrgRef org, long id) throws Exception {
-        QuarantineEntity entry = quarantine.findByIdAndOrgId(id, org.id())
+        QuarantineEntity entry = quarantine
+                .findByIdAndOrgId(id, org.id())
                 .orElseThrow(() -> ApiProblem.notFound("No quarantined message " + id + "."));
         if (entry.status == QuarantineEntity.Status.RELEASED) {
             throw ApiProblem.conflict("Message " + id + " was already released into incident processing.");
@@ -52,14 +56,17 @@ public class QuarantineRetry {
             RawEmail raw = new RawEmail(file, entry.size, entry.sha256, entry.sourcePosition, entry.receivedAt);
             Exchange done = producer.send("direct:mailgate-pipeline", exchange -> {
                 exchange.getIn().setBody(raw);
-                exchange.setProperty(IngestProperties.CONNECTION_ID, entry.connectionId);
-                exchange.setProperty(IngestProperties.QUARANTINE_ID, entry.id);
+                exchange.setProperty(ExchangePropertyNames.CONNECTION_ID, entry.connectionId);
+                exchange.setProperty(ExchangePropertyNames.QUARANTINE_ID, entry.id);
             });
             if (done.getException() != null) {
-                throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Retry failed",
-                        "The message could not be processed now; it stays in quarantine. Try again later.", List.of());
+                throw new ApiProblem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Retry failed",
+                        "The message could not be processed now; it stays in quarantine. Try again later.",
+                        List.of());
             }
-            IngestResult result = done.getProperty(IngestProperties.RESULT, IngestResult.class);
+            IngestResult result = done.getProperty(ExchangePropertyNames.RESULT, IngestResult.class);
             if (result != null) {
                 service.released(entry.id, result.emailMessageId());
                 return new Outcome("RELEASED", null, null, result.emailMessageId(), result.incidentId());

@@ -34,8 +34,13 @@ public class QuarantineService {
      * @return the quarantine entry's id
      */
     @Transactional
-    public long quarantine(ConnectionEntity connection, RawEmail raw, String code, String reason,
-                           OuterHeaders headers, Long retriedEntryId) {
+    public long quarantine(
+            ConnectionEntity connection,
+            RawEmail raw,
+            String code,
+            String reason,
+            OuterHeaders headers,
+            Long retriedEntryId) {
         if (retriedEntryId != null) {
             QuarantineEntity entry = quarantine.findById(retriedEntryId).orElseThrow();
             entry.reasonCode = code;
@@ -66,7 +71,11 @@ public class QuarantineService {
         entry.status = QuarantineEntity.Status.QUARANTINED;
         entry.receivedAt = raw.receivedAt();
         entry = quarantine.save(entry);
-        log.info("Quarantined a message of {}/{} ({}): {}", connection.getOrgHandle(), connection.getApiName(), code,
+        log.info(
+                "Quarantined a message of {}/{} ({}): {}",
+                connection.getOrgHandle(),
+                connection.getApiName(),
+                code,
                 reason);
         return entry.id;
     }

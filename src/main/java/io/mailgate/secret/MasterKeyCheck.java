@@ -44,8 +44,9 @@ class MasterKeyCheck implements InitializingBean {
     }
 
     private void firstStart() {
-        List<Object[]> existing = jdbc.query("SELECT s.ciphertext, c.org_id, c.api_name, s.name FROM connection_secrets s "
-                + "JOIN connections c ON c.id = s.connection_id ORDER BY s.connection_id, s.name",
+        List<Object[]> existing = jdbc.query(
+                "SELECT s.ciphertext, c.org_id, c.api_name, s.name FROM connection_secrets s "
+                        + "JOIN connections c ON c.id = s.connection_id ORDER BY s.connection_id, s.name",
                 (rs, n) -> new Object[] {rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)});
         if (!existing.isEmpty()) {
             Object[] secret = existing.get(0);
@@ -58,8 +59,10 @@ class MasterKeyCheck implements InitializingBean {
             }
         }
         try {
-            jdbc.update("INSERT INTO master_key_check (id, check_value, created_at) VALUES (1, ?, ?)",
-                    cipher.encrypt(PLAINTEXT, CONTEXT), OffsetDateTime.now(ZoneOffset.UTC));
+            jdbc.update(
+                    "INSERT INTO master_key_check (id, check_value, created_at) VALUES (1, ?, ?)",
+                    cipher.encrypt(PLAINTEXT, CONTEXT),
+                    OffsetDateTime.now(ZoneOffset.UTC));
         } catch (DuplicateKeyException anotherNode) {
             // another node's first start at the same moment: check against its value
             afterPropertiesSet();

@@ -27,8 +27,10 @@ class MasterKeyConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MasterKeyConfiguration.class);
 
     @Bean
-    SecretCipher secretCipher(@Value("${MAILGATE_MASTER_KEY:}") String masterKey,
-                              @Value("${mailgate.master-key-file:./data/master.key}") Path keyFile) throws IOException {
+    SecretCipher secretCipher(
+            @Value("${MAILGATE_MASTER_KEY:}") String masterKey,
+            @Value("${mailgate.master-key-file:./data/master.key}") Path keyFile)
+            throws IOException {
         return new SecretCipher(loadKey(masterKey, keyFile));
     }
 
@@ -45,8 +47,9 @@ class MasterKeyConfiguration {
         Files.createDirectories(parent);
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(key), StandardOpenOption.CREATE_NEW);
         restrictToOwner(keyFile);
-        log.warn("MAILGATE_MASTER_KEY is not set: created a master key in {}. Anyone who can read that file can "
-                + "decrypt the stored mailbox secrets; set MAILGATE_MASTER_KEY from a secret store in production.",
+        log.warn(
+                "MAILGATE_MASTER_KEY is not set: created a master key in {}. Anyone who can read that file can "
+                        + "decrypt the stored mailbox secrets; set MAILGATE_MASTER_KEY from a secret store in production.",
                 keyFile.toAbsolutePath());
         return new SecretKeySpec(key, "AES");
     }

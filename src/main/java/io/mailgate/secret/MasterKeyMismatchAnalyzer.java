@@ -8,8 +8,11 @@ class MasterKeyMismatchAnalyzer extends AbstractFailureAnalyzer<MasterKeyMismatc
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, MasterKeyMismatchException cause) {
-        return new FailureAnalysis(cause.getMessage(), "Set MAILGATE_MASTER_KEY to the key the other nodes (and the "
-                + "database's first start) use. Do not delete master_key_check to get past this: the stored secrets "
-                + "would stay unreadable.", cause);
+        return new FailureAnalysis(
+                cause.getMessage(),
+                "Set MAILGATE_MASTER_KEY to the key the other nodes (and the "
+                        + "database's first start) use. Do not delete master_key_check to get past this: the stored secrets "
+                        + "would stay unreadable.",
+                cause);
     }
 }

@@ -35,8 +35,12 @@ public final class SecretCipher {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
-            return VERSION + Base64.getEncoder().encodeToString(
-                    ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+            return VERSION
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -58,8 +62,8 @@ public final class SecretCipher {
             return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // Wrong master key, or a ciphertext moved to another context: say which secret, never its value.
-            throw new SecretUnreadableException("Stored secret cannot be decrypted with the current master key ("
-                    + context + ")");
+            throw new SecretUnreadableException(
+                    "Stored secret cannot be decrypted with the current master key (" + context + ")");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.mailgate.secret;
 
 /** A stored secret cannot be decrypted: the master key changed or the value was tampered with. */
-public class SecretUnreadableException extends RuntimeException {
+class SecretUnreadableException extends RuntimeException {
 
     public SecretUnreadableException(String message) {
         super(message);

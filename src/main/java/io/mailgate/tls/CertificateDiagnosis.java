@@ -17,7 +17,11 @@ import java.util.Optional;
 public record CertificateDiagnosis(Problem problem, X509Certificate certificate) {
 
     public enum Problem {
-        EXPIRED, NOT_YET_VALID, HOSTNAME_MISMATCH, SELF_SIGNED, UNKNOWN_ISSUER
+        EXPIRED,
+        NOT_YET_VALID,
+        HOSTNAME_MISMATCH,
+        SELF_SIGNED,
+        UNKNOWN_ISSUER
     }
 
     /**
@@ -25,8 +29,8 @@ public record CertificateDiagnosis(Problem problem, X509Certificate certificate)
      *
      * @param chain the chain as the server presented it, its own certificate first
      */
-    public static Optional<CertificateDiagnosis> validityOrHostname(List<X509Certificate> chain, String host,
-                                                                    Instant now) {
+    public static Optional<CertificateDiagnosis> validityOrHostname(
+            List<X509Certificate> chain, String host, Instant now) {
         if (chain.isEmpty()) {
             return Optional.empty();
         }

@@ -17,8 +17,7 @@ import java.util.Locale;
 /** Reading and describing X.509 certificates that admins upload or servers present. */
 public final class Certificates {
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     /**
      * Parses one or more certificates from PEM text or DER bytes.

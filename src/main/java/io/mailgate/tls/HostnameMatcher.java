@@ -24,16 +24,16 @@ public final class HostnameMatcher {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
-    private HostnameMatcher() {
-    }
+    private HostnameMatcher() {}
 
     public static boolean matches(X509Certificate certificate, String host) {
         String wanted = normalize(host);
         if (isIpLiteral(wanted)) {
             InetAddress address = literal(wanted);
-            return address != null && sans(certificate, SAN_IP).stream()
-                    .map(HostnameMatcher::literal)
-                    .anyMatch(address::equals);
+            return address != null
+                    && sans(certificate, SAN_IP).stream()
+                            .map(HostnameMatcher::literal)
+                            .anyMatch(address::equals);
         }
         List<String> dnsNames = sans(certificate, SAN_DNS);
         Collection<String> candidates = dnsNames.isEmpty() ? mostSpecificCommonName(certificate) : dnsNames;
@@ -101,7 +101,9 @@ public final class HostnameMatcher {
             }
             List<String> names = new ArrayList<>();
             for (List<?> entry : all) {
-                if (entry.size() >= 2 && entry.get(0) instanceof Integer t && t == type
+                if (entry.size() >= 2
+                        && entry.get(0) instanceof Integer t
+                        && t == type
                         && entry.get(1) instanceof String value) {
                     names.add(value);
                 }

@@ -1,5 +1,6 @@
 package io.mailgate.tls;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
@@ -20,13 +22,12 @@ public final class TrustMaterial {
 
     private static final List<X509Certificate> JVM_AUTHORITIES = loadJvmAuthorities();
 
-    private TrustMaterial() {
-    }
+    private TrustMaterial() {}
 
     public static SSLContext sslContext(Collection<X509Certificate> trustedForConnection) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {trustManager(trustedForConnection)}, null);
+            context.init(null, new TrustManager[] {trustManager(trustedForConnection)}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot create a TLS context", e);
@@ -51,7 +52,7 @@ public final class TrustMaterial {
                     .map(X509TrustManager.class::cast)
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("No X509 trust manager"));
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("Cannot build the trust store of a connection", e);
         }
     }

@@ -1,25 +1,29 @@
 package io.mailgate.web;
 
-import io.mailgate.connection.ConnectionAdmin;
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.connection.ConnectionEntity;
 import io.mailgate.connection.ConnectionService;
 import io.mailgate.connection.ConnectionView;
+import io.mailgate.connection.GrantAccess;
+import io.mailgate.connection.admin.ConnectionAdmin;
 import io.mailgate.connectiontest.TestResult;
 import io.mailgate.decrypt.DecryptionKeyInstaller;
-import io.mailgate.oauth.GrantAccess;
-import io.mailgate.oauth.OAuthSettings;
+import io.mailgate.oauth.OAuthProperties;
 import io.mailgate.ops.CredentialHealth;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.util.MultiValueMap;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.InitBinder;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -43,12 +47,17 @@ class ConnectionFormPages {
     private final ConnectionAdmin admin;
     private final DecryptionKeyInstaller decryptionKeys;
     private final GrantAccess grants;
-    private final OAuthSettings oauth;
+    private final OAuthProperties oauth;
     private final CredentialHealth credentials;
 
-    ConnectionFormPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin,
-                        DecryptionKeyInstaller decryptionKeys, GrantAccess grants, OAuthSettings oauth,
-                        CredentialHealth credentials) {
+    ConnectionFormPages(
+            OrgAccess access,
+            ConnectionService connections,
+            ConnectionAdmin admin,
+            DecryptionKeyInstaller decryptionKeys,
+            GrantAccess grants,
+            OAuthProperties oauth,
+            CredentialHealth credentials) {
         this.access = access;
         this.connections = connections;
         this.admin = admin;
@@ -58,76 +67,97 @@ class ConnectionFormPages {
         this.credentials = credentials;
     }
 
+    /** Spring binds the form's fields directly (no getters and setters to keep in step with the template). */
+    @InitBinder("connectionForm")
+    void bindFields(WebDataBinder binder) {
+        binder.initDirectFieldAccess();
+        binder.setAllowedFields(ConnectionForm.FIELDS);
+    }
+
     @GetMapping("/new")
     String add(@PathVariable String org, Model model) {
-        return form(admin(org), model, null, ConnectionForm.defaults(), Map.of());
+        return form(admin(org), model, null, ConnectionForm.defaults().shown(), Map.of());
     }
 
     @GetMapping("/{apiName}")
     String edit(@PathVariable String org, @PathVariable String apiName, Model model) {
         OrgRef ref = admin(org);
         ConnectionEntity saved = connections.get(ref, apiName);
-        return form(ref, model, saved, ConnectionForm.of(ConnectionView.of(saved)), Map.of());
+        return form(
+                ref, model, saved, ConnectionForm.of(ConnectionView.of(saved)).shown(), Map.of());
     }
 
     @PostMapping("/new")
-    String create(@PathVariable String org, @RequestParam MultiValueMap<String, String> submitted,
-                  @RequestParam(name = "decryption.file", required = false) MultipartFile decryptionFile,
-                  @RequestParam(name = "oauth.certificateFile", required = false) MultipartFile certificateFile,
-                  @RequestParam(defaultValue = "save") String action, Model model, RedirectAttributes redirect) {
-        return save(admin(org), null, submitted, decryptionFile, certificateFile, action, model, redirect);
+    String create(
+            @PathVariable String org,
+            @ModelAttribute ConnectionForm connectionForm,
+            BindingResult binding,
+            @RequestParam(defaultValue = "save") String action,
+            Model model,
+            RedirectAttributes redirect) {
+        return save(admin(org), null, connectionForm, binding, action, model, redirect);
     }
 
     @PostMapping("/{apiName}")
-    String update(@PathVariable String org, @PathVariable String apiName,
-                  @RequestParam MultiValueMap<String, String> submitted,
-                  @RequestParam(name = "decryption.file", required = false) MultipartFile decryptionFile,
-                  @RequestParam(name = "oauth.certificateFile", required = false) MultipartFile certificateFile,
-                  @RequestParam(defaultValue = "save") String action, Model model, RedirectAttributes redirect) {
+    String update(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @ModelAttribute ConnectionForm connectionForm,
+            BindingResult binding,
+            @RequestParam(defaultValue = "save") String action,
+            Model model,
+            RedirectAttributes redirect) {
         OrgRef ref = admin(org);
-        return save(ref, connections.get(ref, apiName), submitted, decryptionFile, certificateFile, action, model, redirect);
+        return save(ref, connections.get(ref, apiName), connectionForm, binding, action, model, redirect);
     }
 
-    private String save(OrgRef org, ConnectionEntity existing, MultiValueMap<String, String> submitted,
-                        MultipartFile decryptionFile, MultipartFile certificateFile, String action, Model model,
-                        RedirectAttributes redirect) {
-        Map<String, String> values = new LinkedHashMap<>(submitted.toSingleValueMap());
+    private String save(
+            OrgRef org,
+            ConnectionEntity existing,
+            ConnectionForm submitted,
+            BindingResult binding,
+            String action,
+            Model model,
+            RedirectAttributes redirect) {
         if (existing != null) {
-            values.put("apiName", existing.getApiName()); // shown read-only: an API name never changes
+            submitted.apiName = existing.getApiName(); // shown read-only: an API name never changes
         }
         // "Keep disabled until a test passes": Save and Test saves the connection disabled and enables it only
         // when the test passes, so a wrong password never starts polling (and never locks the account).
-        boolean enableIfPassed = "test".equals(action) && ConnectionForm.ticked(values, "keepDisabledUntilTested")
-                && ConnectionForm.ticked(values, "enabled");
-        Map<String, String> request = new LinkedHashMap<>(values);
-        if (enableIfPassed) {
-            request.remove("enabled");
-        }
-        ConnectionForm.Parsed parsed = ConnectionForm.parse(request);
-        if (!parsed.errors().isEmpty()) {
-            return form(org, model, existing, ConnectionForm.shown(values), parsed.errors());
+        boolean enableIfPassed = "test".equals(action) && submitted.keepDisabledUntilTested && submitted.enabled;
+        if (binding.hasErrors()) { // what Spring could not convert: a port that is not a number, an unknown choice
+            return form(org, model, existing, ConnectionForm.shown(binding), ConnectionForm.errors(binding));
         }
         ConnectionEntity saved;
         try {
-            saved = existing == null ? connections.create(org, parsed.request())
-                    : connections.replace(org, existing.getApiName(), parsed.request());
+            var request = submitted.request(submitted.enabled && !enableIfPassed);
+            saved = existing == null
+                    ? connections.create(org, request)
+                    : connections.replace(org, existing.getApiName(), request);
         } catch (ApiProblem problem) {
             model.addAttribute("problem", problem.errors().isEmpty() ? problem.detail() : null);
-            return form(org, model, existing, ConnectionForm.shown(values), fieldErrors(problem));
+            return form(org, model, existing, ConnectionForm.shown(binding), fieldErrors(problem));
         }
         String apiName = saved.getApiName();
         // Uploads belong to a saved connection: the connection is saved first; an upload's error is then shown
         // on the saved connection's page, next to the upload.
         Map<String, String> uploadErrors = new LinkedHashMap<>();
-        upload(decryptionFile, Map.of("file", "decryption.file", "password", "decryption.password"), uploadErrors,
-                bytes -> decryptionKeys.install(org, apiName, bytes, blankToNull(values.get("decryption.password"))));
-        upload(certificateFile, Map.of("file", "oauth.certificateFile", "password", "oauth.certificatePassword"),
-                uploadErrors, bytes -> grants.installCertificate(org, apiName, bytes,
-                        blankToNull(values.get("oauth.certificatePassword"))));
+        upload(
+                submitted.decryption.file,
+                Map.of("file", "decryption.file", "password", "decryption.password"),
+                uploadErrors,
+                bytes -> decryptionKeys.install(org, apiName, bytes, blankToNull(submitted.decryption.password)));
+        upload(
+                submitted.oauth.certificateFile,
+                Map.of("file", "oauth.certificateFile", "password", "oauth.certificatePassword"),
+                uploadErrors,
+                bytes -> grants.installCertificate(
+                        org, apiName, bytes, blankToNull(submitted.oauth.certificatePassword)));
         if (!uploadErrors.isEmpty()) {
             ConnectionEntity now = connections.get(org, apiName);
             model.addAttribute("flash", "The connection is saved, but an uploaded file was not accepted.");
-            return form(org, model, now, ConnectionForm.of(ConnectionView.of(now)), uploadErrors);
+            return form(
+                    org, model, now, ConnectionForm.of(ConnectionView.of(now)).shown(), uploadErrors);
         }
         if (!"test".equals(action)) {
             redirect.addFlashAttribute("flash", "The connection " + saved.getName() + " is saved.");
@@ -152,25 +182,39 @@ class ConnectionFormPages {
             connections.setEnabled(org, apiName, true);
             redirect.addFlashAttribute("flash", done + "; the test passed, so it is enabled and polls its mailbox.");
         } else {
-            redirect.addFlashAttribute("flash", done + ", but it stays disabled until a test passes: fix what the "
-                    + "test found, then test again.");
+            redirect.addFlashAttribute(
+                    "flash",
+                    done + ", but it stays disabled until a test passes: fix what the "
+                            + "test found, then test again.");
             redirect.addFlashAttribute("enableIfPassed", true);
         }
     }
 
     /** Trust a certificate the server presented in the last test, then test again. */
     @PostMapping("/{apiName}/trust")
-    String trust(@PathVariable String org, @PathVariable String apiName, @RequestParam String sha256,
-                 @RequestParam(defaultValue = "false") boolean enableIfPassed, RedirectAttributes redirect) {
-        return trustThenTest(org, apiName, enableIfPassed, redirect, "The certificate",
+    String trust(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @RequestParam String sha256,
+            @RequestParam(defaultValue = "false") boolean enableIfPassed,
+            RedirectAttributes redirect) {
+        return trustThenTest(
+                org,
+                apiName,
+                enableIfPassed,
+                redirect,
+                "The certificate",
                 ref -> admin.trustPresented(ref, apiName, sha256));
     }
 
     /** Trust an uploaded certificate (PEM or DER), then test again. */
     @PostMapping("/{apiName}/trusted-certificates")
-    String upload(@PathVariable String org, @PathVariable String apiName,
-                  @RequestParam(required = false) MultipartFile certificate,
-                  @RequestParam(defaultValue = "false") boolean enableIfPassed, RedirectAttributes redirect)
+    String upload(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @RequestParam(required = false) MultipartFile certificate,
+            @RequestParam(defaultValue = "false") boolean enableIfPassed,
+            RedirectAttributes redirect)
             throws IOException {
         byte[] bytes = certificate == null ? new byte[0] : certificate.getBytes();
         return trustThenTest(org, apiName, enableIfPassed, redirect, "The uploaded certificate", ref -> {
@@ -182,8 +226,13 @@ class ConnectionFormPages {
     }
 
     /** The reference's flow after a certificate problem: trust it, then test again; either way back to the page. */
-    private String trustThenTest(String org, String apiName, boolean enableIfPassed, RedirectAttributes redirect,
-                                 String what, java.util.function.Consumer<OrgRef> trust) {
+    private String trustThenTest(
+            String org,
+            String apiName,
+            boolean enableIfPassed,
+            RedirectAttributes redirect,
+            String what,
+            Consumer<OrgRef> trust) {
         OrgRef ref = admin(org);
         try {
             trust.accept(ref);
@@ -203,8 +252,11 @@ class ConnectionFormPages {
     }
 
     @PostMapping("/{apiName}/trusted-certificates/{sha256}/remove")
-    String distrust(@PathVariable String org, @PathVariable String apiName, @PathVariable String sha256,
-                    RedirectAttributes redirect) {
+    String distrust(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @PathVariable String sha256,
+            RedirectAttributes redirect) {
         connections.distrust(admin(org), apiName, sha256);
         redirect.addFlashAttribute("flash", "The certificate is no longer trusted for this connection.");
         return page(org, apiName);
@@ -228,8 +280,10 @@ class ConnectionFormPages {
     String migrate(@PathVariable String org, @PathVariable String apiName, RedirectAttributes redirect) {
         try {
             connections.migrateToGraph(admin(org), apiName);
-            redirect.addFlashAttribute("flash", "The connection now uses Microsoft Graph. Grant Access again if "
-                    + "the app registration changed, then test it.");
+            redirect.addFlashAttribute(
+                    "flash",
+                    "The connection now uses Microsoft Graph. Grant Access again if "
+                            + "the app registration changed, then test it.");
         } catch (ApiProblem problem) {
             redirect.addFlashAttribute("problem", message(problem));
         }
@@ -248,8 +302,8 @@ class ConnectionFormPages {
     }
 
     /** The form page; {@code saved} is the stored connection (null for Add Connection +), read once per page. */
-    private String form(OrgRef org, Model model, ConnectionEntity saved, Map<String, String> values,
-                        Map<String, String> errors) {
+    private String form(
+            OrgRef org, Model model, ConnectionEntity saved, Map<String, String> values, Map<String, String> errors) {
         model.addAttribute("section", "connections");
         model.addAttribute("errors", errors);
         model.addAttribute("errorsInFormOrder", ConnectionForm.inFormOrder(errors));
@@ -289,8 +343,8 @@ class ConnectionFormPages {
      * Runs an upload's install step. The installer names its fields "file" and "password"; {@code formFields}
      * says what they are called on this form, so each error is shown next to its own input.
      */
-    private static void upload(MultipartFile file, Map<String, String> formFields, Map<String, String> errors,
-                               Upload install) {
+    private static void upload(
+            MultipartFile file, Map<String, String> formFields, Map<String, String> errors, Upload install) {
         if (file == null || file.isEmpty()) {
             return;
         }
@@ -298,8 +352,9 @@ class ConnectionFormPages {
         try {
             install.accept(file.getBytes()); // the installers refuse more than 1 MB; multipart caps it at 2 MB
         } catch (ApiProblem problem) {
-            problem.errors().forEach(e -> errors.merge(formFields.getOrDefault(e.field(), fileField), e.message(),
-                    (a, b) -> a + "; " + b));
+            problem.errors()
+                    .forEach(e -> errors.merge(
+                            formFields.getOrDefault(e.field(), fileField), e.message(), (a, b) -> a + "; " + b));
             if (problem.errors().isEmpty()) {
                 errors.put(fileField, problem.detail());
             }
@@ -315,8 +370,12 @@ class ConnectionFormPages {
     }
 
     private static String message(ApiProblem problem) {
-        return problem.errors().isEmpty() ? problem.detail()
-                : problem.errors().stream().map(e -> e.message()).reduce((a, b) -> a + "; " + b).orElse(problem.detail());
+        return problem.errors().isEmpty()
+                ? problem.detail()
+                : problem.errors().stream()
+                        .map(e -> e.message())
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse(problem.detail());
     }
 
     private static String blankToNull(String value) {

@@ -1,14 +1,15 @@
 package io.mailgate.web;
 
-import io.mailgate.connection.ConnectionAdmin;
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.cluster.Cluster;
 import io.mailgate.connection.ConnectionService;
-import io.mailgate.connection.ConnectionView;
-import io.mailgate.ops.CredentialHealth;
-import io.mailgate.system.OrgAccess;
 import io.mailgate.connection.ConnectionStatusView;
+import io.mailgate.connection.ConnectionView;
+import io.mailgate.connection.admin.ConnectionAdmin;
+import io.mailgate.ops.CredentialHealth;
 import java.util.List;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,13 +31,19 @@ class ConnectionListPages {
     private final ConnectionService connections;
     private final ConnectionAdmin admin;
     private final CredentialHealth credentials;
+    private final Cluster cluster;
 
-    ConnectionListPages(OrgAccess access, ConnectionService connections, ConnectionAdmin admin,
-                        CredentialHealth credentials) {
+    ConnectionListPages(
+            OrgAccess access,
+            ConnectionService connections,
+            ConnectionAdmin admin,
+            CredentialHealth credentials,
+            Cluster cluster) {
         this.access = access;
         this.connections = connections;
         this.admin = admin;
         this.credentials = credentials;
+        this.cluster = cluster;
     }
 
     @GetMapping
@@ -54,21 +61,35 @@ class ConnectionListPages {
     }
 
     /** A row of the list: the connection, its route's state, and its credential warnings. */
-    record Row(ConnectionView connection, ConnectionStatusView status, StateBadge state,
-               List<CredentialHealth.Warning> warnings) {
-    }
+    record Row(
+            ConnectionView connection,
+            ConnectionStatusView status,
+            StateBadge state,
+            List<CredentialHealth.Warning> warnings) {}
 
     private void rows(OrgRef org, Model model) {
-        model.addAttribute("rows", connections.list(org).stream().map(c -> {
-            ConnectionAdmin.Overview overview = admin.overview(c);
-            return new Row(overview.connection(), overview.status(),
-                    StateBadge.of(overview.connection(), overview.status()), credentials.warnings(c));
-        }).toList());
+        // in a cluster the list says which node runs each connection; a single node needs no such column
+        model.addAttribute("clustered", cluster.enabled());
+        model.addAttribute(
+                "rows",
+                connections.list(org).stream()
+                        .map(c -> {
+                            ConnectionAdmin.Overview overview = admin.overview(c);
+                            return new Row(
+                                    overview.connection(),
+                                    overview.status(),
+                                    StateBadge.of(overview.connection(), overview.status()),
+                                    credentials.warnings(c));
+                        })
+                        .toList());
     }
 
     @PostMapping("/{apiName}/enabled")
-    String enable(@PathVariable String org, @PathVariable String apiName, @RequestParam boolean enabled,
-                  RedirectAttributes redirect) {
+    String enable(
+            @PathVariable String org,
+            @PathVariable String apiName,
+            @RequestParam boolean enabled,
+            RedirectAttributes redirect) {
         ConnectionView saved = ConnectionView.of(connections.setEnabled(admin(org), apiName, enabled));
         redirect.addFlashAttribute("flash", saved.name() + (enabled ? " is enabled." : " is disabled."));
         return "redirect:/orgs/" + org + "/connections";

@@ -2,6 +2,7 @@ package io.mailgate.web;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -36,12 +37,75 @@ public final class EmailHtml {
     private static final Pattern DATA_IMAGE = Pattern.compile("(?i)^data:image/(png|gif|jpe?g|webp)[;,]");
 
     private static final Safelist ALLOWED = new Safelist()
-            .addTags("a", "abbr", "address", "article", "b", "bdi", "bdo", "big", "blockquote", "br", "caption",
-                    "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt",
-                    "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-                    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
-                    "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-                    "th", "thead", "tr", "tt", "u", "ul", "var", "wbr")
+            .addTags(
+                    "a",
+                    "abbr",
+                    "address",
+                    "article",
+                    "b",
+                    "bdi",
+                    "bdo",
+                    "big",
+                    "blockquote",
+                    "br",
+                    "caption",
+                    "center",
+                    "cite",
+                    "code",
+                    "col",
+                    "colgroup",
+                    "dd",
+                    "del",
+                    "details",
+                    "dfn",
+                    "div",
+                    "dl",
+                    "dt",
+                    "em",
+                    "figcaption",
+                    "figure",
+                    "font",
+                    "footer",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "header",
+                    "hr",
+                    "i",
+                    "img",
+                    "ins",
+                    "kbd",
+                    "li",
+                    "mark",
+                    "ol",
+                    "p",
+                    "pre",
+                    "q",
+                    "s",
+                    "samp",
+                    "section",
+                    "small",
+                    "span",
+                    "strike",
+                    "strong",
+                    "sub",
+                    "summary",
+                    "sup",
+                    "table",
+                    "tbody",
+                    "td",
+                    "tfoot",
+                    "th",
+                    "thead",
+                    "tr",
+                    "tt",
+                    "u",
+                    "ul",
+                    "var",
+                    "wbr")
             .addAttributes(":all", "title", "dir", "lang", "align")
             .addAttributes("a", "href")
             .addAttributes("img", "src", "alt", "width", "height")
@@ -51,8 +115,7 @@ public final class EmailHtml {
             .addAttributes("col", "span")
             .addAttributes("colgroup", "span");
 
-    private EmailHtml() {
-    }
+    private EmailHtml() {}
 
     /** The body's safe HTML, to be inserted as it is (unescaped) into a page; empty for a null body. */
     public static String sanitize(String html) {
@@ -81,7 +144,8 @@ public final class EmailHtml {
     }
 
     /** A URL in text, without the sentence's punctuation that may follow it. */
-    private static final Pattern URL_IN_TEXT = Pattern.compile("(?i)\\b(?:https?|ftp)://[^\\s<>\"']*[^\\s<>\"'.,;:!?)]");
+    private static final Pattern URL_IN_TEXT =
+            Pattern.compile("(?i)\\b(?:https?|ftp)://[^\\s<>\"']*[^\\s<>\"'.,;:!?)]");
 
     /**
      * A plain-text body with every URL defanged like the HTML body's links ({@code hxxps://evil[.]example/}), so
@@ -91,7 +155,7 @@ public final class EmailHtml {
         if (text == null) {
             return null;
         }
-        return URL_IN_TEXT.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(defangUrl(m.group())));
+        return URL_IN_TEXT.matcher(text).replaceAll(m -> Matcher.quoteReplacement(defangUrl(m.group())));
     }
 
     /** The anchor's text, then its target as inert text; the element itself becomes a span. */
@@ -117,8 +181,8 @@ public final class EmailHtml {
         if (src.isEmpty()) {
             text = null;
         } else if (src.regionMatches(true, 0, "cid:", 0, 4)) {
-            text = "[embedded image" + (image.hasAttr("alt") && !image.attr("alt").isBlank()
-                    ? ": " + image.attr("alt") : "") + "]";
+            text = "[embedded image"
+                    + (image.hasAttr("alt") && !image.attr("alt").isBlank() ? ": " + image.attr("alt") : "") + "]";
         } else {
             text = "[remote image blocked: " + host(src) + "]";
         }

@@ -25,8 +25,11 @@ class HawtioUser {
     FilterRegistrationBean<Filter> hawtioSignedInUser(ObjectMapper json) {
         Filter filter = (request, response, chain) -> {
             Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
-            if (request instanceof HttpServletRequest http && "GET".equals(http.getMethod()) && signedIn != null
-                    && signedIn.isAuthenticated() && response instanceof HttpServletResponse answer) {
+            if (request instanceof HttpServletRequest http
+                    && "GET".equals(http.getMethod())
+                    && signedIn != null
+                    && signedIn.isAuthenticated()
+                    && response instanceof HttpServletResponse answer) {
                 answer.setContentType(MediaType.APPLICATION_JSON_VALUE);
                 answer.setCharacterEncoding(StandardCharsets.UTF_8.name());
                 answer.getWriter().write(json.writeValueAsString(signedIn.getName()));

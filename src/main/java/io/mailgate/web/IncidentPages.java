@@ -1,14 +1,14 @@
 package io.mailgate.web;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.incident.IncidentReader;
 import io.mailgate.incident.IncidentReader.IncidentDetail;
 import io.mailgate.incident.MessageDownloads;
 import io.mailgate.incident.Views.MessageDetailView;
 import io.mailgate.incident.Views.MessageView;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.ResponseEntity;
@@ -32,9 +32,14 @@ class IncidentPages {
     static final int PAGE_SIZE = 25;
 
     /** A message as the detail page shows it: the API's view plus the words and safe body the page needs. */
-    record MessageOnPage(MessageView message, MessageDetailView detail, String linkReason, String encryption,
-                         String signature, String safeHtml, String safeText) {
-    }
+    record MessageOnPage(
+            MessageView message,
+            MessageDetailView detail,
+            String linkReason,
+            String encryption,
+            String signature,
+            String safeHtml,
+            String safeText) {}
 
     private final OrgAccess access;
     private final IncidentReader incidents;
@@ -47,8 +52,11 @@ class IncidentPages {
     }
 
     @GetMapping("/incidents")
-    String list(@PathVariable String org, @RequestParam(required = false) Long before,
-                @RequestParam(required = false) Integer limit, Model model) {
+    String list(
+            @PathVariable String org,
+            @RequestParam(required = false) Long before,
+            @RequestParam(required = false) Integer limit,
+            Model model) {
         OrgRef ref = analyst(org);
         model.addAttribute("section", "incidents");
         int size = pageSize(limit);
@@ -75,7 +83,8 @@ class IncidentPages {
     @GetMapping("/incidents/{id}")
     String detail(@PathVariable String org, @PathVariable long id, Model model) {
         IncidentDetail detail = incidents.detail(analyst(org), id);
-        List<MessageOnPage> messages = detail.messages().stream().map(IncidentPages::onPage).toList();
+        List<MessageOnPage> messages =
+                detail.messages().stream().map(IncidentPages::onPage).toList();
         model.addAttribute("section", "incidents");
         model.addAttribute("incident", detail.incident());
         model.addAttribute("messages", messages);
@@ -88,8 +97,8 @@ class IncidentPages {
     }
 
     @GetMapping("/email-messages/{id}/attachments/{index}")
-    ResponseEntity<StreamingResponseBody> attachment(@PathVariable String org, @PathVariable long id,
-                                                     @PathVariable int index) {
+    ResponseEntity<StreamingResponseBody> attachment(
+            @PathVariable String org, @PathVariable long id, @PathVariable int index) {
         return downloads.attachment(analyst(org), id, index);
     }
 
@@ -110,7 +119,12 @@ class IncidentPages {
 
     private static MessageOnPage onPage(MessageDetailView detail) {
         MessageView m = detail.message();
-        return new MessageOnPage(m, detail, linkReason(m.linkReason()), encryption(m), signature(m),
+        return new MessageOnPage(
+                m,
+                detail,
+                linkReason(m.linkReason()),
+                encryption(m),
+                signature(m),
                 detail.htmlBody() == null ? null : EmailHtml.sanitize(detail.htmlBody()),
                 EmailHtml.defangText(detail.textBody()));
     }
@@ -145,7 +159,8 @@ class IncidentPages {
         return switch (m.signature() == null ? "NONE" : m.signature()) {
             case "NONE" -> "Not signed";
             case "VALID" -> "Valid signature" + signer + certificate;
-            case "INVALID" -> "Invalid signature" + signer + certificate + ": the message was changed or the signature is broken";
+            case "INVALID" ->
+                "Invalid signature" + signer + certificate + ": the message was changed or the signature is broken";
             case "UNTRUSTED" -> "Signed" + signer + certificate + ", but the signer is not trusted";
             case "UNVERIFIED" -> "Signed" + signer + ", but the signer's certificate is unknown";
             default -> readable(m.signature()) + signer + certificate;

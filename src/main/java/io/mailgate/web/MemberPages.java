@@ -1,10 +1,10 @@
 package io.mailgate.web;
 
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.OrganizationPeople;
-import io.mailgate.system.Role;
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.OrganizationPeople;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
@@ -38,16 +38,25 @@ class MemberPages {
     }
 
     @PostMapping("/members")
-    String add(@PathVariable String org, @RequestParam(required = false) String username,
-               @RequestParam(required = false) String password, @RequestParam(required = false) Role role,
-               Model model, RedirectAttributes redirect) {
+    String add(
+            @PathVariable String org,
+            @RequestParam(required = false) String username,
+            @RequestParam(required = false) String password,
+            @RequestParam(required = false) Role role,
+            Model model,
+            RedirectAttributes redirect) {
         OrgRef ref = admin(org);
         String name = username == null ? null : username.strip();
         try {
-            boolean created = people.addMember(ref, name, password == null || password.isEmpty() ? null : password,
+            boolean created = people.addMember(
+                    ref,
+                    name,
+                    password == null || password.isEmpty() ? null : password,
                     role == null ? Role.ANALYST : role);
-            redirect.addFlashAttribute("flash", (created ? "User " + name + " is created with role "
-                    : name + " now has role ") + (role == null ? Role.ANALYST : role) + " here.");
+            redirect.addFlashAttribute(
+                    "flash",
+                    (created ? "User " + name + " is created with role " : name + " now has role ")
+                            + (role == null ? Role.ANALYST : role) + " here.");
             return "redirect:/orgs/" + org + "/members";
         } catch (ApiProblem problem) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -62,8 +71,12 @@ class MemberPages {
      * second key. The value travels to that page as a one-time flash attribute, so it is shown exactly once.
      */
     @PostMapping("/api-keys")
-    String createKey(@PathVariable String org, @RequestParam(required = false) String name,
-                     @RequestParam(required = false) Role role, Model model, RedirectAttributes redirect) {
+    String createKey(
+            @PathVariable String org,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) Role role,
+            Model model,
+            RedirectAttributes redirect) {
         OrgRef ref = admin(org);
         try {
             redirect.addFlashAttribute("newKey", people.createApiKey(ref, name == null ? "" : name, role));
@@ -82,8 +95,12 @@ class MemberPages {
     String confirmRevoke(@PathVariable String org, @PathVariable long id, Model model) {
         OrgRef ref = admin(org);
         model.addAttribute("section", "members");
-        model.addAttribute("key", people.apiKeys(ref).stream().filter(k -> k.id() == id).findFirst()
-                .orElseThrow(() -> ApiProblem.notFound("API key not found")));
+        model.addAttribute(
+                "key",
+                people.apiKeys(ref).stream()
+                        .filter(k -> k.id() == id)
+                        .findFirst()
+                        .orElseThrow(() -> ApiProblem.notFound("API key not found")));
         return "members/revoke";
     }
 

@@ -1,6 +1,6 @@
 package io.mailgate.web;
 
-import io.mailgate.system.ApiProblem;
+import io.mailgate.api.ApiProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -24,8 +24,12 @@ class PageErrors {
 
     @ExceptionHandler(ApiProblem.class)
     ModelAndView problem(ApiProblem problem) {
-        return page(problem.status(), problem.title(), problem.status() == HttpStatus.NOT_FOUND
-                ? "There is nothing here, or you cannot see it." : problem.detail());
+        return page(
+                problem.status(),
+                problem.title(),
+                problem.status() == HttpStatus.NOT_FOUND
+                        ? "There is nothing here, or you cannot see it."
+                        : problem.detail());
     }
 
     /**
@@ -41,7 +45,9 @@ class PageErrors {
             return page(status, status.getReasonPhrase(), detail == null ? status.getReasonPhrase() : detail);
         }
         log.error("A page failed", e);
-        return page(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
+        return page(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "Something went wrong",
                 "An unexpected error occurred. It has been logged.");
     }
 

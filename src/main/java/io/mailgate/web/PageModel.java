@@ -1,7 +1,8 @@
 package io.mailgate.web;
 
-import io.mailgate.system.MeService;
-import io.mailgate.system.MeService.OrgRole;
+import io.mailgate.account.MeService;
+import io.mailgate.account.MeService.OrgRole;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.core.Authentication;
@@ -9,7 +10,6 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.servlet.HandlerMapping;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * What the top bar of every page needs: who is signed in, their organizations (the switcher) and the one the
@@ -34,14 +34,15 @@ class PageModel {
     @ModelAttribute("systemAdmin")
     boolean systemAdmin() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication != null && authentication.getAuthorities().stream()
-                .anyMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()));
+        return authentication != null
+                && authentication.getAuthorities().stream().anyMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()));
     }
 
     @ModelAttribute("organizations")
     List<OrgRole> organizations() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication == null || authentication.getPrincipal() == null ? List.of()
+        return authentication == null || authentication.getPrincipal() == null
+                ? List.of()
                 : me.memberships(authentication.getPrincipal());
     }
 
@@ -49,6 +50,9 @@ class PageModel {
     OrgRole currentOrg(HttpServletRequest request, @ModelAttribute("organizations") List<OrgRole> organizations) {
         Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         Object handle = variables instanceof Map<?, ?> map ? map.get("org") : null;
-        return organizations.stream().filter(o -> o.handle().equals(handle)).findFirst().orElse(null);
+        return organizations.stream()
+                .filter(o -> o.handle().equals(handle))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -1,8 +1,8 @@
 package io.mailgate.web;
 
+import io.mailgate.account.OrgRef;
 import io.mailgate.quarantine.QuarantineDesk;
 import io.mailgate.quarantine.QuarantineView;
-import io.mailgate.system.OrgRef;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeUtility;
@@ -27,8 +27,7 @@ class QuarantineHeaders {
     static final int MAX_HEADER_BYTES = 64 * 1024;
 
     /** What the quarantine page shows for a row. */
-    record Row(QuarantineView entry, String from, String subject) {
-    }
+    record Row(QuarantineView entry, String from, String subject) {}
 
     private final QuarantineDesk desk;
 

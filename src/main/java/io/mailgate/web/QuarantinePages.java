@@ -1,11 +1,11 @@
 package io.mailgate.web;
 
+import io.mailgate.account.OrgAccess;
+import io.mailgate.account.OrgRef;
+import io.mailgate.account.Role;
+import io.mailgate.api.ApiProblem;
 import io.mailgate.quarantine.QuarantineDesk;
 import io.mailgate.quarantine.QuarantineRetry;
-import io.mailgate.system.ApiProblem;
-import io.mailgate.system.OrgAccess;
-import io.mailgate.system.OrgRef;
-import io.mailgate.system.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -38,14 +38,18 @@ class QuarantinePages {
     }
 
     @GetMapping
-    String list(@PathVariable String org, @RequestParam(required = false) Long before,
-                @RequestParam(required = false) Integer limit, Model model) {
+    String list(
+            @PathVariable String org,
+            @RequestParam(required = false) Long before,
+            @RequestParam(required = false) Integer limit,
+            Model model) {
         OrgRef ref = analyst(org);
         model.addAttribute("section", "quarantine");
         int size = IncidentPages.pageSize(limit);
         QuarantineDesk.NewestPage page = desk.newest(ref, before, size);
         model.addAttribute("page", page);
-        model.addAttribute("rows", page.items().stream().map(q -> headers.row(ref, q)).toList());
+        model.addAttribute(
+                "rows", page.items().stream().map(q -> headers.row(ref, q)).toList());
         model.addAttribute("firstPage", before == null);
         model.addAttribute("limit", size);
         return "quarantine/list";
@@ -63,11 +67,13 @@ class QuarantinePages {
         try {
             QuarantineRetry.Outcome outcome = desk.retry(ref, id);
             if ("RELEASED".equals(outcome.status())) {
-                redirect.addFlashAttribute("flash", "Message " + id + " was processed and released into incident "
-                        + outcome.incidentId() + ".");
+                redirect.addFlashAttribute(
+                        "flash",
+                        "Message " + id + " was processed and released into incident " + outcome.incidentId() + ".");
             } else {
-                redirect.addFlashAttribute("retryProblem", "Message " + id + " is still failing ("
-                        + outcome.reasonCode() + "): " + outcome.reason());
+                redirect.addFlashAttribute(
+                        "retryProblem",
+                        "Message " + id + " is still failing (" + outcome.reasonCode() + "): " + outcome.reason());
             }
         } catch (ApiProblem problem) {
             if (problem.status() == HttpStatus.NOT_FOUND) {
@@ -76,8 +82,9 @@ class QuarantinePages {
             redirect.addFlashAttribute("retryProblem", "Message " + id + " was not retried: " + problem.detail());
         } catch (Exception e) {
             log.warn("Retrying quarantined message {} of {} failed", id, org, e);
-            redirect.addFlashAttribute("retryProblem", "Message " + id
-                    + " could not be retried now; it stays in quarantine. Try again later.");
+            redirect.addFlashAttribute(
+                    "retryProblem",
+                    "Message " + id + " could not be retried now; it stays in quarantine. Try again later.");
         }
         return "redirect:/orgs/" + org + "/quarantine";
     }

@@ -12,12 +12,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 final class RedirectUriCheck {
 
-    private RedirectUriCheck() {
-    }
+    private RedirectUriCheck() {}
 
     /** A warning for the page, or null when the request's base URL is the configured public URL. */
     static String warning(URI publicUrl) {
-        URI requested = ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri();
+        URI requested =
+                ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri();
         if (base(requested).equals(base(publicUrl))) {
             return null;
         }
@@ -32,7 +32,8 @@ final class RedirectUriCheck {
     static String base(URI uri) {
         String scheme = uri.getScheme() == null ? "http" : uri.getScheme().toLowerCase(Locale.ROOT);
         int port = uri.getPort();
-        boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+        boolean defaultPort =
+                port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
         String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         return scheme + "://" + host + (defaultPort ? "" : ":" + port) + path;

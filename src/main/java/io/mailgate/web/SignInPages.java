@@ -1,7 +1,7 @@
 package io.mailgate.web;
 
-import io.mailgate.system.MeService.OrgRole;
-import io.mailgate.system.Role;
+import io.mailgate.account.MeService.OrgRole;
+import io.mailgate.account.Role;
 import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +29,11 @@ class SignInPages {
     /** Only an organization the user belongs to is taken; anything else starts over at the start page. */
     @GetMapping("/switch-organization")
     String switchTo(@RequestParam String org, @ModelAttribute("organizations") List<OrgRole> organizations) {
-        return organizations.stream().filter(o -> o.handle().equals(org)).findFirst()
-                .map(SignInPages::home).orElse("redirect:/");
+        return organizations.stream()
+                .filter(o -> o.handle().equals(org))
+                .findFirst()
+                .map(SignInPages::home)
+                .orElse("redirect:/");
     }
 
     private static String home(OrgRole org) {

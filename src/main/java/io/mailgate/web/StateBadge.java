@@ -16,11 +16,16 @@ record StateBadge(String label, String css, String reason) {
         }
         String reason = status.reason() != null ? status.reason() : status.lastError();
         return switch (status.state()) {
-            case RUNNING -> connection.decryption() != null && connection.decryption().enabled()
-                    && !connection.decryption().keyInstalled()
-                    ? new StateBadge("No decryption key", "NEEDS_CONSENT", "Decryption is enabled but no key is "
-                            + "installed: encrypted messages are quarantined until one is uploaded.")
-                    : new StateBadge("Running", "RUNNING", null);
+            case RUNNING ->
+                connection.decryption() != null
+                                && connection.decryption().enabled()
+                                && !connection.decryption().keyInstalled()
+                        ? new StateBadge(
+                                "No decryption key",
+                                "NEEDS_CONSENT",
+                                "Decryption is enabled but no key is "
+                                        + "installed: encrypted messages are quarantined until one is uploaded.")
+                        : new StateBadge("Running", "RUNNING", null);
             case STOPPED -> new StateBadge("Stopped", "STOPPED", reason);
             case FAILING -> new StateBadge("Failing", "FAILING", reason);
             // messages flow, but some of the last poll failed and stay unread

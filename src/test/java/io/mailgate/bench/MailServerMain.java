@@ -9,13 +9,13 @@ import com.icegreen.greenmail.util.ServerSetup;
  */
 public final class MailServerMain {
 
-    private MailServerMain() {
-    }
+    private MailServerMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         GreenMail mail = new GreenMail(new ServerSetup[] {
             new ServerSetup(Integer.parseInt(args[0]), "127.0.0.1", ServerSetup.PROTOCOL_IMAP),
-            new ServerSetup(Integer.parseInt(args[1]), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+            new ServerSetup(Integer.parseInt(args[1]), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)
+        });
         mail.start();
         mail.setUser(args[2], args[2], args[3]);
         System.out.println("READY");

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailgate.component.ews.ConnectProxy;
 import io.mailgate.component.msgraph.GraphConnectionTest;
-import io.mailgate.component.msgraph.GraphHttpClients;
 import io.mailgate.component.msgraph.GraphProxy;
 import io.mailgate.component.msgraph.MsGraphMailClient;
 import io.mailgate.component.msgraph.ServerCertificate;
 import io.mailgate.connectiontest.TestCodes;
 import io.mailgate.connectiontest.TestResult;
 import io.mailgate.connectiontest.TestStage;
+import io.mailgate.http.ConnectionHttpClients;
+import io.mailgate.http.HttpSettings;
 import io.mailgate.tls.CapturingTrustManager;
 import io.mailgate.tls.CertificateInfo;
 import io.mailgate.tls.Certificates;
@@ -49,11 +50,13 @@ class GraphConnectionTestsProxyTest {
 
     private TestResult test(String password, List<X509Certificate> trusted) {
         CapturingTrustManager capture = CapturingTrustManager.forConnection(trusted);
-        var http = GraphHttpClients.create(
-                new GraphProxy(GraphProxy.Protocol.HTTPS, "localhost", proxy.port(), "proxyuser", password), capture.sslContext());
+        var http = ConnectionHttpClients.create(HttpSettings.of(
+                capture.sslContext(),
+                new GraphProxy(GraphProxy.Protocol.HTTPS, "localhost", proxy.port(), "proxyuser", password)
+                        .toProxyServer()));
         // the proxy fails before any tunnel, so nothing needs to listen behind it
-        GraphConnectionTest outcome = new MsGraphMailClient(http, "https://graph.invalid", null, () -> "token")
-                .testConnection("Inbox");
+        GraphConnectionTest outcome =
+                new MsGraphMailClient(http, "https://graph.invalid", null, () -> "token").testConnection("Inbox");
         assertThat(outcome.failure()).isEqualTo(GraphConnectionTest.Failure.NETWORK);
         return GraphConnectionTests.network(outcome, capture, outcome.message());
     }
@@ -64,8 +67,11 @@ class GraphConnectionTestsProxyTest {
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
-        assertThat(result.message()).contains("TLS with the proxy localhost:" + proxy.port()).doesNotContain(PROXY_PASSWORD);
-        assertThat(result.serverCertificates()).extracting(CertificateInfo::sha256)
+        assertThat(result.message())
+                .contains("TLS with the proxy localhost:" + proxy.port())
+                .doesNotContain(PROXY_PASSWORD);
+        assertThat(result.serverCertificates())
+                .extracting(CertificateInfo::sha256)
                 .containsExactly(Certificates.sha256(proxyCertificate.certificate));
         assertThat(proxy.tunnels).isEmpty();
     }
@@ -76,7 +82,9 @@ class GraphConnectionTestsProxyTest {
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.PROXY_AUTH_FAILED);
-        assertThat(result.message()).contains("refused the user name or password of proxyuser").contains("407")
+        assertThat(result.message())
+                .contains("refused the user name or password of proxyuser")
+                .contains("407")
                 .doesNotContain(PROXY_PASSWORD);
         assertThat(proxy.refusals).isNotEmpty();
         assertThat(proxy.tunnels).isEmpty();

@@ -40,13 +40,16 @@ class CertificateChecksTest {
     @Test
     void aWildcardForAWholeTopLevelDomainOrNotLeftMostMatchesNothing() {
         assertThat(HostnameMatcher.matches(withNames("*.com"), "example.com")).isFalse();
-        assertThat(HostnameMatcher.matches(withNames("imap.*.com"), "imap.example.com")).isFalse();
-        assertThat(HostnameMatcher.matches(withNames("*.*.example.com"), "a.b.example.com")).isFalse();
+        assertThat(HostnameMatcher.matches(withNames("imap.*.com"), "imap.example.com"))
+                .isFalse();
+        assertThat(HostnameMatcher.matches(withNames("*.*.example.com"), "a.b.example.com"))
+                .isFalse();
     }
 
     @Test
     void theCommonNameCountsOnlyWithoutDnsNames() {
-        X509Certificate onlyCn = TestCertificates.selfSigned("imap.example.com", List.of()).certificate();
+        X509Certificate onlyCn =
+                TestCertificates.selfSigned("imap.example.com", List.of()).certificate();
         X509Certificate cnAndSan = TestCertificates.selfSigned("imap.example.com", List.of("mail.example.com"))
                 .certificate();
 
@@ -58,7 +61,8 @@ class CertificateChecksTest {
     @Test
     void ipAddressesMatchOnlyIpAddressNames() {
         X509Certificate c = withNames("10.0.0.5", "::1", "imap.example.com");
-        X509Certificate dnsLooksLikeIp = TestCertificates.selfSigned("10.0.0.5", List.of()).certificate();
+        X509Certificate dnsLooksLikeIp =
+                TestCertificates.selfSigned("10.0.0.5", List.of()).certificate();
 
         assertThat(HostnameMatcher.matches(c, "10.0.0.5")).isTrue();
         assertThat(HostnameMatcher.matches(c, "[0:0:0:0:0:0:0:1]")).isTrue();
@@ -69,22 +73,35 @@ class CertificateChecksTest {
     @Test
     void expiryIsDiagnosedBeforeTheHostNameAndTrustLast() {
         Instant now = Instant.now();
-        TestCertificates.Issued expiredElsewhere = TestCertificates.selfSigned("other.example", List.of("other.example"),
-                now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
-        TestCertificates.Issued future = TestCertificates.selfSigned("imap.example.com", List.of("imap.example.com"),
-                now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(10)));
+        TestCertificates.Issued expiredElsewhere = TestCertificates.selfSigned(
+                "other.example",
+                List.of("other.example"),
+                now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)));
+        TestCertificates.Issued future = TestCertificates.selfSigned(
+                "imap.example.com",
+                List.of("imap.example.com"),
+                now.plus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(10)));
         TestCertificates.Issued elsewhere = TestCertificates.selfSigned("other.example", List.of("other.example"));
         TestCertificates.Issued authority = TestCertificates.authority("Some CA");
-        TestCertificates.Issued issued = TestCertificates.issuedBy(authority, "imap.example.com",
-                List.of("imap.example.com"));
+        TestCertificates.Issued issued =
+                TestCertificates.issuedBy(authority, "imap.example.com", List.of("imap.example.com"));
 
         assertThat(CertificateDiagnosis.validityOrHostname(expiredElsewhere.chain(), "imap.example.com", now))
-                .get().extracting(CertificateDiagnosis::problem).isEqualTo(Problem.EXPIRED);
+                .get()
+                .extracting(CertificateDiagnosis::problem)
+                .isEqualTo(Problem.EXPIRED);
         assertThat(CertificateDiagnosis.validityOrHostname(future.chain(), "imap.example.com", now))
-                .get().extracting(CertificateDiagnosis::problem).isEqualTo(Problem.NOT_YET_VALID);
+                .get()
+                .extracting(CertificateDiagnosis::problem)
+                .isEqualTo(Problem.NOT_YET_VALID);
         assertThat(CertificateDiagnosis.validityOrHostname(elsewhere.chain(), "imap.example.com", now))
-                .get().extracting(CertificateDiagnosis::problem).isEqualTo(Problem.HOSTNAME_MISMATCH);
-        assertThat(CertificateDiagnosis.validityOrHostname(issued.chain(), "imap.example.com", now)).isEmpty();
+                .get()
+                .extracting(CertificateDiagnosis::problem)
+                .isEqualTo(Problem.HOSTNAME_MISMATCH);
+        assertThat(CertificateDiagnosis.validityOrHostname(issued.chain(), "imap.example.com", now))
+                .isEmpty();
         assertThat(CertificateDiagnosis.untrusted(elsewhere.chain()).problem()).isEqualTo(Problem.SELF_SIGNED);
         CertificateDiagnosis unknownIssuer = CertificateDiagnosis.untrusted(issued.chain());
         assertThat(unknownIssuer.problem()).isEqualTo(Problem.UNKNOWN_ISSUER);

@@ -20,8 +20,8 @@ final class ConnectProxy implements AutoCloseable {
 
     private ConnectProxy(ServerSocket server, String username, String password) {
         this.server = server;
-        this.expectedAuthorization = "Basic " + Base64.getEncoder()
-                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization = "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         Relay.daemon("proxy-accept", this::acceptLoop);
     }
 
@@ -31,8 +31,13 @@ final class ConnectProxy implements AutoCloseable {
 
     static ConnectProxy https(TestCertificates.Issued certificate, String username, String password)
             throws IOException {
-        return new ConnectProxy(certificate.serverContext().getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress()), username, password);
+        return new ConnectProxy(
+                certificate
+                        .serverContext()
+                        .getServerSocketFactory()
+                        .createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                username,
+                password);
     }
 
     int port() {
@@ -58,7 +63,8 @@ final class ConnectProxy implements AutoCloseable {
             int first = in.read();
             if (first == 0x16) {
                 // A TLS handshake record where an HTTP request belongs: answer as a real proxy does.
-                out.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.write(
+                        "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 client.close();
                 return;
@@ -72,7 +78,8 @@ final class ConnectProxy implements AutoCloseable {
             }
             if (!expectedAuthorization.equals(authorization)) {
                 out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
-                        + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 client.close();
                 return;

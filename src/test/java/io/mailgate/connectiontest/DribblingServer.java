@@ -34,15 +34,19 @@ final class DribblingServer implements AutoCloseable {
     private void serveOne() {
         try {
             Socket client = server.accept();
-            ticks.scheduleAtFixedRate(() -> {
-                try {
-                    client.getOutputStream().write('*');
-                    client.getOutputStream().flush();
-                } catch (IOException e) {
-                    clientGone.countDown();
-                    throw new IllegalStateException("client gone", e);
-                }
-            }, 0, 200, TimeUnit.MILLISECONDS);
+            ticks.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            client.getOutputStream().write('*');
+                            client.getOutputStream().flush();
+                        } catch (IOException e) {
+                            clientGone.countDown();
+                            throw new IllegalStateException("client gone", e);
+                        }
+                    },
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             // A read returns -1 (or fails) once the client closes its end.
             while (client.getInputStream().read() >= 0) {
                 // Discard whatever the client says.

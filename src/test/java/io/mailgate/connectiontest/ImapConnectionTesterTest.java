@@ -16,7 +16,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,11 @@ class ImapConnectionTesterTest {
             TestCertificates.selfSigned("localhost", List.of("localhost", "127.0.0.1"));
     private static final TestCertificates.Issued OTHER_HOST =
             TestCertificates.selfSigned("mail.other.example", List.of("mail.other.example"));
-    private static final TestCertificates.Issued EXPIRED = TestCertificates.selfSigned("localhost",
-            List.of("localhost"), Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(1)));
+    private static final TestCertificates.Issued EXPIRED = TestCertificates.selfSigned(
+            "localhost",
+            List.of("localhost"),
+            Instant.now().minus(Duration.ofDays(30)),
+            Instant.now().minus(Duration.ofDays(1)));
     private static final TestCertificates.Issued AUTHORITY = TestCertificates.authority("mailgate test CA");
     private static final TestCertificates.Issued AUTHORITY_SIGNED =
             TestCertificates.issuedBy(AUTHORITY, "localhost", List.of("localhost"));
@@ -52,7 +57,11 @@ class ImapConnectionTesterTest {
         GreenMailUser user = greenMail.setUser(USER, USER, PASSWORD);
         greenMail.getManagers().getImapHostManager().createMailbox(user, "Reports");
         for (int i = 1; i <= 2; i++) {
-            user.deliver(GreenMailUtil.createTextEmail(USER, "reporter@example.com", "Suspicious " + i, "body",
+            user.deliver(GreenMailUtil.createTextEmail(
+                    USER,
+                    "reporter@example.com",
+                    "Suspicious " + i,
+                    "body",
                     greenMail.getImap().getServerSetup()));
         }
     }
@@ -80,12 +89,14 @@ class ImapConnectionTesterTest {
         test(probe(ImapEncryption.NONE, greenMail.getImap().getPort(), "INBOX"), List.of());
 
         assertThat(test(probe(ImapEncryption.NONE, greenMail.getImap().getPort(), "INBOX"), List.of())
-                .unreadMessages()).isEqualTo(2);
+                        .unreadMessages())
+                .isEqualTo(2);
     }
 
     @Test
     void selfSignedCertificateIsRefusedWithItsChainThenTrustedForThisConnectionOnly() throws Exception {
-        ImapFront front = start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
+        ImapFront front =
+                start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
         ImapProbe probe = probe(ImapEncryption.SSL_TLS, front.port(), "INBOX");
 
         TestResult refused = test(probe, List.of());
@@ -99,13 +110,16 @@ class ImapConnectionTesterTest {
         assertThat(presented.sha256()).isEqualTo(Certificates.sha256(LOCALHOST.certificate()));
         assertThat(presented.subject()).isEqualTo("CN=localhost");
         assertThat(presented.issuer()).isEqualTo("CN=localhost");
-        assertThat(presented.notAfter()).isEqualTo(LOCALHOST.certificate().getNotAfter().toInstant());
+        assertThat(presented.notAfter())
+                .isEqualTo(LOCALHOST.certificate().getNotAfter().toInstant());
 
         // The admin trusts the certificate shown by the failed test, as the API would from its PEM.
         X509Certificate fromTheAnswer = Certificates.parseOne(presented.pem().getBytes(StandardCharsets.US_ASCII));
-        assertThat(refused.presentedCertificate(presented.sha256().replace(":", "").toLowerCase()))
+        assertThat(refused.presentedCertificate(
+                        presented.sha256().replace(":", "").toLowerCase()))
                 .contains(fromTheAnswer);
-        assertThat(refused.presentedCertificate(Certificates.sha256(OTHER_HOST.certificate()))).isEmpty();
+        assertThat(refused.presentedCertificate(Certificates.sha256(OTHER_HOST.certificate())))
+                .isEmpty();
         TestResult trusted = test(probe, List.of(fromTheAnswer));
         assertThat(trusted.ok()).isTrue();
         assertThat(trusted.unreadMessages()).isEqualTo(2);
@@ -117,15 +131,20 @@ class ImapConnectionTesterTest {
 
     @Test
     void startTlsUsesTheConnectionsTrustAndLogsInOnlyAfterTls() throws Exception {
-        ImapFront front = start(ImapFront.startTls(LOCALHOST, greenMail.getImap().getPort()));
+        ImapFront front =
+                start(ImapFront.startTls(LOCALHOST, greenMail.getImap().getPort()));
         ImapProbe probe = probe(ImapEncryption.STARTTLS, front.port(), "Reports");
 
         TestResult refused = test(probe, List.of());
         assertThat(refused.stage()).isEqualTo(TestStage.TLS);
         assertThat(refused.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
-        assertThat(refused.serverCertificates()).extracting(CertificateInfo::sha256)
+        assertThat(refused.serverCertificates())
+                .extracting(CertificateInfo::sha256)
                 .containsExactly(Certificates.sha256(LOCALHOST.certificate()));
-        assertThat(front.received()).contains("STARTTLS").doesNotContain("LOGIN").doesNotContain(PASSWORD);
+        assertThat(front.received())
+                .contains("STARTTLS")
+                .doesNotContain("LOGIN")
+                .doesNotContain(PASSWORD);
 
         TestResult trusted = test(probe, List.of(LOCALHOST.certificate()));
         assertThat(trusted.ok()).isTrue();
@@ -146,21 +165,26 @@ class ImapConnectionTesterTest {
         assertThat(result.code()).isEqualTo(TestCodes.TLS_NOT_OFFERED);
         assertThat(result.message()).contains("does not offer STARTTLS").contains("before sending any credentials");
         // What reached the server: a capability check, and no credentials in any form.
-        assertThat(plainServer.received()).contains("CAPABILITY")
-                .doesNotContain("LOGIN").doesNotContain("AUTHENTICATE").doesNotContain(PASSWORD)
-                .doesNotContain(java.util.Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)));
+        assertThat(plainServer.received())
+                .contains("CAPABILITY")
+                .doesNotContain("LOGIN")
+                .doesNotContain("AUTHENTICATE")
+                .doesNotContain(PASSWORD)
+                .doesNotContain(Base64.getEncoder().encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void certificateForAnotherHostIsAMismatchEvenWhenTrusted() throws Exception {
-        ImapFront front = start(ImapFront.implicitTls(OTHER_HOST, greenMail.getImap().getPort()));
+        ImapFront front =
+                start(ImapFront.implicitTls(OTHER_HOST, greenMail.getImap().getPort()));
         ImapProbe probe = probe(ImapEncryption.SSL_TLS, front.port(), "INBOX");
 
         TestResult untrusted = test(probe, List.of());
         assertThat(untrusted.stage()).isEqualTo(TestStage.TLS);
         assertThat(untrusted.code()).isEqualTo(TestCodes.HOSTNAME_MISMATCH);
-        assertThat(untrusted.message()).startsWith("The certificate of localhost:" + front.port()
-                + " is for mail.other.example, not for localhost. It is not trusted either.");
+        assertThat(untrusted.message())
+                .startsWith("The certificate of localhost:" + front.port()
+                        + " is for mail.other.example, not for localhost. It is not trusted either.");
         assertThat(untrusted.serverCertificates()).hasSize(1);
 
         TestResult trusted = test(probe, List.of(OTHER_HOST.certificate()));
@@ -171,13 +195,17 @@ class ImapConnectionTesterTest {
 
     @Test
     void anIpAddressMatchesOnlyAnIpAddressName() throws Exception {
-        ImapFront localhost = start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
-        ImapFront other = start(ImapFront.implicitTls(OTHER_HOST, greenMail.getImap().getPort()));
+        ImapFront localhost =
+                start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
+        ImapFront other =
+                start(ImapFront.implicitTls(OTHER_HOST, greenMail.getImap().getPort()));
 
-        TestResult byIp = test(new ImapProbe("127.0.0.1", localhost.port(), ImapEncryption.SSL_TLS, USER, PASSWORD,
-                "INBOX"), List.of(LOCALHOST.certificate()));
-        TestResult mismatch = test(new ImapProbe("127.0.0.1", other.port(), ImapEncryption.SSL_TLS, USER, PASSWORD,
-                "INBOX"), List.of(OTHER_HOST.certificate()));
+        TestResult byIp = test(
+                new ImapProbe("127.0.0.1", localhost.port(), ImapEncryption.SSL_TLS, USER, PASSWORD, "INBOX"),
+                List.of(LOCALHOST.certificate()));
+        TestResult mismatch = test(
+                new ImapProbe("127.0.0.1", other.port(), ImapEncryption.SSL_TLS, USER, PASSWORD, "INBOX"),
+                List.of(OTHER_HOST.certificate()));
 
         assertThat(byIp.ok()).isTrue();
         assertThat(mismatch.code()).isEqualTo(TestCodes.HOSTNAME_MISMATCH);
@@ -185,42 +213,52 @@ class ImapConnectionTesterTest {
 
     @Test
     void expiredCertificate() throws Exception {
-        ImapFront front = start(ImapFront.implicitTls(EXPIRED, greenMail.getImap().getPort()));
+        ImapFront front =
+                start(ImapFront.implicitTls(EXPIRED, greenMail.getImap().getPort()));
 
         TestResult result = test(probe(ImapEncryption.SSL_TLS, front.port(), "INBOX"), List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.TLS);
         assertThat(result.code()).isEqualTo(TestCodes.CERTIFICATE_EXPIRED);
         assertThat(result.message()).startsWith("The certificate of localhost:" + front.port() + " expired on ");
-        assertThat(result.serverCertificates()).extracting(CertificateInfo::sha256)
+        assertThat(result.serverCertificates())
+                .extracting(CertificateInfo::sha256)
                 .containsExactly(Certificates.sha256(EXPIRED.certificate()));
     }
 
     @Test
     void unknownAuthorityIsNamedAndTrustingItFromTheChainWorks() throws Exception {
-        ImapFront front = start(ImapFront.implicitTls(AUTHORITY_SIGNED, greenMail.getImap().getPort()));
+        ImapFront front = start(
+                ImapFront.implicitTls(AUTHORITY_SIGNED, greenMail.getImap().getPort()));
         ImapProbe probe = probe(ImapEncryption.SSL_TLS, front.port(), "INBOX");
 
         TestResult refused = test(probe, List.of());
         assertThat(refused.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
-        assertThat(refused.message()).isEqualTo("The certificate of localhost:" + front.port()
-                + " is not trusted (issued by CN=mailgate test CA, which is not a trusted authority).");
-        assertThat(refused.serverCertificates()).extracting(CertificateInfo::subject)
+        assertThat(refused.message())
+                .isEqualTo("The certificate of localhost:" + front.port()
+                        + " is not trusted (issued by CN=mailgate test CA, which is not a trusted authority).");
+        assertThat(refused.serverCertificates())
+                .extracting(CertificateInfo::subject)
                 .containsExactly("CN=localhost", "CN=mailgate test CA");
 
-        X509Certificate authority = Certificates.parseOne(refused.serverCertificates().get(1).pem()
-                .getBytes(StandardCharsets.US_ASCII));
+        X509Certificate authority =
+                Certificates.parseOne(refused.serverCertificates().get(1).pem().getBytes(StandardCharsets.US_ASCII));
         assertThat(test(probe, List.of(authority)).ok()).isTrue();
     }
 
     @Test
     void expiredCertificateOfATrustedAuthorityIsExpiredNotUntrusted() throws Exception {
-        TestCertificates.Issued expiredLeaf = TestCertificates.issuedBy(AUTHORITY, "localhost", List.of("localhost"),
-                Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofMinutes(5)));
-        ImapFront front = start(ImapFront.implicitTls(expiredLeaf, greenMail.getImap().getPort()));
+        TestCertificates.Issued expiredLeaf = TestCertificates.issuedBy(
+                AUTHORITY,
+                "localhost",
+                List.of("localhost"),
+                Instant.now().minus(Duration.ofDays(30)),
+                Instant.now().minus(Duration.ofMinutes(5)));
+        ImapFront front =
+                start(ImapFront.implicitTls(expiredLeaf, greenMail.getImap().getPort()));
 
-        TestResult result = test(probe(ImapEncryption.SSL_TLS, front.port(), "INBOX"),
-                List.of(AUTHORITY.certificate()));
+        TestResult result =
+                test(probe(ImapEncryption.SSL_TLS, front.port(), "INBOX"), List.of(AUTHORITY.certificate()));
 
         assertThat(result.code()).isEqualTo(TestCodes.CERTIFICATE_EXPIRED);
         assertThat(result.serverCertificates()).hasSize(2);
@@ -228,22 +266,30 @@ class ImapConnectionTesterTest {
 
     @Test
     void anExpiredIssuerIsNamed() throws Exception {
-        TestCertificates.Issued oldAuthority = TestCertificates.authority("old CA",
-                Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(2)));
-        TestCertificates.Issued leaf = TestCertificates.issuedBy(oldAuthority, "localhost", List.of("localhost"),
-                Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(30)));
+        TestCertificates.Issued oldAuthority = TestCertificates.authority(
+                "old CA",
+                Instant.now().minus(Duration.ofDays(400)),
+                Instant.now().minus(Duration.ofDays(2)));
+        TestCertificates.Issued leaf = TestCertificates.issuedBy(
+                oldAuthority,
+                "localhost",
+                List.of("localhost"),
+                Instant.now().minus(Duration.ofDays(300)),
+                Instant.now().plus(Duration.ofDays(30)));
         ImapFront front = start(ImapFront.implicitTls(leaf, greenMail.getImap().getPort()));
 
         TestResult result = test(probe(ImapEncryption.SSL_TLS, front.port(), "INBOX"), List.of());
 
         assertThat(result.code()).isEqualTo(TestCodes.CERTIFICATE_EXPIRED);
-        assertThat(result.message()).startsWith("The certificate of localhost:" + front.port()
-                + " was issued by CN=old CA, whose certificate expired on ");
+        assertThat(result.message())
+                .startsWith("The certificate of localhost:" + front.port()
+                        + " was issued by CN=old CA, whose certificate expired on ");
     }
 
     @Test
     void implicitTlsOnAPlainPortSaysSo() {
-        TestResult result = test(probe(ImapEncryption.SSL_TLS, greenMail.getImap().getPort(), "INBOX"), List.of());
+        TestResult result =
+                test(probe(ImapEncryption.SSL_TLS, greenMail.getImap().getPort(), "INBOX"), List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.TLS);
         assertThat(result.code()).isEqualTo(TestCodes.TLS_HANDSHAKE_FAILED);
@@ -253,8 +299,9 @@ class ImapConnectionTesterTest {
     @Test
     void wrongPassword() {
         String wrong = "wrong-Passw0rd-here";
-        TestResult result = test(new ImapProbe("localhost", greenMail.getImap().getPort(), ImapEncryption.NONE, USER,
-                wrong, "INBOX"), List.of());
+        TestResult result = test(
+                new ImapProbe("localhost", greenMail.getImap().getPort(), ImapEncryption.NONE, USER, wrong, "INBOX"),
+                List.of());
 
         assertThat(result.ok()).isFalse();
         assertThat(result.stage()).isEqualTo(TestStage.AUTH);
@@ -264,10 +311,12 @@ class ImapConnectionTesterTest {
 
     @Test
     void wrongPasswordOverTlsSaysTlsWorks() throws Exception {
-        ImapFront front = start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
+        ImapFront front =
+                start(ImapFront.implicitTls(LOCALHOST, greenMail.getImap().getPort()));
 
-        TestResult result = test(new ImapProbe("localhost", front.port(), ImapEncryption.SSL_TLS, USER, "nope-nope",
-                "INBOX"), List.of(LOCALHOST.certificate()));
+        TestResult result = test(
+                new ImapProbe("localhost", front.port(), ImapEncryption.SSL_TLS, USER, "nope-nope", "INBOX"),
+                List.of(LOCALHOST.certificate()));
 
         assertThat(result.code()).isEqualTo(TestCodes.AUTH_FAILED);
         assertThat(result.message()).contains("TLS with the server works");
@@ -286,8 +335,8 @@ class ImapConnectionTesterTest {
 
     @Test
     void unknownHost() {
-        TestResult result = test(new ImapProbe("no-such-host.invalid", 993, ImapEncryption.SSL_TLS, USER, PASSWORD,
-                "INBOX"), List.of());
+        TestResult result = test(
+                new ImapProbe("no-such-host.invalid", 993, ImapEncryption.SSL_TLS, USER, PASSWORD, "INBOX"), List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.DNS);
         assertThat(result.code()).isEqualTo(TestCodes.UNKNOWN_HOST);
@@ -339,19 +388,23 @@ class ImapConnectionTesterTest {
 
         assertThat(result.code()).isEqualTo(TestCodes.TIMEOUT);
         assertThat(took).isLessThan(Duration.ofMillis(3500));
-        assertThat(dribbling.clientGone.await(2, java.util.concurrent.TimeUnit.SECONDS))
-                .as("the test closed its connection").isTrue();
+        assertThat(dribbling.clientGone.await(2, TimeUnit.SECONDS))
+                .as("the test closed its connection")
+                .isTrue();
     }
 
     @Test
     void aTimeoutAboveFifteenSecondsIsCut() {
-        assertThat(new ImapConnectionTester(Duration.ofMinutes(5))).extracting("timeout")
+        assertThat(new ImapConnectionTester(Duration.ofMinutes(5)))
+                .extracting("timeout")
                 .isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
     void probeToStringHidesThePassword() {
-        assertThat(probe(ImapEncryption.SSL_TLS, 993, "INBOX").toString()).doesNotContain(PASSWORD).contains("****");
+        assertThat(probe(ImapEncryption.SSL_TLS, 993, "INBOX").toString())
+                .doesNotContain(PASSWORD)
+                .contains("****");
     }
 
     private ImapProbe probe(ImapEncryption encryption, int port, String folder) {
@@ -366,7 +419,10 @@ class ImapConnectionTesterTest {
 
     /** No answer ever carries a stack trace or the password. */
     static void assertClean(TestResult result) {
-        assertThat(result.message()).isNotBlank().doesNotContain(PASSWORD).doesNotContainPattern("\\bat [\\w.$]+\\(")
+        assertThat(result.message())
+                .isNotBlank()
+                .doesNotContain(PASSWORD)
+                .doesNotContainPattern("\\bat [\\w.$]+\\(")
                 .doesNotContain("Exception");
     }
 

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -21,7 +22,11 @@ import javax.net.ssl.SSLSocket;
  */
 public final class ImapFront implements AutoCloseable {
 
-    private enum Mode { IMPLICIT_TLS, STARTTLS, PLAIN }
+    private enum Mode {
+        IMPLICIT_TLS,
+        STARTTLS,
+        PLAIN
+    }
 
     private final Mode mode;
     private final SSLContext context;
@@ -104,13 +109,13 @@ public final class ImapFront implements AutoCloseable {
             record(line);
             String[] words = line.split(" ", 3);
             String tag = words[0];
-            String command = words.length > 1 ? words[1].toUpperCase(java.util.Locale.ROOT) : "";
+            String command = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
             switch (command) {
                 case "CAPABILITY" -> write(out, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n" + tag + " OK done");
                 case "STARTTLS" -> {
                     write(out, tag + " OK begin TLS now");
-                    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(client,
-                            client.getInetAddress().getHostAddress(), client.getPort(), true);
+                    SSLSocket tls = (SSLSocket) context.getSocketFactory()
+                            .createSocket(client, client.getInetAddress().getHostAddress(), client.getPort(), true);
                     tls.setUseClientMode(false);
                     sockets.add(tls);
                     tls.startHandshake();

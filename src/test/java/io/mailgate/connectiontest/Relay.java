@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** Byte plumbing shared by the test servers: copying both ways, reading one line or one HTTP header. */
 final class Relay {
 
-    private Relay() {
-    }
+    private Relay() {}
 
     /** Copies both ways until either side closes; what the client sends is also written to {@code seen}. */
     static void both(Socket client, Socket backend, ByteArrayOutputStream seen) {
@@ -21,7 +20,8 @@ final class Relay {
 
     private static void copy(Socket from, Socket to, ByteArrayOutputStream seen) {
         byte[] buffer = new byte[8192];
-        try (from; to) {
+        try (from;
+                to) {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {

@@ -50,8 +50,7 @@ public final class TestCertificates {
         }
     }
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     public static Issued selfSigned(String commonName, List<String> names) {
         Instant now = Instant.now();
@@ -60,8 +59,8 @@ public final class TestCertificates {
 
     static Issued selfSigned(String commonName, List<String> names, Instant notBefore, Instant notAfter) {
         KeyPair keys = keys();
-        X509Certificate certificate = build(commonName, names, keys, "CN=" + commonName, keys, notBefore, notAfter,
-                false);
+        X509Certificate certificate =
+                build(commonName, names, keys, "CN=" + commonName, keys, notBefore, notAfter, false);
         return new Issued(certificate, keys, List.of(certificate));
     }
 
@@ -72,17 +71,17 @@ public final class TestCertificates {
 
     static Issued authority(String commonName, Instant notBefore, Instant notAfter) {
         KeyPair keys = keys();
-        X509Certificate certificate = build(commonName, List.of(), keys, "CN=" + commonName, keys, notBefore,
-                notAfter, true);
+        X509Certificate certificate =
+                build(commonName, List.of(), keys, "CN=" + commonName, keys, notBefore, notAfter, true);
         return new Issued(certificate, keys, List.of(certificate));
     }
 
-    static Issued issuedBy(Issued authority, String commonName, List<String> names, Instant notBefore,
-                           Instant notAfter) {
+    static Issued issuedBy(
+            Issued authority, String commonName, List<String> names, Instant notBefore, Instant notAfter) {
         KeyPair keys = keys();
         String issuer = authority.certificate().getSubjectX500Principal().getName();
-        X509Certificate certificate = build(commonName, names, keys, issuer, authority.keys(), notBefore, notAfter,
-                false);
+        X509Certificate certificate =
+                build(commonName, names, keys, issuer, authority.keys(), notBefore, notAfter, false);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);
         chain.addAll(authority.chain());
@@ -94,12 +93,23 @@ public final class TestCertificates {
         return issuedBy(authority, commonName, names, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
     }
 
-    private static X509Certificate build(String subjectCn, List<String> names, KeyPair subjectKeys, String issuerDn,
-                                         KeyPair issuerKeys, Instant notBefore, Instant notAfter, boolean ca) {
+    private static X509Certificate build(
+            String subjectCn,
+            List<String> names,
+            KeyPair subjectKeys,
+            String issuerDn,
+            KeyPair issuerKeys,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca) {
         try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Principal(issuerDn),
-                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                    new X500Principal("CN=" + subjectCn), subjectKeys.getPublic());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    new X500Principal(issuerDn),
+                    BigInteger.valueOf(SERIAL.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Principal("CN=" + subjectCn),
+                    subjectKeys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (ca) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -114,8 +124,9 @@ public final class TestCertificates {
                         .toArray(GeneralName[]::new);
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives));
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(
+                            new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

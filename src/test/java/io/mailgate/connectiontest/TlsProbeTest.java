@@ -51,7 +51,8 @@ class TlsProbeTest {
         TestResult refused = probe("localhost", serverPort, null, List.of(), List.of());
         assertThat(refused.stage()).isEqualTo(TestStage.TLS);
         assertThat(refused.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
-        assertThat(refused.message()).isEqualTo("The certificate of localhost:" + serverPort + " is not trusted (self-signed).");
+        assertThat(refused.message())
+                .isEqualTo("The certificate of localhost:" + serverPort + " is not trusted (self-signed).");
 
         TestResult trusted = probe("localhost", serverPort, null, List.of(fromAnswer(refused, 0)), List.of());
         assertThat(trusted.ok()).isTrue();
@@ -74,8 +75,8 @@ class TlsProbeTest {
     void throughAnHttpProxyWithBasicAuthentication() throws Exception {
         ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
 
-        TestResult result = probe("localhost", serverPort, httpProxy(proxy, PROXY_PASSWORD),
-                List.of(SERVER.certificate()), List.of());
+        TestResult result = probe(
+                "localhost", serverPort, httpProxy(proxy, PROXY_PASSWORD), List.of(SERVER.certificate()), List.of());
 
         assertThat(result.ok()).isTrue();
         assertThat(result.message()).contains("through the proxy localhost:" + proxy.port());
@@ -86,22 +87,28 @@ class TlsProbeTest {
         ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
         String wrong = "not-the-Pr0xy-password";
 
-        TestResult result = probe("localhost", serverPort, httpProxy(proxy, wrong), List.of(SERVER.certificate()),
-                List.of());
+        TestResult result =
+                probe("localhost", serverPort, httpProxy(proxy, wrong), List.of(SERVER.certificate()), List.of());
 
         assertThat(result.ok()).isFalse();
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.PROXY_AUTH_FAILED);
-        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port()
-                + " refused the user name or password of " + PROXY_USER + ".").doesNotContain(wrong);
+        assertThat(result.message())
+                .isEqualTo("The proxy localhost:" + proxy.port() + " refused the user name or password of " + PROXY_USER
+                        + ".")
+                .doesNotContain(wrong);
     }
 
     @Test
     void proxyWithoutCredentialsWhenItNeedsThem() throws Exception {
         ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
 
-        TestResult result = probe("localhost", serverPort, new ProxyProbe("HTTP", "localhost", proxy.port(), null, null),
-                List.of(SERVER.certificate()), List.of());
+        TestResult result = probe(
+                "localhost",
+                serverPort,
+                new ProxyProbe("HTTP", "localhost", proxy.port(), null, null),
+                List.of(SERVER.certificate()),
+                List.of());
 
         assertThat(result.code()).isEqualTo(TestCodes.PROXY_AUTH_FAILED);
         assertThat(result.message()).endsWith("requires a user name and password.");
@@ -117,25 +124,26 @@ class TlsProbeTest {
         assertThat(refused.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
         assertThat(refused.message())
                 .isEqualTo("The certificate of the proxy localhost:" + proxy.port() + " is not trusted (self-signed).");
-        assertThat(refused.serverCertificates()).extracting(CertificateInfo::sha256)
+        assertThat(refused.serverCertificates())
+                .extracting(CertificateInfo::sha256)
                 .containsExactly(Certificates.sha256(PROXY.certificate()));
 
         // Trusting the proxy's certificate for the server does not make the proxy trusted.
-        TestResult wrongList = probe("localhost", serverPort, viaProxy,
-                List.of(SERVER.certificate(), fromAnswer(refused, 0)), List.of());
+        TestResult wrongList = probe(
+                "localhost", serverPort, viaProxy, List.of(SERVER.certificate(), fromAnswer(refused, 0)), List.of());
         assertThat(wrongList.stage()).isEqualTo(TestStage.PROXY);
         assertThat(wrongList.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
 
-        TestResult trusted = probe("localhost", serverPort, viaProxy, List.of(SERVER.certificate()),
-                List.of(fromAnswer(refused, 0)));
+        TestResult trusted = probe(
+                "localhost", serverPort, viaProxy, List.of(SERVER.certificate()), List.of(fromAnswer(refused, 0)));
         assertThat(trusted.ok()).isTrue();
 
         // Past a trusted proxy, an untrusted server is the server's problem, at stage TLS.
-        TestResult serverRefused = probe("localhost", serverPort, viaProxy, List.of(),
-                List.of(PROXY.certificate()));
+        TestResult serverRefused = probe("localhost", serverPort, viaProxy, List.of(), List.of(PROXY.certificate()));
         assertThat(serverRefused.stage()).isEqualTo(TestStage.TLS);
         assertThat(serverRefused.code()).isEqualTo(TestCodes.UNTRUSTED_CERTIFICATE);
-        assertThat(serverRefused.serverCertificates()).extracting(CertificateInfo::sha256)
+        assertThat(serverRefused.serverCertificates())
+                .extracting(CertificateInfo::sha256)
                 .containsExactly(Certificates.sha256(SERVER.certificate()));
     }
 
@@ -143,9 +151,12 @@ class TlsProbeTest {
     void httpsProxyReachedByAnotherNameIsAMismatch() throws Exception {
         ConnectProxy proxy = start(ConnectProxy.https(OTHER_HOST, PROXY_USER, PROXY_PASSWORD));
 
-        TestResult result = probe("localhost", serverPort,
+        TestResult result = probe(
+                "localhost",
+                serverPort,
                 new ProxyProbe("HTTPS", "127.0.0.1", proxy.port(), PROXY_USER, PROXY_PASSWORD),
-                List.of(SERVER.certificate()), List.of(OTHER_HOST.certificate()));
+                List.of(SERVER.certificate()),
+                List.of(OTHER_HOST.certificate()));
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.HOSTNAME_MISMATCH);
@@ -164,8 +175,9 @@ class TlsProbeTest {
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.PROXY_CONNECT_FAILED);
-        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " did not open a tunnel to"
-                + " localhost:" + closed + "; it answered: HTTP/1.1 502 Bad Gateway.");
+        assertThat(result.message())
+                .isEqualTo("The proxy localhost:" + proxy.port() + " did not open a tunnel to" + " localhost:" + closed
+                        + "; it answered: HTTP/1.1 502 Bad Gateway.");
     }
 
     @Test
@@ -176,27 +188,37 @@ class TlsProbeTest {
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.CONNECTION_CLOSED);
-        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " closed the connection"
-                + " during the PROXY stage. Check the protocol of the proxy (HTTP or HTTPS) and its port.");
+        assertThat(result.message())
+                .isEqualTo("The proxy localhost:" + proxy.port() + " closed the connection"
+                        + " during the PROXY stage. Check the protocol of the proxy (HTTP or HTTPS) and its port.");
     }
 
     @Test
     void httpsToAPlainHttpProxySaysItIsNotTls() throws Exception {
         ConnectProxy proxy = start(ConnectProxy.http(PROXY_USER, PROXY_PASSWORD));
 
-        TestResult result = probe("localhost", serverPort,
-                new ProxyProbe("HTTPS", "localhost", proxy.port(), PROXY_USER, PROXY_PASSWORD), List.of(), List.of());
+        TestResult result = probe(
+                "localhost",
+                serverPort,
+                new ProxyProbe("HTTPS", "localhost", proxy.port(), PROXY_USER, PROXY_PASSWORD),
+                List.of(),
+                List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.PROXY);
         assertThat(result.code()).isEqualTo(TestCodes.TLS_HANDSHAKE_FAILED);
-        assertThat(result.message()).isEqualTo("The proxy localhost:" + proxy.port() + " does not answer with TLS."
-                + " Check the port and the encryption method of the proxy (HTTP or HTTPS).");
+        assertThat(result.message())
+                .isEqualTo("The proxy localhost:" + proxy.port() + " does not answer with TLS."
+                        + " Check the port and the encryption method of the proxy (HTTP or HTTPS).");
     }
 
     @Test
     void unknownProxyHost() {
-        TestResult result = probe("localhost", serverPort,
-                new ProxyProbe("HTTP", "no-such-proxy.invalid", 3128, PROXY_USER, PROXY_PASSWORD), List.of(), List.of());
+        TestResult result = probe(
+                "localhost",
+                serverPort,
+                new ProxyProbe("HTTP", "no-such-proxy.invalid", 3128, PROXY_USER, PROXY_PASSWORD),
+                List.of(),
+                List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.DNS);
         assertThat(result.code()).isEqualTo(TestCodes.UNKNOWN_HOST);
@@ -210,8 +232,8 @@ class TlsProbeTest {
             port = socket.getLocalPort();
         }
 
-        TestResult result = probe("localhost", serverPort, new ProxyProbe("HTTP", "localhost", port, null, null),
-                List.of(), List.of());
+        TestResult result = probe(
+                "localhost", serverPort, new ProxyProbe("HTTP", "localhost", port, null, null), List.of(), List.of());
 
         assertThat(result.stage()).isEqualTo(TestStage.CONNECT);
         assertThat(result.code()).isEqualTo(TestCodes.CONNECTION_REFUSED);
@@ -224,8 +246,11 @@ class TlsProbeTest {
         TlsProbe quick = new TlsProbe(Duration.ofSeconds(2));
 
         long start = System.nanoTime();
-        TestResult result = quick.probe("localhost", serverPort,
-                new ProxyProbe("HTTP", "localhost", silent.getLocalPort(), PROXY_USER, PROXY_PASSWORD), List.of(),
+        TestResult result = quick.probe(
+                "localhost",
+                serverPort,
+                new ProxyProbe("HTTP", "localhost", silent.getLocalPort(), PROXY_USER, PROXY_PASSWORD),
+                List.of(),
                 List.of());
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3000));
@@ -237,11 +262,16 @@ class TlsProbeTest {
     @Test
     void proxyToStringHidesThePassword() {
         assertThat(new ProxyProbe("https", "p", 3128, PROXY_USER, PROXY_PASSWORD).toString())
-                .doesNotContain(PROXY_PASSWORD).contains("HTTPS");
+                .doesNotContain(PROXY_PASSWORD)
+                .contains("HTTPS");
     }
 
-    private TestResult probe(String host, int port, ProxyProbe proxy, List<X509Certificate> trusted,
-                             List<X509Certificate> trustedForProxy) {
+    private TestResult probe(
+            String host,
+            int port,
+            ProxyProbe proxy,
+            List<X509Certificate> trusted,
+            List<X509Certificate> trustedForProxy) {
         TestResult result = probe.probe(host, port, proxy, trusted, trustedForProxy);
         assertThat(result.message()).doesNotContain(PROXY_PASSWORD).doesNotContain("Exception");
         return result;
@@ -252,7 +282,8 @@ class TlsProbeTest {
     }
 
     private static X509Certificate fromAnswer(TestResult result, int index) {
-        return Certificates.parseOne(result.serverCertificates().get(index).pem().getBytes(StandardCharsets.US_ASCII));
+        return Certificates.parseOne(
+                result.serverCertificates().get(index).pem().getBytes(StandardCharsets.US_ASCII));
     }
 
     private <T extends AutoCloseable> T start(T server) {

@@ -3,6 +3,8 @@ package io.mailgate.decrypt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.Base64;
 import java.util.List;
-
+import java.util.Random;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
@@ -38,9 +39,6 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 
 /** Messages built here with BouncyCastle: what OpenSSL's command line does not make, and edge cases. */
 class BouncyCastleBuiltMessagesTest {
@@ -68,8 +66,9 @@ class BouncyCastleBuiltMessagesTest {
     void rsaOaepSha256WithAesGcm() throws Exception {
         CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(oaepSha256(rsa.certificate()));
-        byte[] cms = generator.generate(new CMSProcessableByteArray(bytes(INNER)),
-                gcm(CMSAlgorithm.AES128_GCM)).getEncoded();
+        byte[] cms = generator
+                .generate(new CMSProcessableByteArray(bytes(INNER)), gcm(CMSAlgorithm.AES128_GCM))
+                .getEncoded();
 
         DecryptOutcome outcome = process(smime(OUTER, "authEnveloped-data", cms), DecryptionKeys.of(rsa));
 
@@ -81,8 +80,9 @@ class BouncyCastleBuiltMessagesTest {
     void ecdhWithAesGcm() throws Exception {
         CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(ecdh(ec.certificate()));
-        byte[] cms = generator.generate(new CMSProcessableByteArray(bytes(INNER)),
-                gcm(CMSAlgorithm.AES256_GCM)).getEncoded();
+        byte[] cms = generator
+                .generate(new CMSProcessableByteArray(bytes(INNER)), gcm(CMSAlgorithm.AES256_GCM))
+                .getEncoded();
 
         DecryptOutcome outcome = process(smime(OUTER, "authEnveloped-data", cms), DecryptionKeys.of(rsa, ec));
 
@@ -94,12 +94,14 @@ class BouncyCastleBuiltMessagesTest {
     void tamperedGcmCiphertextIsCorrupt() throws Exception {
         CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(oaepSha256(rsa.certificate()));
-        byte[] cms = generator.generate(new CMSProcessableByteArray(bytes(INNER)),
-                gcm(CMSAlgorithm.AES128_GCM)).getEncoded();
+        byte[] cms = generator
+                .generate(new CMSProcessableByteArray(bytes(INNER)), gcm(CMSAlgorithm.AES128_GCM))
+                .getEncoded();
         cms[cms.length - 40] ^= 1; // inside the ciphertext or tag
 
         assertThatThrownBy(() -> process(smime(OUTER, "authEnveloped-data", cms), DecryptionKeys.of(rsa)))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
+                .isInstanceOfSatisfying(
+                        UndecryptableMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.CORRUPT));
         assertThat(out()).doesNotExist();
     }
@@ -107,15 +109,23 @@ class BouncyCastleBuiltMessagesTest {
     @Test
     void severalRecipientsOneOfThemOurs() throws Exception {
         KeyPair otherKey = TestPki.rsa();
-        X509Certificate other = TestPki.certificate("CN=Somebody", otherKey.getPublic(), "CN=Somebody",
-                otherKey.getPrivate(), false);
+        X509Certificate other =
+                TestPki.certificate("CN=Somebody", otherKey.getPublic(), "CN=Somebody", otherKey.getPrivate(), false);
         CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
         generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(other).setProvider(Bc.PROVIDER));
-        generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
-        byte[] cms = generator.generate(new CMSProcessableByteArray(bytes(INNER)),
-                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(Bc.PROVIDER).build()).getEncoded();
+        generator.addRecipientInfoGenerator(
+                new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
+        byte[] cms = generator
+                .generate(
+                        new CMSProcessableByteArray(bytes(INNER)),
+                        new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC)
+                                .setProvider(Bc.PROVIDER)
+                                .build())
+                .getEncoded();
 
-        assertThat(process(smime(OUTER, "enveloped-data", cms), DecryptionKeys.of(rsa)).decrypted()).isTrue();
+        assertThat(process(smime(OUTER, "enveloped-data", cms), DecryptionKeys.of(rsa))
+                        .decrypted())
+                .isTrue();
         assertDecrypted();
     }
 
@@ -136,9 +146,11 @@ class BouncyCastleBuiltMessagesTest {
     @Test
     void compressedInsideEncryptedIsExpanded() throws Exception {
         byte[] compressed = new CMSCompressedDataGenerator()
-                .generate(new CMSProcessableByteArray(bytes(INNER)), new ZlibCompressor()).getEncoded();
+                .generate(new CMSProcessableByteArray(bytes(INNER)), new ZlibCompressor())
+                .getEncoded();
         String compressedEntity = "Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(compressed) + "\r\n";
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(compressed) + "\r\n";
 
         process(smime(OUTER, "enveloped-data", envelope(bytes(compressedEntity))), DecryptionKeys.of(rsa));
 
@@ -149,10 +161,12 @@ class BouncyCastleBuiltMessagesTest {
     void decompressionBombStopsAtTheLayerLimit() throws Exception {
         byte[] zeros = new byte[8 * 1024 * 1024];
         byte[] compressed = new CMSCompressedDataGenerator()
-                .generate(new CMSProcessableByteArray(zeros), new ZlibCompressor()).getEncoded();
+                .generate(new CMSProcessableByteArray(zeros), new ZlibCompressor())
+                .getEncoded();
         Path bomb = write(smime(OUTER, "compressed-data", compressed));
 
-        assertThatThrownBy(() -> new MessageDecryptor(1024 * 1024, 1024 * 1024).process(bomb, out(), DecryptionKeys.none()))
+        assertThatThrownBy(() ->
+                        new MessageDecryptor(1024 * 1024, 1024 * 1024).process(bomb, out(), DecryptionKeys.none()))
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
                     assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.TOO_LARGE);
                     assertThat(e.format()).isEqualTo("SMIME");
@@ -167,9 +181,11 @@ class BouncyCastleBuiltMessagesTest {
         byte[] entity = bytes(INNER);
         for (int i = 0; i <= MessageDecryptor.MAX_LAYERS; i++) {
             byte[] compressed = new CMSCompressedDataGenerator()
-                    .generate(new CMSProcessableByteArray(entity), new ZlibCompressor()).getEncoded();
+                    .generate(new CMSProcessableByteArray(entity), new ZlibCompressor())
+                    .getEncoded();
             entity = bytes("Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\n"
-                    + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(compressed)
+                    + "Content-Transfer-Encoding: base64\r\n\r\n"
+                    + Base64.getMimeEncoder().encodeToString(compressed)
                     + "\r\n");
         }
 
@@ -186,15 +202,20 @@ class BouncyCastleBuiltMessagesTest {
     void largeAttachmentStreamsThrough() throws Exception {
         // 6 MB of attachment, encrypted with the streaming generator straight to a file.
         byte[] attachment = new byte[6 * 1024 * 1024];
-        new java.util.Random(42).nextBytes(attachment);
-        String inner = "Content-Type: multipart/mixed; boundary=b2\r\n\r\n--b2\r\nContent-Type: text/plain\r\n\r\nbig one\r\n"
-                + "--b2\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + Base64.getMimeEncoder().encodeToString(attachment) + "\r\n--b2--\r\n";
+        new Random(42).nextBytes(attachment);
+        String inner =
+                "Content-Type: multipart/mixed; boundary=b2\r\n\r\n--b2\r\nContent-Type: text/plain\r\n\r\nbig one\r\n"
+                        + "--b2\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                        + Base64.getMimeEncoder().encodeToString(attachment) + "\r\n--b2--\r\n";
         CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
-        generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
+        generator.addRecipientInfoGenerator(
+                new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
         ByteArrayOutputStream cms = new ByteArrayOutputStream();
-        try (OutputStream plain = generator.open(cms,
-                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(Bc.PROVIDER).build())) {
+        try (OutputStream plain = generator.open(
+                cms,
+                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC)
+                        .setProvider(Bc.PROVIDER)
+                        .build())) {
             plain.write(bytes(inner));
         }
 
@@ -208,23 +229,32 @@ class BouncyCastleBuiltMessagesTest {
     @Test
     void cmsSignedByBouncyCastleInsideEncryption() throws Exception {
         KeyPair signerKey = TestPki.rsa();
-        X509Certificate signer = TestPki.certificate("CN=Signer,E=signer@example.org", signerKey.getPublic(),
-                "CN=Signer,E=signer@example.org", signerKey.getPrivate(), false);
+        X509Certificate signer = TestPki.certificate(
+                "CN=Signer,E=signer@example.org",
+                signerKey.getPublic(),
+                "CN=Signer,E=signer@example.org",
+                signerKey.getPrivate(),
+                false);
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(Bc.PROVIDER)
+        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
+                .setProvider(Bc.PROVIDER)
                 .build("SHA256withRSA", signerKey.getPrivate(), signer));
         generator.addCertificates(new JcaCertStore(List.of(signer)));
-        byte[] signed = generator.generate(new CMSProcessableByteArray(bytes(INNER)), true).getEncoded();
+        byte[] signed = generator
+                .generate(new CMSProcessableByteArray(bytes(INNER)), true)
+                .getEncoded();
         String signedEntity = "Content-Type: application/pkcs7-mime; smime-type=signed-data\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(signed) + "\r\n";
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(signed) + "\r\n";
 
-        DecryptOutcome untrusted = process(smime(OUTER, "enveloped-data", envelope(bytes(signedEntity))),
-                DecryptionKeys.of(rsa));
+        DecryptOutcome untrusted =
+                process(smime(OUTER, "enveloped-data", envelope(bytes(signedEntity))), DecryptionKeys.of(rsa));
         assertThat(untrusted.signature()).isEqualTo(SignatureStatus.UNTRUSTED);
         assertThat(untrusted.signer()).isEqualTo("signer@example.org");
         assertDecrypted();
 
-        DecryptOutcome trusted = process(smime(OUTER, "enveloped-data", envelope(bytes(signedEntity))),
+        DecryptOutcome trusted = process(
+                smime(OUTER, "enveloped-data", envelope(bytes(signedEntity))),
                 DecryptionKeys.of(rsa).withTrustedCertificates(List.of(signer)));
         assertThat(trusted.signature()).isEqualTo(SignatureStatus.VALID);
     }
@@ -241,12 +271,15 @@ class BouncyCastleBuiltMessagesTest {
     @Test
     void signatureWithoutSignerCertificateIsUnverified() throws Exception {
         KeyPair signerKey = TestPki.rsa();
-        X509Certificate signer = TestPki.certificate("CN=Quiet Signer", signerKey.getPublic(), "CN=Quiet Signer",
-                signerKey.getPrivate(), false);
+        X509Certificate signer = TestPki.certificate(
+                "CN=Quiet Signer", signerKey.getPublic(), "CN=Quiet Signer", signerKey.getPrivate(), false);
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(Bc.PROVIDER)
+        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
+                .setProvider(Bc.PROVIDER)
                 .build("SHA256withRSA", signerKey.getPrivate(), signer));
-        byte[] signed = generator.generate(new CMSProcessableByteArray(bytes(INNER)), true).getEncoded();
+        byte[] signed = generator
+                .generate(new CMSProcessableByteArray(bytes(INNER)), true)
+                .getEncoded();
 
         DecryptOutcome outcome = process(smime(OUTER, "signed-data", signed), DecryptionKeys.none());
 
@@ -258,35 +291,53 @@ class BouncyCastleBuiltMessagesTest {
     @Test
     void garbageUnderAnSmimeContentTypeIsCorrupt() throws Exception {
         Path file = write(OUTER + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(bytes("not cms")));
+                + "Content-Transfer-Encoding: base64\r\n\r\n"
+                + Base64.getMimeEncoder().encodeToString(bytes("not cms")));
 
         assertThatThrownBy(() -> new MessageDecryptor(1 << 20).process(file, out(), DecryptionKeys.of(rsa)))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
+                .isInstanceOfSatisfying(
+                        UndecryptableMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.CORRUPT));
     }
 
     private static OutputAEADEncryptor gcm(ASN1ObjectIdentifier algorithm) throws Exception {
-        return (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(algorithm).setProvider(Bc.PROVIDER).build();
+        return (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(algorithm)
+                .setProvider(Bc.PROVIDER)
+                .build();
     }
 
     private static RecipientInfoGenerator oaepSha256(X509Certificate certificate) throws Exception {
-        OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
-                PSource.PSpecified.DEFAULT);
-        return new JceKeyTransRecipientInfoGenerator(certificate, new JcaAlgorithmParametersConverter()
-                .getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, oaep)).setProvider(Bc.PROVIDER);
+        OAEPParameterSpec oaep =
+                new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+        return new JceKeyTransRecipientInfoGenerator(
+                        certificate,
+                        new JcaAlgorithmParametersConverter()
+                                .getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, oaep))
+                .setProvider(Bc.PROVIDER);
     }
 
     private static RecipientInfoGenerator ecdh(X509Certificate certificate) throws Exception {
         KeyPair ephemeral = TestPki.ec();
-        return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
-                ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(certificate).setProvider(Bc.PROVIDER);
+        return new JceKeyAgreeRecipientInfoGenerator(
+                        CMSAlgorithm.ECDH_SHA256KDF,
+                        ephemeral.getPrivate(),
+                        ephemeral.getPublic(),
+                        CMSAlgorithm.AES256_WRAP)
+                .addRecipient(certificate)
+                .setProvider(Bc.PROVIDER);
     }
 
     private static byte[] envelope(byte[] content) throws Exception {
         CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-        generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
-        return generator.generate(new CMSProcessableByteArray(content),
-                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(Bc.PROVIDER).build()).getEncoded();
+        generator.addRecipientInfoGenerator(
+                new JceKeyTransRecipientInfoGenerator(rsa.certificate()).setProvider(Bc.PROVIDER));
+        return generator
+                .generate(
+                        new CMSProcessableByteArray(content),
+                        new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC)
+                                .setProvider(Bc.PROVIDER)
+                                .build())
+                .getEncoded();
     }
 
     private static String smime(String outerHeaders, String smimeType, byte[] cms) {

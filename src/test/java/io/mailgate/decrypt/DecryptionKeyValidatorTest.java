@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,8 @@ class DecryptionKeyValidatorTest {
         assertThat(key.subject()).contains("CN=SOC RSA");
         assertThat(key.issuer()).contains("CN=Mailgate Test Intermediate CA");
         assertThat(key.notAfter()).isAfter(Instant.now());
-        assertThat(key.sha256()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}")
+        assertThat(key.sha256())
+                .matches("([0-9A-F]{2}:){31}[0-9A-F]{2}")
                 .isEqualTo(Fingerprints.sha256(Fixtures.certificate("keys/recipient-rsa.crt")));
         assertThat(key.chain()).hasSize(3);
         assertThat(key.chain().get(2)).isEqualTo(Fixtures.certificate("keys/root.crt"));
@@ -50,19 +51,26 @@ class DecryptionKeyValidatorTest {
 
     @Test
     void acceptsEcKeyAndLegacyWindowsExport() throws Exception {
-        assertThat(validator.validatePkcs12(Fixtures.bytes("keys/recipient-ec.p12"), Fixtures.PASSWORD).subject())
+        assertThat(validator
+                        .validatePkcs12(Fixtures.bytes("keys/recipient-ec.p12"), Fixtures.PASSWORD)
+                        .subject())
                 .contains("CN=SOC EC");
-        assertThat(validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa-legacy.pfx"), Fixtures.PASSWORD)
-                .subject()).contains("CN=SOC RSA");
+        assertThat(validator
+                        .validatePkcs12(Fixtures.bytes("keys/recipient-rsa-legacy.pfx"), Fixtures.PASSWORD)
+                        .subject())
+                .contains("CN=SOC RSA");
     }
 
     @Test
     void toStringNeverShowsTheKey() throws Exception {
         ValidatedKey key = Fixtures.rsaKey();
 
-        assertThat(key.toString()).contains("(redacted)").contains("CN=SOC RSA")
+        assertThat(key.toString())
+                .contains("(redacted)")
+                .contains("CN=SOC RSA")
                 .doesNotContain(key.privateKey().toString())
-                .doesNotContain(java.util.HexFormat.of().formatHex(key.privateKey().getEncoded()).substring(0, 64));
+                .doesNotContain(
+                        HexFormat.of().formatHex(key.privateKey().getEncoded()).substring(0, 64));
     }
 
     @Test
@@ -73,17 +81,25 @@ class DecryptionKeyValidatorTest {
 
     @Test
     void refusesWrongPassword() {
-        assertReason(() -> validator.validatePkcs12(pkcs12(), "wrong".toCharArray()), WRONG_PASSWORD, "password is wrong");
-        assertReason(() -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa.p12"), "nope".toCharArray()),
-                WRONG_PASSWORD, "password is wrong");
+        assertReason(
+                () -> validator.validatePkcs12(pkcs12(), "wrong".toCharArray()), WRONG_PASSWORD, "password is wrong");
+        assertReason(
+                () -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa.p12"), "nope".toCharArray()),
+                WRONG_PASSWORD,
+                "password is wrong");
     }
 
     @Test
     void refusesWhatIsNotPkcs12() {
-        assertReason(() -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa.crt"), PASSWORD), NOT_PKCS12,
+        assertReason(
+                () -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa.crt"), PASSWORD),
+                NOT_PKCS12,
                 "not a PKCS#12");
-        assertReason(() -> validator.validatePkcs12(Fixtures.certificate("keys/root.crt").getEncoded(), PASSWORD),
-                NOT_PKCS12, "not a PKCS#12");
+        assertReason(
+                () -> validator.validatePkcs12(
+                        Fixtures.certificate("keys/root.crt").getEncoded(), PASSWORD),
+                NOT_PKCS12,
+                "not a PKCS#12");
         assertReason(() -> validator.validatePkcs12("hello".getBytes(), PASSWORD), NOT_PKCS12, "not a PKCS#12");
         assertReason(() -> validator.validatePkcs12(new byte[0], PASSWORD), NOT_PKCS12, "empty");
     }
@@ -97,10 +113,14 @@ class DecryptionKeyValidatorTest {
 
     @Test
     void refusesFileWithoutPrivateKey() {
-        assertReason(() -> validator.validatePkcs12(Fixtures.bytes("keys/certs-only.p12"), Fixtures.PASSWORD),
-                NO_PRIVATE_KEY, "no private key");
-        assertReason(() -> validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(), chain.all()), PASSWORD),
-                NO_PRIVATE_KEY, "no private key");
+        assertReason(
+                () -> validator.validatePkcs12(Fixtures.bytes("keys/certs-only.p12"), Fixtures.PASSWORD),
+                NO_PRIVATE_KEY,
+                "no private key");
+        assertReason(
+                () -> validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(), chain.all()), PASSWORD),
+                NO_PRIVATE_KEY,
+                "no private key");
     }
 
     @Test
@@ -113,9 +133,11 @@ class DecryptionKeyValidatorTest {
 
     @Test
     void refusesKeyWithoutCertificate() {
-        assertReason(() -> validator.validatePkcs12(
-                TestPki.pkcs12(PASSWORD, List.of(chain.key().getPrivate()), List.of()), PASSWORD),
-                NO_CERTIFICATE, "no certificate");
+        assertReason(
+                () -> validator.validatePkcs12(
+                        TestPki.pkcs12(PASSWORD, List.of(chain.key().getPrivate()), List.of()), PASSWORD),
+                NO_CERTIFICATE,
+                "no certificate");
     }
 
     @Test
@@ -136,12 +158,26 @@ class DecryptionKeyValidatorTest {
 
     @Test
     void refusesIncompleteChainNamingTheMissingIssuer() {
-        assertReason(() -> validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(chain.key().getPrivate()),
-                List.of(chain.leaf(), chain.intermediate())), PASSWORD), INCOMPLETE_CHAIN, "CN=Test Root");
-        assertReason(() -> validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(chain.key().getPrivate()),
-                List.of(chain.leaf(), chain.root())), PASSWORD), INCOMPLETE_CHAIN, "CN=Test Intermediate");
-        assertReason(() -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa-nochain.p12"),
-                Fixtures.PASSWORD), INCOMPLETE_CHAIN, "Mailgate Test Intermediate CA");
+        assertReason(
+                () -> validator.validatePkcs12(
+                        TestPki.pkcs12(
+                                PASSWORD,
+                                List.of(chain.key().getPrivate()),
+                                List.of(chain.leaf(), chain.intermediate())),
+                        PASSWORD),
+                INCOMPLETE_CHAIN,
+                "CN=Test Root");
+        assertReason(
+                () -> validator.validatePkcs12(
+                        TestPki.pkcs12(
+                                PASSWORD, List.of(chain.key().getPrivate()), List.of(chain.leaf(), chain.root())),
+                        PASSWORD),
+                INCOMPLETE_CHAIN,
+                "CN=Test Intermediate");
+        assertReason(
+                () -> validator.validatePkcs12(Fixtures.bytes("keys/recipient-rsa-nochain.p12"), Fixtures.PASSWORD),
+                INCOMPLETE_CHAIN,
+                "Mailgate Test Intermediate CA");
     }
 
     @Test
@@ -160,8 +196,8 @@ class DecryptionKeyValidatorTest {
         KeyPair pair = TestPki.rsa();
         var self = TestPki.certificate("CN=self", pair.getPublic(), "CN=self", pair.getPrivate(), false);
 
-        ValidatedKey key = validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(pair.getPrivate()),
-                List.of(self)), PASSWORD);
+        ValidatedKey key =
+                validator.validatePkcs12(TestPki.pkcs12(PASSWORD, List.of(pair.getPrivate()), List.of(self)), PASSWORD);
 
         assertThat(key.chain()).containsExactly(self);
     }

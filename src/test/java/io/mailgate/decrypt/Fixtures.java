@@ -1,5 +1,8 @@
 package io.mailgate.decrypt;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -9,19 +12,15 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Properties;
-
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 
 /** The files made by src/test/resources/decrypt/make-fixtures.sh, and ways to read them. */
 final class Fixtures {
 
     static final char[] PASSWORD = "changeit".toCharArray();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path path(String name) {
         URL url = Fixtures.class.getResource("/decrypt/" + name);
@@ -75,7 +74,7 @@ final class Fixtures {
     /** Our keys, trusting the test root CA for signatures. */
     static DecryptionKeys allKeys() throws Exception {
         return DecryptionKeys.of(rsaKey(), ecKey(), pgpKey())
-                .withTrustedCertificates(java.util.List.of(certificate("keys/root.crt")));
+                .withTrustedCertificates(List.of(certificate("keys/root.crt")));
     }
 
     static MimeMessage parse(Path file) throws IOException, MessagingException {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +51,8 @@ class MultipartSplitterTest {
         MimeHeaders headers = MimeHeaders.read(file, 1000);
 
         assertThat(headers.fields()).extracting(MimeHeaders.Field::name).containsExactly("Subject", "Content-Type");
-        assertThat(new String(headers.fields().get(0).raw(), StandardCharsets.ISO_8859_1)).isEqualTo("Subject: one\r\n two\r\n");
+        assertThat(new String(headers.fields().get(0).raw(), StandardCharsets.ISO_8859_1))
+                .isEqualTo("Subject: one\r\n two\r\n");
         assertThat(headers.get("subject")).isEqualTo("one two");
         assertThat(headers.contentType().getParameter("charset")).isEqualTo("utf-8");
         assertThat(headers.bodyOffset()).isEqualTo(Files.size(file) - 4);

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.junit.jupiter.api.Test;
@@ -42,10 +41,14 @@ class PgpMimeTest {
 
     @Test
     void refusesWrongAndMissingPassphrase() {
-        assertReason(() -> validator.validatePgp(Fixtures.bytes("keys/pgp-secret.asc"), "wrong".toCharArray()),
-                DecryptionKeyException.Reason.WRONG_PASSWORD, "passphrase is wrong");
-        assertReason(() -> validator.validatePgp(Fixtures.bytes("keys/pgp-secret.asc"), null),
-                DecryptionKeyException.Reason.NO_PASSWORD, "passphrase");
+        assertReason(
+                () -> validator.validatePgp(Fixtures.bytes("keys/pgp-secret.asc"), "wrong".toCharArray()),
+                DecryptionKeyException.Reason.WRONG_PASSWORD,
+                "passphrase is wrong");
+        assertReason(
+                () -> validator.validatePgp(Fixtures.bytes("keys/pgp-secret.asc"), null),
+                DecryptionKeyException.Reason.NO_PASSWORD,
+                "passphrase");
     }
 
     @Test
@@ -57,14 +60,23 @@ class PgpMimeTest {
 
     @Test
     void refusesPublicKeyAndOtherFiles() {
-        assertReason(() -> validator.validatePgp(Fixtures.bytes("keys/pgp-public.asc"), Fixtures.PASSWORD),
-                DecryptionKeyException.Reason.NO_PRIVATE_KEY, "only an OpenPGP public key");
-        assertReason(() -> validator.validatePgp(Fixtures.bytes("keys/recipient-rsa.p12"), Fixtures.PASSWORD),
-                DecryptionKeyException.Reason.NOT_PGP_KEY, "not an OpenPGP secret key");
-        assertReason(() -> validator.validatePgp("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxyz\n".getBytes(),
-                Fixtures.PASSWORD), DecryptionKeyException.Reason.NOT_PGP_KEY, "OpenPGP");
-        assertReason(() -> validator.validatePgp(new byte[0], Fixtures.PASSWORD),
-                DecryptionKeyException.Reason.NOT_PGP_KEY, "empty");
+        assertReason(
+                () -> validator.validatePgp(Fixtures.bytes("keys/pgp-public.asc"), Fixtures.PASSWORD),
+                DecryptionKeyException.Reason.NO_PRIVATE_KEY,
+                "only an OpenPGP public key");
+        assertReason(
+                () -> validator.validatePgp(Fixtures.bytes("keys/recipient-rsa.p12"), Fixtures.PASSWORD),
+                DecryptionKeyException.Reason.NOT_PGP_KEY,
+                "not an OpenPGP secret key");
+        assertReason(
+                () -> validator.validatePgp(
+                        "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxyz\n".getBytes(), Fixtures.PASSWORD),
+                DecryptionKeyException.Reason.NOT_PGP_KEY,
+                "OpenPGP");
+        assertReason(
+                () -> validator.validatePgp(new byte[0], Fixtures.PASSWORD),
+                DecryptionKeyException.Reason.NOT_PGP_KEY,
+                "empty");
     }
 
     @Test
@@ -75,14 +87,16 @@ class PgpMimeTest {
             out.write(dearmor("keys/pgp-other-secret.asc"));
         }
 
-        assertReason(() -> validator.validatePgp(armored.toByteArray(), Fixtures.PASSWORD),
-                DecryptionKeyException.Reason.MULTIPLE_PRIVATE_KEYS, "2 OpenPGP secret keys");
+        assertReason(
+                () -> validator.validatePgp(armored.toByteArray(), Fixtures.PASSWORD),
+                DecryptionKeyException.Reason.MULTIPLE_PRIVATE_KEYS,
+                "2 OpenPGP secret keys");
     }
 
     @Test
     void decryptsPgpMime() throws Exception {
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/encrypted.eml"), out(),
-                DecryptionKeys.of(Fixtures.pgpKey()));
+        DecryptOutcome outcome =
+                decryptor.process(Fixtures.path("pgp/encrypted.eml"), out(), DecryptionKeys.of(Fixtures.pgpKey()));
 
         assertThat(outcome.encrypted()).isTrue();
         assertThat(outcome.decrypted()).isTrue();
@@ -95,8 +109,8 @@ class PgpMimeTest {
 
     @Test
     void signedAndEncryptedByUnknownKeyIsDecryptedAndUnverified() throws Exception {
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed-encrypted.eml"), out(),
-                Fixtures.allKeys());
+        DecryptOutcome outcome =
+                decryptor.process(Fixtures.path("pgp/signed-encrypted.eml"), out(), Fixtures.allKeys());
 
         assertThat(outcome.decrypted()).isTrue();
         // Mail carries no OpenPGP keys, and the reporter's key is not installed: it cannot be checked.
@@ -107,7 +121,9 @@ class PgpMimeTest {
 
     @Test
     void signedAndEncryptedByTrustedKeyIsValid() throws Exception {
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed-encrypted.eml"), out(),
+        DecryptOutcome outcome = decryptor.process(
+                Fixtures.path("pgp/signed-encrypted.eml"),
+                out(),
                 Fixtures.allKeys().withTrustedPgpKeys(reporterKey()));
 
         assertThat(outcome.signature()).isEqualTo(SignatureStatus.VALID);
@@ -117,8 +133,8 @@ class PgpMimeTest {
 
     @Test
     void clearSignedPgpMimeIsVerifiedAndUnwrapped() throws Exception {
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed.eml"), out(),
-                DecryptionKeys.none().withTrustedPgpKeys(reporterKey()));
+        DecryptOutcome outcome = decryptor.process(
+                Fixtures.path("pgp/signed.eml"), out(), DecryptionKeys.none().withTrustedPgpKeys(reporterKey()));
 
         assertThat(outcome.encrypted()).isFalse();
         assertThat(outcome.format()).isEqualTo("PGP");
@@ -138,7 +154,9 @@ class PgpMimeTest {
 
     @Test
     void tamperedPgpSignedIsInvalidButDelivered() throws Exception {
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/signed-tampered.eml"), out(),
+        DecryptOutcome outcome = decryptor.process(
+                Fixtures.path("pgp/signed-tampered.eml"),
+                out(),
                 DecryptionKeys.none().withTrustedPgpKeys(reporterKey()));
 
         assertThat(outcome.signature()).isEqualTo(SignatureStatus.INVALID);
@@ -147,7 +165,9 @@ class PgpMimeTest {
 
     @Test
     void trustedPublicKeysMustBeOpenPgp() {
-        assertReason(() -> PgpPublicKeys.parse("just text".getBytes()), DecryptionKeyException.Reason.NOT_PGP_KEY,
+        assertReason(
+                () -> PgpPublicKeys.parse("just text".getBytes()),
+                DecryptionKeyException.Reason.NOT_PGP_KEY,
                 "OpenPGP");
     }
 
@@ -157,8 +177,8 @@ class PgpMimeTest {
 
     @Test
     void notForOurKeyNamesTheKeyIds() throws Exception {
-        assertThatThrownBy(() -> decryptor.process(Fixtures.path("pgp/for-other-recipient.eml"), out(),
-                DecryptionKeys.of(Fixtures.pgpKey())))
+        assertThatThrownBy(() -> decryptor.process(
+                        Fixtures.path("pgp/for-other-recipient.eml"), out(), DecryptionKeys.of(Fixtures.pgpKey())))
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
                     assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.NOT_FOR_OUR_KEY);
                     assertThat(e.format()).isEqualTo("PGP");
@@ -171,8 +191,8 @@ class PgpMimeTest {
     void decryptsForCurve25519Key() throws Exception {
         ValidatedKey other = validator.validatePgp(Fixtures.bytes("keys/pgp-other-secret.asc"), null);
 
-        DecryptOutcome outcome = decryptor.process(Fixtures.path("pgp/for-other-recipient.eml"), out(),
-                DecryptionKeys.of(Fixtures.pgpKey(), other));
+        DecryptOutcome outcome = decryptor.process(
+                Fixtures.path("pgp/for-other-recipient.eml"), out(), DecryptionKeys.of(Fixtures.pgpKey(), other));
 
         assertThat(outcome.decryptedWithCertificate()).startsWith("Other <other@example.net>");
         SmimeDecryptionTest.assertInnerMessageIntact(out());
@@ -180,8 +200,8 @@ class PgpMimeTest {
 
     @Test
     void pgpMessageWithOnlyAnSmimeKeyIsNoKey() throws Exception {
-        assertThatThrownBy(() -> decryptor.process(Fixtures.path("pgp/encrypted.eml"), out(),
-                DecryptionKeys.of(Fixtures.rsaKey())))
+        assertThatThrownBy(() -> decryptor.process(
+                        Fixtures.path("pgp/encrypted.eml"), out(), DecryptionKeys.of(Fixtures.rsaKey())))
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
                     assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.NO_KEY);
                     assertThat(e.recipients()).hasSize(1);
@@ -197,7 +217,8 @@ class PgpMimeTest {
         Files.writeString(damaged, message.substring(0, middle) + "AAAA" + message.substring(middle + 4));
 
         assertThatThrownBy(() -> decryptor.process(damaged, out(), DecryptionKeys.of(Fixtures.pgpKey())))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
+                .isInstanceOfSatisfying(
+                        UndecryptableMessageException.class,
                         e -> assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.CORRUPT));
     }
 

@@ -3,19 +3,17 @@ package io.mailgate.decrypt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import jakarta.mail.Part;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 
 /** The OpenSSL-made S/MIME fixtures: every cipher and key transport, both nesting orders, every failure. */
 class SmimeDecryptionTest {
@@ -33,8 +31,15 @@ class SmimeDecryptionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rsa-aes256-cbc.eml", "rsa-oaep-aes128-cbc.eml", "rsa-aes256-gcm.eml", "rsa-des3.eml",
-            "rsa-skid-aes256-cbc.eml", "rsa-x-pkcs7-mime.eml"})
+    @ValueSource(
+            strings = {
+                "rsa-aes256-cbc.eml",
+                "rsa-oaep-aes128-cbc.eml",
+                "rsa-aes256-gcm.eml",
+                "rsa-des3.eml",
+                "rsa-skid-aes256-cbc.eml",
+                "rsa-x-pkcs7-mime.eml"
+            })
     void decryptsRsaVariants(String fixture) throws Exception {
         DecryptOutcome outcome = process("smime/" + fixture, keys);
 
@@ -124,7 +129,8 @@ class SmimeDecryptionTest {
 
     @Test
     void selfSignedSignerTrustedByTheCallerIsValid() throws Exception {
-        DecryptionKeys trusting = keys.withTrustedCertificates(List.of(Fixtures.certificate("keys/selfsigned-signer.crt")));
+        DecryptionKeys trusting =
+                keys.withTrustedCertificates(List.of(Fixtures.certificate("keys/selfsigned-signer.crt")));
 
         assertThat(process("smime/signed-untrusted.eml", trusting).signature()).isEqualTo(SignatureStatus.VALID);
     }
@@ -144,8 +150,11 @@ class SmimeDecryptionTest {
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
                     assertThat(e.reason()).isEqualTo(UndecryptableMessageException.Reason.NOT_FOR_OUR_KEY);
                     assertThat(e.format()).isEqualTo("SMIME");
-                    assertThat(e.recipients()).singleElement().asString()
-                            .contains("issuer=CN=Mailgate Test Intermediate CA,O=Mailgate Test").contains("serial=");
+                    assertThat(e.recipients())
+                            .singleElement()
+                            .asString()
+                            .contains("issuer=CN=Mailgate Test Intermediate CA,O=Mailgate Test")
+                            .contains("serial=");
                     assertThat(e.getMessage()).contains(e.recipients().get(0)).contains("CN=SOC RSA");
                 });
         assertThat(out()).doesNotExist();
@@ -153,7 +162,10 @@ class SmimeDecryptionTest {
 
     @Test
     void noKeyInstalledNamesTheRecipients() throws Exception {
-        String serial = Fixtures.certificate("keys/recipient-rsa.crt").getSerialNumber().toString(16).toUpperCase();
+        String serial = Fixtures.certificate("keys/recipient-rsa.crt")
+                .getSerialNumber()
+                .toString(16)
+                .toUpperCase();
 
         assertThatThrownBy(() -> process("smime/rsa-aes256-cbc.eml", DecryptionKeys.none()))
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
@@ -166,8 +178,12 @@ class SmimeDecryptionTest {
     @Test
     void recipientBySubjectKeyIdIsNamedByIt() {
         assertThatThrownBy(() -> process("smime/rsa-skid-aes256-cbc.eml", DecryptionKeys.none()))
-                .isInstanceOfSatisfying(UndecryptableMessageException.class,
-                        e -> assertThat(e.recipients()).singleElement().asString().startsWith("subjectKeyId="));
+                .isInstanceOfSatisfying(
+                        UndecryptableMessageException.class,
+                        e -> assertThat(e.recipients())
+                                .singleElement()
+                                .asString()
+                                .startsWith("subjectKeyId="));
     }
 
     @Test
@@ -184,8 +200,10 @@ class SmimeDecryptionTest {
     void tooLargeFailsBeforeParsing() throws Exception {
         // Headers announce S/MIME, the body is not even base64: only a size check can have refused it.
         Path huge = dir.resolve("huge.eml");
-        Files.writeString(huge, "Subject: big\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\n" + "!".repeat(2048));
+        Files.writeString(
+                huge,
+                "Subject: big\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+                        + "Content-Transfer-Encoding: base64\r\n\r\n" + "!".repeat(2048));
 
         assertThatThrownBy(() -> new MessageDecryptor(1024).process(huge, out(), keys))
                 .isInstanceOfSatisfying(UndecryptableMessageException.class, e -> {
@@ -238,7 +256,8 @@ class SmimeDecryptionTest {
         assertThat(parts.getBodyPart(0).getContent().toString()).contains("http://bad.example/login");
         assertThat(parts.getBodyPart(1).getFileName()).isEqualTo("invoice.pdf");
         assertThat(Part.ATTACHMENT).isEqualToIgnoringCase(parts.getBodyPart(1).getDisposition());
-        assertThat(new String(parts.getBodyPart(1).getInputStream().readAllBytes())).startsWith("%PDF-1.4");
+        assertThat(new String(parts.getBodyPart(1).getInputStream().readAllBytes()))
+                .startsWith("%PDF-1.4");
         MimeMessage nested = (MimeMessage) parts.getBodyPart(2).getContent();
         assertThat(nested.getSubject()).isEqualTo("Your invoice");
         assertThat(nested.getFrom()[0].toString()).isEqualTo("attacker@bad.example");

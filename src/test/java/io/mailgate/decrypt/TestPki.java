@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -33,8 +32,7 @@ final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
-    private TestPki() {
-    }
+    private TestPki() {}
 
     static KeyPair rsa() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -49,25 +47,40 @@ final class TestPki {
     }
 
     /** A certificate valid from a day ago for a year. */
-    static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey issuerKey,
-            boolean ca) throws Exception {
+    static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey issuerKey, boolean ca)
+            throws Exception {
         Instant now = Instant.now();
-        return certificate(subject, key, issuer, issuerKey, ca, now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(365)));
+        return certificate(
+                subject, key, issuer, issuerKey, ca, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(365)));
     }
 
-    static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey issuerKey,
-            boolean ca, Instant notBefore, Instant notAfter) throws Exception {
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer),
-                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                new X500Name(subject), key);
+    static X509Certificate certificate(
+            String subject,
+            PublicKey key,
+            String issuer,
+            PrivateKey issuerKey,
+            boolean ca,
+            Instant notBefore,
+            Instant notAfter)
+            throws Exception {
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                new X500Name(issuer),
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(notBefore),
+                Date.from(notAfter),
+                new X500Name(subject),
+                key);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca
-                ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                : KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.digitalSignature));
+        builder.addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(
+                        ca
+                                ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                : KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.digitalSignature));
         String algorithm = issuerKey.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
     }
 
     /** A root, an intermediate and an end-entity certificate, like a real CA hands out. */
@@ -81,11 +94,18 @@ final class TestPki {
         KeyPair rootKey = rsa();
         KeyPair intermediateKey = rsa();
         KeyPair leafKey = rsa();
-        X509Certificate root = certificate("CN=Test Root", rootKey.getPublic(), "CN=Test Root", rootKey.getPrivate(), true);
-        X509Certificate intermediate = certificate("CN=Test Intermediate", intermediateKey.getPublic(), "CN=Test Root",
-                rootKey.getPrivate(), true);
-        X509Certificate leaf = certificate("CN=soc,E=soc@example.com", leafKey.getPublic(), "CN=Test Intermediate",
-                intermediateKey.getPrivate(), false, Instant.now().minus(Duration.ofDays(400)), leafNotAfter);
+        X509Certificate root =
+                certificate("CN=Test Root", rootKey.getPublic(), "CN=Test Root", rootKey.getPrivate(), true);
+        X509Certificate intermediate = certificate(
+                "CN=Test Intermediate", intermediateKey.getPublic(), "CN=Test Root", rootKey.getPrivate(), true);
+        X509Certificate leaf = certificate(
+                "CN=soc,E=soc@example.com",
+                leafKey.getPublic(),
+                "CN=Test Intermediate",
+                intermediateKey.getPrivate(),
+                false,
+                Instant.now().minus(Duration.ofDays(400)),
+                leafNotAfter);
         return new Chain(leafKey, leaf, intermediate, root);
     }
 
@@ -96,7 +116,8 @@ final class TestPki {
     /** A PKCS#12 with exactly these keys and certificates, each key in a shrouded bag. */
     static byte[] pkcs12(char[] password, List<PrivateKey> keys, List<X509Certificate> certificates) throws Exception {
         OutputEncryptor encryptor = new JcePKCSPBEOutputEncryptorBuilder(
-                PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).build(password);
+                        PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
+                .build(password);
         PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
         PKCS12SafeBag[] certificateBags = new PKCS12SafeBag[certificates.size()];
         for (int i = 0; i < certificates.size(); i++) {

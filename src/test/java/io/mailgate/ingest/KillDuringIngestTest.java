@@ -29,6 +29,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,8 @@ class KillDuringIngestTest {
     private static final String ADMIN_PASSWORD = "Kill-test-admin-password-1";
     private static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static GreenMail mail;
 
     @TempDir
@@ -75,21 +77,26 @@ class KillDuringIngestTest {
     }
 
     /** The child's database settings, and how this JVM reads the same database afterwards. */
-    private record Database(String name, List<String> args, String url, String user, String password) {
-    }
+    private record Database(String name, List<String> args, String url, String user, String password) {}
 
     @Test
     void h2DefaultDatabaseKeepsEveryMessageAcrossAKill() throws Exception {
         // no datasource settings: the child runs on application.yaml's default H2 URL under <work>/data
-        killDuringIngestAndRestart(new Database("h2", List.of(),
-                "jdbc:h2:file:" + work.resolve("data").resolve("mailgate").toAbsolutePath(), "sa", ""));
+        killDuringIngestAndRestart(new Database(
+                "h2",
+                List.of(),
+                "jdbc:h2:file:" + work.resolve("data").resolve("mailgate").toAbsolutePath(),
+                "sa",
+                ""));
     }
 
     @Test
     void postgresqlKeepsEveryMessageAcrossAKill() throws Exception {
         String url = System.getenv("MAILGATE_TEST_POSTGRES_URL");
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(url).as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)").isNotBlank();
+            assertThat(url)
+                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)")
+                    .isNotBlank();
         }
         assumeThat(url).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
         String user = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
@@ -98,13 +105,20 @@ class KillDuringIngestTest {
         String schema = "kill_" + UUID.randomUUID().toString().substring(0, 8);
         String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         try {
-            killDuringIngestAndRestart(new Database("postgresql", List.of("--spring.datasource.url=" + schemaUrl,
-                    "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
-                    "--spring.flyway.schemas=" + schema, "--spring.flyway.default-schema=" + schema),
-                    schemaUrl, user, password));
+            killDuringIngestAndRestart(new Database(
+                    "postgresql",
+                    List.of(
+                            "--spring.datasource.url=" + schemaUrl,
+                            "--spring.datasource.username=" + user,
+                            "--spring.datasource.password=" + password,
+                            "--spring.flyway.schemas=" + schema,
+                            "--spring.flyway.default-schema=" + schema),
+                    schemaUrl,
+                    user,
+                    password));
         } finally {
             try (Connection db = DriverManager.getConnection(url, user, password);
-                 Statement sql = db.createStatement()) {
+                    Statement sql = db.createStatement()) {
                 sql.execute("SELECT lo_unlink(content) FROM " + schema + ".raw_content");
                 sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             } catch (Exception cleanupFailed) {
@@ -133,7 +147,8 @@ class KillDuringIngestTest {
             createConnection(port, address, mailboxPassword);
             // Kill while messages are being marked read: the moment a commit that has not reached the disk yet
             // would lose a message that the server already has as \Seen.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> seen(mailbox).size() >= 40);
         } finally {
             first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
@@ -141,27 +156,35 @@ class KillDuringIngestTest {
         }
         seenBeforeKill = seen(mailbox);
         seenAtKill = seenBeforeKill.size() + " of " + MESSAGES;
-        assertThat(seenBeforeKill).as("killed in the middle of ingesting (seen %s)", seenAtKill)
+        assertThat(seenBeforeKill)
+                .as("killed in the middle of ingesting (seen %s)", seenAtKill)
                 .hasSizeLessThan(MESSAGES);
 
         Process second = start(port, database.args(), database.name() + "-second");
         try {
             awaitUp(port, second);
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> seen(mailbox).size() == MESSAGES);
             // every message is read at the source only after it is stored: all are in the API now
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> storedMessageIds(port).size() >= MESSAGES);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> storedMessageIds(port).size() >= MESSAGES);
             } catch (ConditionTimeoutException fewer) {
                 // the assertions below say which messages are missing
             }
             List<String> stored = storedMessageIds(port);
-            Map<String, Long> copies = stored.stream().collect(Collectors.groupingBy(Function.identity(),
-                    Collectors.counting()));
-            assertThat(copies.entrySet()).as("stored more than once").filteredOn(e -> e.getValue() > 1).isEmpty();
-            assertThat(copies.keySet()).as("\\Seen at the kill (%s) but not stored", seenAtKill)
+            Map<String, Long> copies =
+                    stored.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertThat(copies.entrySet())
+                    .as("stored more than once")
+                    .filteredOn(e -> e.getValue() > 1)
+                    .isEmpty();
+            assertThat(copies.keySet())
+                    .as("\\Seen at the kill (%s) but not stored", seenAtKill)
                     .containsAll(seenBeforeKill);
-            assertThat(copies.keySet()).as("stored exactly the delivered messages")
+            assertThat(copies.keySet())
+                    .as("stored exactly the delivered messages")
                     .containsExactlyInAnyOrderElementsOf(delivered);
 
             // SIGTERM while ingesting more: Camel drains first, the database closes after it (no "Database is
@@ -169,15 +192,21 @@ class KillDuringIngestTest {
             for (int i = MESSAGES; i < MESSAGES + 100; i++) {
                 mailbox.deliver(message("<term-" + i + "-" + UUID.randomUUID() + "@example.org>", i));
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
                     .until(() -> seen(mailbox).size() >= MESSAGES + 10);
             second.destroy();
-            assertThat(second.waitFor(90, TimeUnit.SECONDS)).as("mailgate stopped on SIGTERM").isTrue();
+            assertThat(second.waitFor(90, TimeUnit.SECONDS))
+                    .as("mailgate stopped on SIGTERM")
+                    .isTrue();
             String console = Files.readString(output(database.name() + "-second"));
-            assertThat(console).doesNotContainIgnoringCase("database is already closed")
+            assertThat(console)
+                    .doesNotContainIgnoringCase("database is already closed")
                     .doesNotContainIgnoringCase("Database is closed");
             Set<String> seenAtStop = seen(mailbox);
-            assertThat(storedInDatabase(database)).as("\\Seen when stopped but not stored").containsAll(seenAtStop);
+            assertThat(storedInDatabase(database))
+                    .as("\\Seen when stopped but not stored")
+                    .containsAll(seenAtStop);
         } finally {
             second.destroyForcibly();
             second.waitFor();
@@ -187,8 +216,8 @@ class KillDuringIngestTest {
     private static Set<String> storedInDatabase(Database database) throws Exception {
         Set<String> ids = new HashSet<>();
         try (Connection db = DriverManager.getConnection(database.url(), database.user(), database.password());
-             Statement sql = db.createStatement();
-             var rows = sql.executeQuery("SELECT message_id FROM email_messages")) {
+                Statement sql = db.createStatement();
+                var rows = sql.executeQuery("SELECT message_id FROM email_messages")) {
             while (rows.next()) {
                 ids.add(rows.getString(1));
             }
@@ -198,15 +227,21 @@ class KillDuringIngestTest {
 
     /** mailgate from this test's class path, in its own JVM, with the work folder as its working directory. */
     private Process start(int port, List<String> databaseArgs, String name) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), MailgateApplication.class.getName(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MailgateApplication.class.getName(),
                 "--server.port=" + port,
                 "--mailgate.admin-password=" + ADMIN_PASSWORD,
                 "--logging.level.root=WARN",
                 "--logging.level.io.mailgate.ops.DurableCommits=INFO"));
         command.addAll(databaseArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(output(name).toFile()));
         builder.environment().put("MAILGATE_MASTER_KEY", MASTER_KEY);
@@ -220,19 +255,24 @@ class KillDuringIngestTest {
     }
 
     private void awaitUp(int port, Process process) {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            assertThat(process.isAlive()).as("mailgate exited; see target/kill-during-ingest").isTrue();
-            try {
-                // the admin exists once start-up is complete (the web server answers a little earlier)
-                return call(port, "GET", "/connections", null).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    assertThat(process.isAlive())
+                            .as("mailgate exited; see target/kill-during-ingest")
+                            .isTrue();
+                    try {
+                        // the admin exists once start-up is complete (the web server answers a little earlier)
+                        return call(port, "GET", "/connections", null).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
     }
 
     private static void createConnection(int port, String address, String password) throws Exception {
-        HttpResponse<String> created = call(port, "POST", "/connections", """
+        HttpResponse<String> created =
+                call(port, "POST", "/connections", """
                 {"apiName":"kill","name":"Kill test","protocol":"IMAP","polling":{"intervalSeconds":1},
                  "imap":{"host":"127.0.0.1","port":%d,"emailAddress":"%s","password":"%s","encryption":"NONE"}}
                 """.formatted(mail.getImap().getPort(), address, password));
@@ -243,7 +283,8 @@ class KillDuringIngestTest {
         List<String> ids = new ArrayList<>();
         String after = "0";
         while (true) {
-            HttpResponse<String> page = call(port, "GET", "/email-messages?limit=500&connection=kill&after=" + after, null);
+            HttpResponse<String> page =
+                    call(port, "GET", "/email-messages?limit=500&connection=kill&after=" + after, null);
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
             JsonNode json = JSON.readTree(page.body());
             if (json.get("items").isEmpty()) {
@@ -255,18 +296,23 @@ class KillDuringIngestTest {
     }
 
     private static HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
-        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/orgs/default" + path))
-                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(20)).build();
+        String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/orgs/default" + path))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(20))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<String> seen(GreenMailUser mailbox) throws Exception {
         Set<String> seen = new HashSet<>();
-        for (StoredMessage message : mail.getManagers().getImapHostManager().getInbox(mailbox).getMessages()) {
+        for (StoredMessage message :
+                mail.getManagers().getImapHostManager().getInbox(mailbox).getMessages()) {
             if (message.getFlags().contains(Flags.Flag.SEEN)) {
                 seen.add(message.getMimeMessage().getMessageID());
             }
@@ -277,9 +323,10 @@ class KillDuringIngestTest {
     private static MimeMessage message(String messageId, int i) throws Exception {
         String raw = "From: Reporter <reporter@example.org>\r\nTo: soc@example.test\r\nSubject: Report " + i + "\r\n"
                 + "Message-ID: " + messageId + "\r\nDate: Fri, 27 Nov 2026 10:15:30 +0000\r\nMIME-Version: 1.0\r\n"
-                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nSuspicious link http://bad" + i + ".example/login\r\n";
-        return new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nSuspicious link http://bad" + i
+                + ".example/login\r\n";
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static int freePort() throws IOException {

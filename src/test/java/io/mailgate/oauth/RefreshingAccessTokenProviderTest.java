@@ -3,10 +3,12 @@ package io.mailgate.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.net.http.HttpClient;
+import io.mailgate.http.ConnectionHttpClients;
+import io.mailgate.http.HttpSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,15 @@ class RefreshingAccessTokenProviderTest {
     private final EntraSimulator entra = new EntraSimulator();
     private final MutableClock clock = new MutableClock();
     private final Store store = new Store();
-    private final TokenService tokens = new TokenService(new OAuthClientSettings(GraphCloud.GLOBAL, entra.baseUrl(),
-            EntraSimulator.CLIENT_ID, EntraSimulator.TENANT, ClientCredential.secret(EntraSimulator.SECRET)),
-            HttpClient.newHttpClient(), clock);
+    private final TokenService tokens = new TokenService(
+            new OAuthClientSettings(
+                    GraphCloud.GLOBAL,
+                    entra.baseUrl(),
+                    EntraSimulator.CLIENT_ID,
+                    EntraSimulator.TENANT,
+                    ClientCredential.secret(EntraSimulator.SECRET)),
+            ConnectionHttpClients.create(HttpSettings.of(null, null)),
+            clock);
     private final RefreshingAccessTokenProvider provider = new RefreshingAccessTokenProvider(tokens, store, clock);
 
     @AfterEach
@@ -70,7 +78,8 @@ class RefreshingAccessTokenProviderTest {
         assertThat(store.lost).containsExactly(first);
         for (int poll = 0; poll < 5; poll++) {
             clock.advance(Duration.ofMinutes(1));
-            assertThat(catchThrowableOfType(OAuthException.class, provider::accessToken)).isSameAs(first);
+            assertThat(catchThrowableOfType(OAuthException.class, provider::accessToken))
+                    .isSameAs(first);
         }
         assertThat(entra.tokenRequests()).isEqualTo(1);
         assertThat(provider.lostGrant()).isSameAs(first);
@@ -96,11 +105,20 @@ class RefreshingAccessTokenProviderTest {
         assertThat(appOnly.accessToken()).isEqualTo(token);
         assertThat(entra.tokenRequests()).isEqualTo(1);
 
-        var wrongSecret = new ClientCredentialsAccessTokenProvider(new TokenService(new OAuthClientSettings(GraphCloud.GLOBAL,
-                entra.baseUrl(), EntraSimulator.CLIENT_ID, EntraSimulator.TENANT, ClientCredential.secret("wrong")),
-                HttpClient.newHttpClient(), clock), clock);
+        var wrongSecret = new ClientCredentialsAccessTokenProvider(
+                new TokenService(
+                        new OAuthClientSettings(
+                                GraphCloud.GLOBAL,
+                                entra.baseUrl(),
+                                EntraSimulator.CLIENT_ID,
+                                EntraSimulator.TENANT,
+                                ClientCredential.secret("wrong")),
+                        ConnectionHttpClients.create(HttpSettings.of(null, null)),
+                        clock),
+                clock);
         OAuthException e = catchThrowableOfType(OAuthException.class, wrongSecret::accessToken);
-        assertThat(catchThrowableOfType(OAuthException.class, wrongSecret::accessToken)).isSameAs(e);
+        assertThat(catchThrowableOfType(OAuthException.class, wrongSecret::accessToken))
+                .isSameAs(e);
         assertThat(entra.tokenRequests()).isEqualTo(2);
     }
 
@@ -139,12 +157,12 @@ class RefreshingAccessTokenProviderTest {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }

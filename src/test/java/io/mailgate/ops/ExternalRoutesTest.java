@@ -8,6 +8,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
 
 /** Route files of integration engineers: a broken one is refused with its file and line named. */
 class ExternalRoutesTest {
@@ -30,22 +31,29 @@ class ExternalRoutesTest {
     void theWorkedExampleOfTheReadmeLoads() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.build();
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel,
-                    "file:" + Path.of("src/test/resources/external-routes/tag-invoices.yaml").toAbsolutePath()));
-            assertThat(camel.getRouteDefinitions()).extracting(r -> r.getRouteId()).contains("tag-invoices");
+            PluginHelper.getRoutesLoader(camel)
+                    .loadRoutes(ResourceHelper.resolveResource(
+                            camel,
+                            "file:"
+                                    + Path.of("src/test/resources/external-routes/tag-invoices.yaml")
+                                            .toAbsolutePath()));
+            assertThat(camel.getRouteDefinitions())
+                    .extracting(r -> r.getRouteId())
+                    .contains("tag-invoices");
         }
     }
 
     @Test
     void theFolderIsAddedToTheRoutesCamelLoadsWhenItExists() {
-        var environment = new org.springframework.mock.env.MockEnvironment()
+        var environment = new MockEnvironment()
                 .withProperty("camel.main.routes-include-pattern", "classpath:routes/*.yaml")
                 .withProperty("mailgate.external-routes.directory", "src/test/resources/external-routes");
         new ExternalRoutesEnvironment().postProcessEnvironment(environment, null);
         assertThat(environment.getProperty("camel.main.routes-include-pattern"))
-                .startsWith("classpath:routes/*.yaml,file:/").endsWith("/src/test/resources/external-routes/*.yaml");
+                .startsWith("classpath:routes/*.yaml,file:/")
+                .endsWith("/src/test/resources/external-routes/*.yaml");
 
-        var missing = new org.springframework.mock.env.MockEnvironment()
+        var missing = new MockEnvironment()
                 .withProperty("camel.main.routes-include-pattern", "classpath:routes/*.yaml")
                 .withProperty("mailgate.external-routes.directory", "target/no-such-routes-folder");
         new ExternalRoutesEnvironment().postProcessEnvironment(missing, null);
@@ -55,7 +63,10 @@ class ExternalRoutesTest {
     static String messages(Throwable e) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            all.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+            all.append(t.getClass().getName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append('\n');
         }
         return all.toString();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArtifactExtractorTest {
@@ -11,57 +12,78 @@ class ArtifactExtractorTest {
     @Test
     void urlsLoseSentencePunctuationButKeepBalancedBrackets() {
         ArtifactExtractor extractor = new ArtifactExtractor();
-        extractor.text("textBody", "See (https://a.example/x), https://en.wikipedia.example/wiki/Foo_(bar). "
-                + "And ftp://user:pw@FILES.Example:2121/f.zip! Also http://[2001:db8::7]:8080/p and http://10.1.2.3/.");
+        extractor.text(
+                "textBody",
+                "See (https://a.example/x), https://en.wikipedia.example/wiki/Foo_(bar). "
+                        + "And ftp://user:pw@FILES.Example:2121/f.zip! Also http://[2001:db8::7]:8080/p and http://10.1.2.3/.");
 
-        assertThat(extractor.artifacts()).extracting(Artifact::type, Artifact::value).containsExactly(
-                tuple(ArtifactType.URL, "https://a.example/x"),
-                tuple(ArtifactType.DOMAIN, "a.example"),
-                tuple(ArtifactType.URL, "https://en.wikipedia.example/wiki/Foo_(bar)"),
-                tuple(ArtifactType.DOMAIN, "en.wikipedia.example"),
-                tuple(ArtifactType.URL, "ftp://user:pw@FILES.Example:2121/f.zip"),
-                tuple(ArtifactType.DOMAIN, "files.example"),
-                tuple(ArtifactType.URL, "http://[2001:db8::7]:8080/p"),
-                tuple(ArtifactType.IP_ADDRESS, "2001:db8::7"),
-                tuple(ArtifactType.URL, "http://10.1.2.3/"),
-                tuple(ArtifactType.IP_ADDRESS, "10.1.2.3"),
-                tuple(ArtifactType.EMAIL_ADDRESS, "pw@files.example")); // user info looks like an address; harmless
+        assertThat(extractor.artifacts())
+                .extracting(Artifact::type, Artifact::value)
+                .containsExactly(
+                        tuple(ArtifactType.URL, "https://a.example/x"),
+                        tuple(ArtifactType.DOMAIN, "a.example"),
+                        tuple(ArtifactType.URL, "https://en.wikipedia.example/wiki/Foo_(bar)"),
+                        tuple(ArtifactType.DOMAIN, "en.wikipedia.example"),
+                        tuple(ArtifactType.URL, "ftp://user:pw@FILES.Example:2121/f.zip"),
+                        tuple(ArtifactType.DOMAIN, "files.example"),
+                        tuple(ArtifactType.URL, "http://[2001:db8::7]:8080/p"),
+                        tuple(ArtifactType.IP_ADDRESS, "2001:db8::7"),
+                        tuple(ArtifactType.URL, "http://10.1.2.3/"),
+                        tuple(ArtifactType.IP_ADDRESS, "10.1.2.3"),
+                        tuple(
+                                ArtifactType.EMAIL_ADDRESS,
+                                "pw@files.example")); // user info looks like an address; harmless
     }
 
     @Test
     void ipAddressesWithoutVersionNumbersTimesOrMacs() {
         ArtifactExtractor extractor = new ArtifactExtractor();
-        extractor.text("textBody", "hosts 192.168.1.1, 256.1.1.1, 1.2.3.4.5, fe80::1%eth0, ::ffff:192.0.2.1 "
-                + "at 10:30:45, mac 00:1a:2b:3c:4d:5e, class std::vector, 2001:0db8:0000:0000:0000:ff00:0042:8329");
+        extractor.text(
+                "textBody",
+                "hosts 192.168.1.1, 256.1.1.1, 1.2.3.4.5, fe80::1%eth0, ::ffff:192.0.2.1 "
+                        + "at 10:30:45, mac 00:1a:2b:3c:4d:5e, class std::vector, 2001:0db8:0000:0000:0000:ff00:0042:8329");
 
-        assertThat(extractor.artifacts()).extracting(Artifact::value).containsExactly(
-                "192.168.1.1", "192.0.2.1", "fe80::1", "::ffff:192.0.2.1", "2001:0db8:0000:0000:0000:ff00:0042:8329");
+        assertThat(extractor.artifacts())
+                .extracting(Artifact::value)
+                .containsExactly(
+                        "192.168.1.1",
+                        "192.0.2.1",
+                        "fe80::1",
+                        "::ffff:192.0.2.1",
+                        "2001:0db8:0000:0000:0000:ff00:0042:8329");
     }
 
     @Test
     void htmlEntitiesAreDecodedBeforeMatching() {
         ArtifactExtractor extractor = new ArtifactExtractor();
-        extractor.html("htmlBody", "<a href='https://x.example/?a=1&amp;b=2'>x</a><a href=http://y.example>y</a>"
-                + "&#104;ttp://z.example/");
+        extractor.html(
+                "htmlBody",
+                "<a href='https://x.example/?a=1&amp;b=2'>x</a><a href=http://y.example>y</a>"
+                        + "&#104;ttp://z.example/");
 
-        assertThat(extractor.artifacts()).filteredOn(a -> a.type() == ArtifactType.URL).extracting(Artifact::value)
+        assertThat(extractor.artifacts())
+                .filteredOn(a -> a.type() == ArtifactType.URL)
+                .extracting(Artifact::value)
                 .containsExactly("https://x.example/?a=1&b=2", "http://y.example", "http://z.example/");
     }
 
     @Test
     void deduplicatedByTypeAndValueKeepingTheFirstPlaceFound() {
         ArtifactExtractor extractor = new ArtifactExtractor();
-        extractor.addresses("From", java.util.List.of(new EmailAddress(null, "a@x.example")));
+        extractor.addresses("From", List.of(new EmailAddress(null, "a@x.example")));
         extractor.text("textBody", "write to a@X.example or a@x.example");
         extractor.attachment(new Attachment(0, "f.pdf", "application/pdf", 1, "ab", "cd", "ef", false), true);
-        extractor.attachment(new Attachment(1, "untitled-1.bin", "application/octet-stream", 1, "ab", "cd", "ef", false), false);
+        extractor.attachment(
+                new Attachment(1, "untitled-1.bin", "application/octet-stream", 1, "ab", "cd", "ef", false), false);
 
-        assertThat(extractor.artifacts()).extracting(Artifact::type, Artifact::value, Artifact::foundIn).containsExactly(
-                tuple(ArtifactType.EMAIL_ADDRESS, "a@x.example", "header:From"),
-                tuple(ArtifactType.FILE_NAME, "f.pdf", "attachment:f.pdf"),
-                tuple(ArtifactType.FILE_HASH_SHA256, "ab", "attachment:f.pdf"),
-                tuple(ArtifactType.FILE_HASH_SHA1, "cd", "attachment:f.pdf"),
-                tuple(ArtifactType.FILE_HASH_MD5, "ef", "attachment:f.pdf"));
+        assertThat(extractor.artifacts())
+                .extracting(Artifact::type, Artifact::value, Artifact::foundIn)
+                .containsExactly(
+                        tuple(ArtifactType.EMAIL_ADDRESS, "a@x.example", "header:From"),
+                        tuple(ArtifactType.FILE_NAME, "f.pdf", "attachment:f.pdf"),
+                        tuple(ArtifactType.FILE_HASH_SHA256, "ab", "attachment:f.pdf"),
+                        tuple(ArtifactType.FILE_HASH_SHA1, "cd", "attachment:f.pdf"),
+                        tuple(ArtifactType.FILE_HASH_MD5, "ef", "attachment:f.pdf"));
     }
 
     @Test

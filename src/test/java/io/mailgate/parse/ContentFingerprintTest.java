@@ -19,23 +19,25 @@ class ContentFingerprintTest {
     void redeliveryWithOtherTraceHeadersAndLineEndsHasTheSameFingerprint() throws Exception {
         String original = Files.readString(Fixtures.email("attachments-rfc2231.eml"), StandardCharsets.ISO_8859_1);
         String redelivered = ("Return-Path: <reporter@example.com>\r\n"
-                + "Delivered-To: soc-archive@example.com\r\n"
-                + "Received: from mx2.example.com by store2.example.com; Fri, 27 Nov 2026 01:00:00 +0000\r\n"
-                + "X-MS-Exchange-Organization-SCL: -1\r\n"
-                + "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; b=abc\r\n"
-                + "Authentication-Results: mx2.example.com; spf=pass\r\n"
-                + "X-Redelivery: yes\r\n"
-                + "X-Spam-Score: 0.1\r\n"
-                + "X-Some-Gateway-We-Never-Heard-Of: scanned\r\n"
-                + "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; b=resigned\r\n"
-                + "Content-Length: 4242\r\n"
-                + original.replace("Subject: Fwd: invoice\r\n", "Subject:   Fwd:\r\n\tinvoice\r\n"))
+                        + "Delivered-To: soc-archive@example.com\r\n"
+                        + "Received: from mx2.example.com by store2.example.com; Fri, 27 Nov 2026 01:00:00 +0000\r\n"
+                        + "X-MS-Exchange-Organization-SCL: -1\r\n"
+                        + "ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.com; b=abc\r\n"
+                        + "Authentication-Results: mx2.example.com; spf=pass\r\n"
+                        + "X-Redelivery: yes\r\n"
+                        + "X-Spam-Score: 0.1\r\n"
+                        + "X-Some-Gateway-We-Never-Heard-Of: scanned\r\n"
+                        + "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; b=resigned\r\n"
+                        + "Content-Length: 4242\r\n"
+                        + original.replace("Subject: Fwd: invoice\r\n", "Subject:   Fwd:\r\n\tinvoice\r\n"))
                 .replace("\r\n", "\n");
 
         ParsedEmail first = parser.parse(write("first.eml", original));
         ParsedEmail second = parser.parse(write("second.eml", redelivered));
 
-        assertThat(second.contentFingerprint()).isEqualTo(first.contentFingerprint()).hasSize(64);
+        assertThat(second.contentFingerprint())
+                .isEqualTo(first.contentFingerprint())
+                .hasSize(64);
         assertThat(second.rawSha256()).isNotEqualTo(first.rawSha256());
     }
 
@@ -52,21 +54,25 @@ class ContentFingerprintTest {
         assertThat(second.messageId()).isEqualTo(first.messageId());
         assertThat(third.messageId()).isEqualTo(first.messageId());
         assertThat(second.contentFingerprint()).isNotEqualTo(first.contentFingerprint());
-        assertThat(third.contentFingerprint()).isNotEqualTo(first.contentFingerprint())
+        assertThat(third.contentFingerprint())
+                .isNotEqualTo(first.contentFingerprint())
                 .isNotEqualTo(second.contentFingerprint());
     }
 
     @Test
     void aMimeHeaderOfTheAuthorStillCounts() throws Exception {
         String original = Files.readString(Fixtures.email("attachments-rfc2231.eml"), StandardCharsets.ISO_8859_1);
-        String otherCc = original.replace("Subject: Fwd: invoice\r\n", "Subject: Fwd: invoice\r\nCc: boss@example.com\r\n");
-        String otherMime = original.replace("Subject: Fwd: invoice\r\n",
-                "Subject: Fwd: invoice\r\nContent-Language: de\r\n");
+        String otherCc =
+                original.replace("Subject: Fwd: invoice\r\n", "Subject: Fwd: invoice\r\nCc: boss@example.com\r\n");
+        String otherMime =
+                original.replace("Subject: Fwd: invoice\r\n", "Subject: Fwd: invoice\r\nContent-Language: de\r\n");
 
         ParsedEmail first = parser.parse(write("first.eml", original));
 
-        assertThat(parser.parse(write("cc.eml", otherCc)).contentFingerprint()).isNotEqualTo(first.contentFingerprint());
-        assertThat(parser.parse(write("mime.eml", otherMime)).contentFingerprint()).isNotEqualTo(first.contentFingerprint());
+        assertThat(parser.parse(write("cc.eml", otherCc)).contentFingerprint())
+                .isNotEqualTo(first.contentFingerprint());
+        assertThat(parser.parse(write("mime.eml", otherMime)).contentFingerprint())
+                .isNotEqualTo(first.contentFingerprint());
     }
 
     @Test
@@ -74,12 +80,14 @@ class ContentFingerprintTest {
         assertThat(ContentFingerprint.isAuthorContent("SUBJECT")).isTrue();
         assertThat(ContentFingerprint.isAuthorContent("Message-ID")).isTrue();
         assertThat(ContentFingerprint.isAuthorContent("In-Reply-To")).isTrue();
-        assertThat(ContentFingerprint.isAuthorContent("content-transfer-encoding")).isTrue();
+        assertThat(ContentFingerprint.isAuthorContent("content-transfer-encoding"))
+                .isTrue();
         assertThat(ContentFingerprint.isAuthorContent("MIME-Version")).isTrue();
         assertThat(ContentFingerprint.isAuthorContent("Received")).isFalse();
         assertThat(ContentFingerprint.isAuthorContent("X-Redelivery")).isFalse();
         assertThat(ContentFingerprint.isAuthorContent("ARC-Message-Signature")).isFalse();
-        assertThat(ContentFingerprint.isAuthorContent("X-MS-Exchange-Organization-AuthAs")).isFalse();
+        assertThat(ContentFingerprint.isAuthorContent("X-MS-Exchange-Organization-AuthAs"))
+                .isFalse();
         assertThat(ContentFingerprint.isAuthorContent("DKIM-Signature")).isFalse();
         assertThat(ContentFingerprint.isAuthorContent("Content-Length")).isFalse();
     }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Golden messages under src/test/resources/emails. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path email(String name) {
         URL url = Fixtures.class.getResource("/emails/" + name);

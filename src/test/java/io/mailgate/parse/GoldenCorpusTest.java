@@ -37,7 +37,12 @@ class GoldenCorpusTest {
     static Stream<String> corpus() throws IOException {
         Path dir = Fixtures.email("README.md").getParent();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".eml")).sorted().toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".eml"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -50,12 +55,15 @@ class GoldenCorpusTest {
         // the raw bytes are described exactly, whatever the parse made of them
         byte[] raw = Files.readAllBytes(eml);
         assertThat(email.rawSize()).isEqualTo(raw.length);
-        assertThat(email.rawSha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)));
+        assertThat(email.rawSha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(raw)));
 
         String jsonName = name.substring(0, name.length() - ".eml".length()) + ".json";
         JsonNode actual = JSON.valueToTree(summary(email));
         if (Boolean.getBoolean("golden.update")) {
-            Files.writeString(SOURCE_DIR.resolve(jsonName), JSON.writeValueAsString(actual) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    SOURCE_DIR.resolve(jsonName), JSON.writeValueAsString(actual) + "\n", StandardCharsets.UTF_8);
             return;
         }
         JsonNode expected = JSON.readTree(Files.readString(Fixtures.email(jsonName), StandardCharsets.UTF_8));
@@ -98,7 +106,11 @@ class GoldenCorpusTest {
             attached.add(nested);
         }
         m.put("attachedMessages", attached);
-        m.put("reported", email.reported() == null ? null : email.reported().format() + " " + email.reported().foundIn());
+        m.put(
+                "reported",
+                email.reported() == null
+                        ? null
+                        : email.reported().format() + " " + email.reported().foundIn());
         return m;
     }
 

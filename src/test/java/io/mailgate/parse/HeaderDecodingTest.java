@@ -3,6 +3,7 @@ package io.mailgate.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ class HeaderDecodingTest {
     @Test
     void encodedWords() {
         assertThat(EncodedWords.decode("=?UTF-8?Q?Caf=C3=A9_cr=C3=A8me?=")).isEqualTo("Café crème");
-        assertThat(EncodedWords.decode("=?utf-8?b?w6k=?= =?utf-8?b?w6k=?=")).isEqualTo("éé"); // space between words dropped
+        assertThat(EncodedWords.decode("=?utf-8?b?w6k=?= =?utf-8?b?w6k=?="))
+                .isEqualTo("éé"); // space between words dropped
         assertThat(EncodedWords.decode("Re: =?utf-8?q?=C3=A9?= ok")).isEqualTo("Re: é ok");
         // one UTF-8 character split across two words, as some mailers do
         assertThat(EncodedWords.decode("=?UTF-8?B?4oI=?= =?UTF-8?B?rA==?=")).isEqualTo("€");
@@ -50,20 +52,27 @@ class HeaderDecodingTest {
     @Test
     void addresses() {
         assertThat(EnvelopeFields.addresses(List.of("team: Ann <Ann@X.ORG>, bob@y.org;, \"Z\" <z@Z.Example>")))
-                .containsExactly(new EmailAddress("Ann", "Ann@x.org"), new EmailAddress(null, "bob@y.org"),
+                .containsExactly(
+                        new EmailAddress("Ann", "Ann@x.org"),
+                        new EmailAddress(null, "bob@y.org"),
                         new EmailAddress("Z", "z@z.example"));
         assertThat(EnvelopeFields.addresses(List.of("=?x-bogus?Q?Caf=C3=A9?= <cafe@example.com>")))
                 .containsExactly(new EmailAddress("Café", "cafe@example.com"));
         assertThat(EnvelopeFields.addresses(List.of("\"unterminated <x@Example.com>")))
-                .extracting(EmailAddress::address).containsExactly("x@example.com");
+                .extracting(EmailAddress::address)
+                .containsExactly("x@example.com");
         long start = System.nanoTime();
-        int found = EnvelopeFields.addresses(List.of("\"" + "a".repeat(500_000) + "<@")).size(); // hostile, only timed
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("%d addresses", found).isLessThan(java.time.Duration.ofSeconds(5));
+        int found = EnvelopeFields.addresses(List.of("\"" + "a".repeat(500_000) + "<@"))
+                .size(); // hostile, only timed
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("%d addresses", found)
+                .isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
     void dates() {
-        assertThat(EnvelopeFields.date("Thu, 26 Nov 2026 10:00:00 +0100")).isEqualTo(Instant.parse("2026-11-26T09:00:00Z"));
+        assertThat(EnvelopeFields.date("Thu, 26 Nov 2026 10:00:00 +0100"))
+                .isEqualTo(Instant.parse("2026-11-26T09:00:00Z"));
         assertThat(EnvelopeFields.date("26 Nov 2026 10:00:00 EST")).isEqualTo(Instant.parse("2026-11-26T15:00:00Z"));
         assertThat(EnvelopeFields.date("yesterday")).isNull();
         assertThat(EnvelopeFields.date(null)).isNull();

@@ -3,6 +3,7 @@ package io.mailgate.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,13 @@ class LargeMessageTest {
         file = dir.resolve("large.eml");
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            raw.write(("From: big@example.com\r\nTo: soc@example.com\r\nSubject: large\r\nMessage-ID: <large@example.com>\r\n"
-                    + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"big-boundary\"\r\n\r\n"
-                    + "--big-boundary\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nsee attachment\r\n"
-                    + "--big-boundary\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Disposition: attachment; filename=\"dump.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            raw.write(
+                    ("From: big@example.com\r\nTo: soc@example.com\r\nSubject: large\r\nMessage-ID: <large@example.com>\r\n"
+                                    + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"big-boundary\"\r\n\r\n"
+                                    + "--big-boundary\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nsee attachment\r\n"
+                                    + "--big-boundary\r\nContent-Type: application/octet-stream\r\n"
+                                    + "Content-Disposition: attachment; filename=\"dump.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             OutputStream base64 = Base64.getMimeEncoder().wrap(new NonClosing(raw));
             SplittableRandom random = new SplittableRandom(42);
             byte[] chunk = new byte[1 << 16];
@@ -99,7 +101,7 @@ class LargeMessageTest {
     }
 
     /** Lets the base64 encoder be closed (to write its padding) without closing the file. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

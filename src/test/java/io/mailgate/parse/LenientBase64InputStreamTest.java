@@ -24,9 +24,9 @@ class LenientBase64InputStreamTest {
     @Test
     void skipsStrayCharactersAndToleratesCutOffAndConcatenatedInput() throws IOException {
         assertThat(decode(ascii(" QUJD\r\nREVG \t"))).isEqualTo(ascii("ABCDEF"));
-        assertThat(decode(ascii("QUJDREVGR"))).isEqualTo(ascii("ABCDEF"));  // one dangling character
-        assertThat(decode(ascii("QUJDREU"))).isEqualTo(ascii("ABCDE"));     // padding missing
-        assertThat(decode(ascii("QQ==QkM="))).isEqualTo(ascii("ABC"));      // two encoded blocks
+        assertThat(decode(ascii("QUJDREVGR"))).isEqualTo(ascii("ABCDEF")); // one dangling character
+        assertThat(decode(ascii("QUJDREU"))).isEqualTo(ascii("ABCDE")); // padding missing
+        assertThat(decode(ascii("QQ==QkM="))).isEqualTo(ascii("ABC")); // two encoded blocks
     }
 
     private static byte[] decode(byte[] encoded) throws IOException {

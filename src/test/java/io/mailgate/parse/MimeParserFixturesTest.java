@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MimeParserFixturesTest {
 
@@ -24,42 +27,56 @@ class MimeParserFixturesTest {
         assertThat(email.references()).containsExactly("<root@host.example>", "<first@host.example>");
         assertThat(email.subject()).isEqualTo("Urgent: vérify your account");
         assertThat(email.from()).isEqualTo(new EmailAddress("Payroll Département", "Payroll@bad.example"));
-        assertThat(email.to()).containsExactly(
-                new EmailAddress("SOC Team", "soc@example.com"),
-                new EmailAddress("Doe, Jane", "jane.doe@example.com"));
+        assertThat(email.to())
+                .containsExactly(
+                        new EmailAddress("SOC Team", "soc@example.com"),
+                        new EmailAddress("Doe, Jane", "jane.doe@example.com"));
         assertThat(email.cc()).isEmpty();
         assertThat(email.replyTo()).containsExactly(new EmailAddress(null, "collect@evil.example"));
         assertThat(email.date()).isEqualTo(Instant.parse("2026-11-26T09:00:00Z"));
 
-        assertThat(email.headers()).extracting(Header::name).containsSubsequence(
-                "Received", "Return-Path", "Message-ID", "Subject", "X-Mailer", "X-Mailer", "Content-Type");
-        assertThat(email.headers()).filteredOn(h -> h.name().equals("X-Mailer"))
-                .extracting(Header::value).containsExactly("Phisher 1.0", "Phisher 2.0");
-        assertThat(email.headers()).filteredOn(h -> h.name().equals("Received")).singleElement()
-                .extracting(Header::value).asString()
-                .startsWith("from mx1.example.net").doesNotContain("\n").doesNotContain("\r")
+        assertThat(email.headers())
+                .extracting(Header::name)
+                .containsSubsequence(
+                        "Received", "Return-Path", "Message-ID", "Subject", "X-Mailer", "X-Mailer", "Content-Type");
+        assertThat(email.headers())
+                .filteredOn(h -> h.name().equals("X-Mailer"))
+                .extracting(Header::value)
+                .containsExactly("Phisher 1.0", "Phisher 2.0");
+        assertThat(email.headers())
+                .filteredOn(h -> h.name().equals("Received"))
+                .singleElement()
+                .extracting(Header::value)
+                .asString()
+                .startsWith("from mx1.example.net")
+                .doesNotContain("\n")
+                .doesNotContain("\r")
                 .contains("abc123\tfor <soc@example.com>");
 
-        assertThat(email.textBody()).contains("https://login.bad.example/verify?id=42&u=xyz.").doesNotContain("=3D");
+        assertThat(email.textBody())
+                .contains("https://login.bad.example/verify?id=42&u=xyz.")
+                .doesNotContain("=3D");
         assertThat(email.htmlBody()).contains("<a href=\"http://click.bad.example/track?a=1&amp;b=2\">");
         assertThat(email.attachments()).isEmpty();
         assertThat(email.truncated()).isFalse();
 
-        assertThat(email.artifacts()).extracting(Artifact::type, Artifact::value, Artifact::foundIn).containsExactly(
-                tuple(ArtifactType.EMAIL_ADDRESS, "Payroll@bad.example", "header:From"),
-                tuple(ArtifactType.EMAIL_ADDRESS, "soc@example.com", "header:To"),
-                tuple(ArtifactType.EMAIL_ADDRESS, "jane.doe@example.com", "header:To"),
-                tuple(ArtifactType.EMAIL_ADDRESS, "collect@evil.example", "header:Reply-To"),
-                tuple(ArtifactType.ORIGINATING_IP, "192.0.2.10", "header:Received"),
-                tuple(ArtifactType.URL, "https://login.bad.example/verify?id=42&u=xyz", "textBody"),
-                tuple(ArtifactType.DOMAIN, "login.bad.example", "textBody"),
-                tuple(ArtifactType.IP_ADDRESS, "198.51.100.7", "textBody"),
-                tuple(ArtifactType.IP_ADDRESS, "2001:db8::1", "textBody"),
-                tuple(ArtifactType.EMAIL_ADDRESS, "helpdesk@bad.example", "textBody"),
-                tuple(ArtifactType.URL, "http://click.bad.example/track?a=1&b=2", "htmlBody"),
-                tuple(ArtifactType.DOMAIN, "click.bad.example", "htmlBody"),
-                tuple(ArtifactType.URL, "http://203.0.113.9/pixel.gif", "htmlBody"),
-                tuple(ArtifactType.IP_ADDRESS, "203.0.113.9", "htmlBody"));
+        assertThat(email.artifacts())
+                .extracting(Artifact::type, Artifact::value, Artifact::foundIn)
+                .containsExactly(
+                        tuple(ArtifactType.EMAIL_ADDRESS, "Payroll@bad.example", "header:From"),
+                        tuple(ArtifactType.EMAIL_ADDRESS, "soc@example.com", "header:To"),
+                        tuple(ArtifactType.EMAIL_ADDRESS, "jane.doe@example.com", "header:To"),
+                        tuple(ArtifactType.EMAIL_ADDRESS, "collect@evil.example", "header:Reply-To"),
+                        tuple(ArtifactType.ORIGINATING_IP, "192.0.2.10", "header:Received"),
+                        tuple(ArtifactType.URL, "https://login.bad.example/verify?id=42&u=xyz", "textBody"),
+                        tuple(ArtifactType.DOMAIN, "login.bad.example", "textBody"),
+                        tuple(ArtifactType.IP_ADDRESS, "198.51.100.7", "textBody"),
+                        tuple(ArtifactType.IP_ADDRESS, "2001:db8::1", "textBody"),
+                        tuple(ArtifactType.EMAIL_ADDRESS, "helpdesk@bad.example", "textBody"),
+                        tuple(ArtifactType.URL, "http://click.bad.example/track?a=1&b=2", "htmlBody"),
+                        tuple(ArtifactType.DOMAIN, "click.bad.example", "htmlBody"),
+                        tuple(ArtifactType.URL, "http://203.0.113.9/pixel.gif", "htmlBody"),
+                        tuple(ArtifactType.IP_ADDRESS, "203.0.113.9", "htmlBody"));
     }
 
     @Test
@@ -69,12 +86,13 @@ class MimeParserFixturesTest {
 
         assertThat(email.htmlBody()).contains("See attached");
         assertThat(email.textBody()).isNull();
-        assertThat(email.attachments()).extracting(Attachment::index, Attachment::name, Attachment::contentType,
-                Attachment::inline).containsExactly(
-                tuple(0, "untitled-0.png", "image/png", true),
-                tuple(1, "Rechnung März € 100.pdf", "application/pdf", false),
-                tuple(2, "счет.exe", "application/octet-stream", false),
-                tuple(3, "untitled-3.ics", "text/calendar", false));
+        assertThat(email.attachments())
+                .extracting(Attachment::index, Attachment::name, Attachment::contentType, Attachment::inline)
+                .containsExactly(
+                        tuple(0, "untitled-0.png", "image/png", true),
+                        tuple(1, "Rechnung März € 100.pdf", "application/pdf", false),
+                        tuple(2, "счет.exe", "application/octet-stream", false),
+                        tuple(3, "untitled-3.ics", "text/calendar", false));
 
         byte[] png = new byte[768];
         for (int i = 0; i < png.length; i++) {
@@ -95,17 +113,23 @@ class MimeParserFixturesTest {
         assertThat(copied.toString(StandardCharsets.US_ASCII)).isEqualTo("MZ fake exe");
 
         assertThatThrownBy(() -> parser.copyAttachment(file, 4, new ByteArrayOutputStream()))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("no attachment with index 4");
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("no attachment with index 4");
         assertThatThrownBy(() -> parser.copyAttachment(file, -1, new ByteArrayOutputStream()))
                 .isInstanceOf(IndexOutOfBoundsException.class);
 
-        assertThat(email.artifacts()).extracting(Artifact::type, Artifact::value)
-                .contains(tuple(ArtifactType.FILE_NAME, "Rechnung März € 100.pdf"),
+        assertThat(email.artifacts())
+                .extracting(Artifact::type, Artifact::value)
+                .contains(
+                        tuple(ArtifactType.FILE_NAME, "Rechnung März € 100.pdf"),
                         tuple(ArtifactType.FILE_HASH_SHA256, image.sha256()),
                         tuple(ArtifactType.FILE_NAME, "счет.exe"))
                 .doesNotContain(tuple(ArtifactType.FILE_NAME, "untitled-0.png"));
-        assertThat(email.artifacts()).filteredOn(a -> a.value().equals("счет.exe")).singleElement()
-                .extracting(Artifact::foundIn).isEqualTo("attachment:счет.exe");
+        assertThat(email.artifacts())
+                .filteredOn(a -> a.value().equals("счет.exe"))
+                .singleElement()
+                .extracting(Artifact::foundIn)
+                .isEqualTo("attachment:счет.exe");
     }
 
     @Test
@@ -146,8 +170,10 @@ class MimeParserFixturesTest {
         assertThat(email.textBody()).startsWith("Schöne Grüße aus Köln.");
         assertThat(email.htmlBody()).isNull();
         assertThat(email.attachments()).isEmpty();
-        assertThat(email.artifacts()).extracting(Artifact::type, Artifact::value)
-                .contains(tuple(ArtifactType.URL, "http://köln.example.de/a"),
+        assertThat(email.artifacts())
+                .extracting(Artifact::type, Artifact::value)
+                .contains(
+                        tuple(ArtifactType.URL, "http://köln.example.de/a"),
                         tuple(ArtifactType.DOMAIN, "köln.example.de"));
     }
 
@@ -184,12 +210,16 @@ class MimeParserFixturesTest {
             assertThat(m.attachmentIndex()).isZero();
             assertThat(m.message().messageId()).isEqualTo("<inner-1@bad.example>");
             assertThat(m.message().attachments()).extracting(Attachment::name).containsExactly("wire.pdf");
-            assertThat(m.message().rawSha256()).isEqualTo(email.attachments().get(0).sha256());
+            assertThat(m.message().rawSha256())
+                    .isEqualTo(email.attachments().get(0).sha256());
         });
         assertThat(email.reported()).isSameAs(email.attachedMessages().get(0));
         assertThat(email.original()).isSameAs(email.attachedMessages().get(0).message());
-        assertThat(email.artifacts()).filteredOn(a -> a.value().equals("http://pay.bad.example/")).singleElement()
-                .extracting(Artifact::foundIn).isEqualTo("attachment:Urgent wire transfer _ überweisung.eml/textBody");
+        assertThat(email.artifacts())
+                .filteredOn(a -> a.value().equals("http://pay.bad.example/"))
+                .singleElement()
+                .extracting(Artifact::foundIn)
+                .isEqualTo("attachment:Urgent wire transfer _ überweisung.eml/textBody");
     }
 
     @Test
@@ -204,10 +234,12 @@ class MimeParserFixturesTest {
     }
 
     @Test
-    void base64CutOffMidQuantumKeepsTheCompleteBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        var file = java.nio.file.Files.writeString(dir.resolve("cut.eml"), "From: a@example.com\r\n"
-                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name=cut.pdf\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\nQUJDREVG\r\nR");
+    void base64CutOffMidQuantumKeepsTheCompleteBytes(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(
+                dir.resolve("cut.eml"),
+                "From: a@example.com\r\n"
+                        + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf; name=cut.pdf\r\n"
+                        + "Content-Transfer-Encoding: base64\r\n\r\nQUJDREVG\r\nR");
         ParsedEmail email = parser.parse(file);
 
         assertThat(email.attachments()).singleElement().satisfies(a -> {
@@ -217,8 +249,9 @@ class MimeParserFixturesTest {
     }
 
     @Test
-    void mboxEnvelopeLineIsSkipped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        var file = java.nio.file.Files.writeString(dir.resolve("mbox.eml"),
+    void mboxEnvelopeLineIsSkipped(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(
+                dir.resolve("mbox.eml"),
                 "From reporter@example.com Thu Nov 26 10:00:00 2026\nFrom: reporter@example.com\nSubject: hi\n\nbody\n");
         ParsedEmail email = parser.parse(file);
 

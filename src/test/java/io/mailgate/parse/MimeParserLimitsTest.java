@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mailgate.parse.MalformedEmailException.Reason;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Properties;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +48,9 @@ class MimeParserLimitsTest {
         assertThat(email.textBody()).isEqualTo("innermost");
 
         assertThatThrownBy(() -> parser.parse(nested(21)))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
     }
 
     @Test
@@ -51,17 +58,18 @@ class MimeParserLimitsTest {
         Path file = dir.resolve("many.eml");
         StringBuilder message = new StringBuilder(headers("multipart/mixed; boundary=b"));
         for (int i = 0; i < 5_000; i++) {
-            message.append("--b\r\nContent-Type: text/plain\r\n\r\npart ").append(i).append("\r\n");
+            message.append("--b\r\nContent-Type: text/plain\r\n\r\npart ")
+                    .append(i)
+                    .append("\r\n");
         }
         message.append("--b--\r\n");
         Files.writeString(file, message, StandardCharsets.US_ASCII);
 
         MimeParser strict = new MimeParser(new ParseLimits(20, 100, 64 * 1024, 1_000_000, 1_000_000));
-        assertThatThrownBy(() -> strict.parse(file))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS);
-                    assertThat(e.getMessage()).isEqualTo("more than 100 MIME parts");
-                });
+        assertThatThrownBy(() -> strict.parse(file)).isInstanceOfSatisfying(MalformedEmailException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS);
+            assertThat(e.getMessage()).isEqualTo("more than 100 MIME parts");
+        });
     }
 
     @Test
@@ -70,16 +78,17 @@ class MimeParserLimitsTest {
         Path message = dir.resolve("big-header.eml");
         Files.writeString(message, "From: a@example.com\r\nX-Big: " + longValue + "\r\n\r\nbody\r\n");
         Path part = dir.resolve("big-part-header.eml");
-        Files.writeString(part, headers("multipart/mixed; boundary=b")
-                + "--b\r\nContent-Type: text/plain\r\nX-Big: " + longValue + "\r\n\r\nbody\r\n--b--\r\n");
+        Files.writeString(
+                part,
+                headers("multipart/mixed; boundary=b") + "--b\r\nContent-Type: text/plain\r\nX-Big: " + longValue
+                        + "\r\n\r\nbody\r\n--b--\r\n");
 
         MimeParser strict = new MimeParser(new ParseLimits(20, 100, 64 * 1024, 1_000_000, 1_000_000));
         for (Path file : new Path[] {message, part}) {
-            assertThatThrownBy(() -> strict.parse(file))
-                    .isInstanceOfSatisfying(MalformedEmailException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(Reason.HEADER_TOO_LARGE);
-                        assertThat(e.getMessage()).isEqualTo("header block larger than 65536 bytes");
-                    });
+            assertThatThrownBy(() -> strict.parse(file)).isInstanceOfSatisfying(MalformedEmailException.class, e -> {
+                assertThat(e.reason()).isEqualTo(Reason.HEADER_TOO_LARGE);
+                assertThat(e.getMessage()).isEqualTo("header block larger than 65536 bytes");
+            });
         }
     }
 
@@ -87,19 +96,23 @@ class MimeParserLimitsTest {
     void decodedSizeLimitCoversAllParts() throws Exception {
         Path file = dir.resolve("decoded.eml");
         String base64 = Base64.getMimeEncoder().encodeToString(new byte[60_000]);
-        Files.writeString(file, headers("multipart/mixed; boundary=b")
-                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64
-                + "\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64
-                + "\r\n--b--\r\n");
+        Files.writeString(
+                file,
+                headers("multipart/mixed; boundary=b")
+                        + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                        + base64
+                        + "\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                        + base64
+                        + "\r\n--b--\r\n");
 
         MimeParser strict = new MimeParser(new ParseLimits(20, 100, 64 * 1024, 1_000_000, 100_000));
-        assertThatThrownBy(() -> strict.parse(file))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
-                    assertThat(e.getMessage()).isEqualTo("decoded content larger than 100000 bytes");
-                });
+        assertThatThrownBy(() -> strict.parse(file)).isInstanceOfSatisfying(MalformedEmailException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
+            assertThat(e.getMessage()).isEqualTo("decoded content larger than 100000 bytes");
+        });
         assertThat(new MimeParser(ParseLimits.defaults()).parse(file).attachments())
-                .extracting(Attachment::size).containsExactly(60_000L, 60_000L);
+                .extracting(Attachment::size)
+                .containsExactly(60_000L, 60_000L);
     }
 
     @Test
@@ -116,12 +129,14 @@ class MimeParserLimitsTest {
     @Test
     void bytesThatAreNotAnEmailAreNotMime() throws IOException {
         Path empty = Files.write(dir.resolve("empty.eml"), new byte[0]);
-        Path binary = Files.write(dir.resolve("binary.eml"), new byte[] {'%', 'P', 'D', 'F', '-', '1', 0, 1, 2, '\n', 'x'});
+        Path binary =
+                Files.write(dir.resolve("binary.eml"), new byte[] {'%', 'P', 'D', 'F', '-', '1', 0, 1, 2, '\n', 'x'});
         Path noHeaders = Files.writeString(dir.resolve("no-headers.eml"), "\r\nJust a body\r\n");
 
         for (Path file : new Path[] {empty, binary, noHeaders}) {
             assertThatThrownBy(() -> parser.parse(file))
-                    .isInstanceOfSatisfying(MalformedEmailException.class,
+                    .isInstanceOfSatisfying(
+                            MalformedEmailException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.NOT_MIME));
         }
     }
@@ -129,7 +144,8 @@ class MimeParserLimitsTest {
     @Test
     void missingFileIsUnreadable() {
         assertThatThrownBy(() -> parser.parse(dir.resolve("nope.eml")))
-                .isInstanceOfSatisfying(MalformedEmailException.class,
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.UNREADABLE));
     }
 
@@ -137,16 +153,22 @@ class MimeParserLimitsTest {
     void theWalkEnforcesDepthAndPartsEvenWithoutThePreScan() throws Exception {
         ParseLimits limits = new ParseLimits(5, 10, 64 * 1024, 1_000, 1_000_000);
         assertThat(walk(nested(6), limits))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
         assertThat(walk(nested(5), limits)).isNull();
 
         limits = new ParseLimits(5, 3, 64 * 1024, 1_000, 1_000_000);
 
         Path file = dir.resolve("four.eml");
-        Files.writeString(file, headers("multipart/mixed; boundary=b") + "--b\r\n\r\n1\r\n--b\r\n\r\n2\r\n"
-                + "--b\r\n\r\n3\r\n--b\r\n\r\n4\r\n--b--\r\n");
+        Files.writeString(
+                file,
+                headers("multipart/mixed; boundary=b") + "--b\r\n\r\n1\r\n--b\r\n\r\n2\r\n"
+                        + "--b\r\n\r\n3\r\n--b\r\n\r\n4\r\n--b--\r\n");
         assertThat(walk(file, limits))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS));
     }
 
     /** Runs only the MIME walk (no StructureScanner) and returns what it threw, or null. */
@@ -155,16 +177,17 @@ class MimeParserLimitsTest {
         try (var in = Files.newInputStream(file)) {
             headers = HeaderBlockReader.readMessage(in, limits.maxHeaderBytes());
         }
-        try (var stream = new jakarta.mail.util.SharedFileInputStream(file.toFile())) {
-            var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()), stream);
-            return org.assertj.core.api.Assertions.catchThrowable(() -> new MimeWalker(limits).walk(message, headers));
+        try (var stream = new SharedFileInputStream(file.toFile())) {
+            var message = new MimeMessage(Session.getInstance(new Properties()), stream);
+            return Assertions.catchThrowable(() -> new MimeWalker(limits).walk(message, headers));
         }
     }
 
     @Test
     void limitsMustBePositive() {
         assertThatThrownBy(() -> new ParseLimits(0, 1, 1, 1, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxDepth must be positive, was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxDepth must be positive, was 0");
     }
 
     /** {@code levels} multiparts inside each other, each with its own boundary, a text part innermost. */
@@ -175,7 +198,8 @@ class MimeParserLimitsTest {
             for (int i = 1; i < levels; i++) {
                 // every other level in obsolete "name :" syntax, which Jakarta Mail accepts too
                 String field = i % 2 == 0 ? "Content-Type: " : "content-type :";
-                out.write("--level-" + (i - 1) + "\r\n" + field + "multipart/mixed; boundary=\"level-" + i + "\"\r\n\r\n");
+                out.write("--level-" + (i - 1) + "\r\n" + field + "multipart/mixed; boundary=\"level-" + i
+                        + "\"\r\n\r\n");
             }
             out.write("--level-" + (levels - 1) + "\r\nContent-Type: text/plain\r\n\r\ninnermost\r\n");
             for (int i = levels - 1; i >= 0; i--) {

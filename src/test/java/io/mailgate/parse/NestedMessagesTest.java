@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +45,12 @@ class NestedMessagesTest {
     void base64EncodedMessagesInsideMessagesCountAgainstTheSameDepth() throws Exception {
         MimeParser strict = new MimeParser(new ParseLimits(6, 1_000, 64 * 1024, 100_000, 10_000_000));
         // each level: a multipart (1) with the next message attached (+1) = 2 levels per message
-        assertThat(strict.parse(write("ok.eml", base64Chain(3))).original().textBody()).isEqualTo("innermost");
+        assertThat(strict.parse(write("ok.eml", base64Chain(3))).original().textBody())
+                .isEqualTo("innermost");
         assertThatThrownBy(() -> strict.parse(write("deep.eml", base64Chain(4))))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_DEEP));
     }
 
     @Test
@@ -58,18 +62,28 @@ class NestedMessagesTest {
                 + Base64.getMimeEncoder().encodeToString(inner.getBytes(StandardCharsets.US_ASCII)) + "\r\n--o--\r\n";
         Path file = write("parts.eml", outer);
 
-        assertThat(new MimeParser(new ParseLimits(20, 5, 64 * 1024, 100_000, 1_000_000)).parse(file)
-                .attachedMessages()).hasSize(1);
+        assertThat(new MimeParser(new ParseLimits(20, 5, 64 * 1024, 100_000, 1_000_000))
+                        .parse(file)
+                        .attachedMessages())
+                .hasSize(1);
         assertThatThrownBy(() -> new MimeParser(new ParseLimits(20, 4, 64 * 1024, 100_000, 1_000_000)).parse(file))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PARTS));
     }
 
     @Test
     void decodedBytesAreCountedAcrossAttachedMessages() throws Exception {
-        Path file = Fixtures.email("apple-mail-attached.eml"); // report text ~90 bytes + attached message 970 + its HTML body ~300
-        assertThat(new MimeParser(new ParseLimits(20, 100, 64 * 1024, 100_000, 3_000)).parse(file).attachedMessages()).hasSize(1);
+        Path file = Fixtures.email(
+                "apple-mail-attached.eml"); // report text ~90 bytes + attached message 970 + its HTML body ~300
+        assertThat(new MimeParser(new ParseLimits(20, 100, 64 * 1024, 100_000, 3_000))
+                        .parse(file)
+                        .attachedMessages())
+                .hasSize(1);
         assertThatThrownBy(() -> new MimeParser(new ParseLimits(20, 100, 64 * 1024, 100_000, 1_200)).parse(file))
-                .isInstanceOfSatisfying(MalformedEmailException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DECODED_TOO_LARGE));
+                .isInstanceOfSatisfying(
+                        MalformedEmailException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.DECODED_TOO_LARGE));
     }
 
     @Test
@@ -83,7 +97,9 @@ class NestedMessagesTest {
                 + "--o--\r\n";
         ParsedEmail email = parser.parse(write("damaged.eml", message));
 
-        assertThat(email.attachments()).extracting(Attachment::name).containsExactly("broken.msg", "winmail.dat", "empty.eml");
+        assertThat(email.attachments())
+                .extracting(Attachment::name)
+                .containsExactly("broken.msg", "winmail.dat", "empty.eml");
         assertThat(email.attachedMessages()).isEmpty();
         assertThat(email.reported()).isNull();
         assertThat(email.original()).isSameAs(email);
@@ -98,11 +114,16 @@ class NestedMessagesTest {
         assertThat(original.from()).isEqualTo(new EmailAddress("Bank Security", "security@bank.example"));
         assertThat(original.subject()).isEqualTo("Unusual sign-in activity");
         assertThat(original.messageId()).isEqualTo("<msg-original-1@bad.example>");
-        assertThat(original.attachments()).singleElement().extracting(Attachment::name).isEqualTo("statement.html");
-        assertThat(original.artifacts()).extracting(Artifact::type, Artifact::value).contains(
-                org.assertj.core.groups.Tuple.tuple(ArtifactType.ORIGINATING_IP, "198.51.100.77"),
-                org.assertj.core.groups.Tuple.tuple(ArtifactType.AUTH_RESULT, "dmarc=fail action=quarantine header.from=bank.example"),
-                org.assertj.core.groups.Tuple.tuple(ArtifactType.URL, "https://secure-bank.example/login?s=1"));
+        assertThat(original.attachments())
+                .singleElement()
+                .extracting(Attachment::name)
+                .isEqualTo("statement.html");
+        assertThat(original.artifacts())
+                .extracting(Artifact::type, Artifact::value)
+                .contains(
+                        Tuple.tuple(ArtifactType.ORIGINATING_IP, "198.51.100.77"),
+                        Tuple.tuple(ArtifactType.AUTH_RESULT, "dmarc=fail action=quarantine header.from=bank.example"),
+                        Tuple.tuple(ArtifactType.URL, "https://secure-bank.example/login?s=1"));
     }
 
     @Test
@@ -110,15 +131,25 @@ class NestedMessagesTest {
         Path file = Fixtures.email("outlook-inline-forward.eml");
         ArtifactFilter ours = ArtifactFilter.of(List.of("corp.example.com"), List.of("10.0.0.0/8", "fe80::/10"));
 
-        List<String> all = parser.parse(file).artifacts().stream().map(Artifact::value).toList();
+        List<String> all =
+                parser.parse(file).artifacts().stream().map(Artifact::value).toList();
         ParsedEmail filtered = parser.parse(file, ours);
         List<String> kept = filtered.artifacts().stream().map(Artifact::value).toList();
 
-        assertThat(all).contains("lisa.weber@corp.example.com", "https://intranet.corp.example.com/it", "intranet.corp.example.com");
-        assertThat(kept).doesNotContain("lisa.weber@corp.example.com", "security@corp.example.com",
-                        "https://intranet.corp.example.com/it", "intranet.corp.example.com")
+        assertThat(all)
+                .contains(
+                        "lisa.weber@corp.example.com",
+                        "https://intranet.corp.example.com/it",
+                        "intranet.corp.example.com");
+        assertThat(kept)
+                .doesNotContain(
+                        "lisa.weber@corp.example.com",
+                        "security@corp.example.com",
+                        "https://intranet.corp.example.com/it",
+                        "intranet.corp.example.com")
                 .contains("https://mailbox-quota.example/upgrade?user=lisa.weber", "no-reply@mailbox-quota.example");
-        assertThat(filtered.reported().message().artifacts()).extracting(Artifact::value)
+        assertThat(filtered.reported().message().artifacts())
+                .extracting(Artifact::value)
                 .doesNotContain("lisa.weber@corp.example.com");
         // the message itself is unchanged by the filter
         assertThat(filtered.headers()).isEqualTo(parser.parse(file).headers());
@@ -131,7 +162,8 @@ class NestedMessagesTest {
         parser.parse(Fixtures.email("apple-mail-attached.eml"));
         parser.parse(Fixtures.email("outlook-msg-report.eml"));
         assertThatThrownBy(() -> new MimeParser(new ParseLimits(20, 100, 64 * 1024, 100_000, 1_200))
-                .parse(Fixtures.email("apple-mail-attached.eml"))).isInstanceOf(MalformedEmailException.class);
+                        .parse(Fixtures.email("apple-mail-attached.eml")))
+                .isInstanceOf(MalformedEmailException.class);
         assertThat(countParseDirs(tmp)).isEqualTo(before);
     }
 
@@ -155,7 +187,8 @@ class NestedMessagesTest {
     private static String base64Chain(int levels) {
         String message = "From: a@example.com\r\nSubject: innermost\r\n\r\ninnermost";
         for (int i = 0; i < levels; i++) {
-            message = "From: a@example.com\r\nSubject: level " + i + "\r\nContent-Type: multipart/mixed; boundary=b" + i + "\r\n\r\n"
+            message = "From: a@example.com\r\nSubject: level " + i + "\r\nContent-Type: multipart/mixed; boundary=b" + i
+                    + "\r\n\r\n"
                     + "--b" + i + "\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                     + Base64.getMimeEncoder().encodeToString(message.getBytes(StandardCharsets.US_ASCII))
                     + "\r\n--b" + i + "--\r\n";

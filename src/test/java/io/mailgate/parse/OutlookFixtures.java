@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.apache.poi.poifs.filesystem.DirectoryEntry;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 
@@ -21,21 +22,22 @@ import org.apache.poi.poifs.filesystem.POIFSFileSystem;
  */
 final class OutlookFixtures {
 
-    private OutlookFixtures() {
-    }
+    private OutlookFixtures() {}
 
-    static final String MSG_HEADERS = String.join("\r\n",
-            "Received: from mail.bad.example (mail.bad.example [198.51.100.77])",
-            "\tby mx.example.com with ESMTPS; Tue, 24 Nov 2026 07:58:01 +0000",
-            "Authentication-Results: mx.example.com; spf=fail (sender IP is 198.51.100.77)",
-            " smtp.mailfrom=bad.example; dkim=none (message not signed) header.d=none;",
-            " dmarc=fail action=quarantine header.from=bank.example",
-            "From: \"Bank Security\" <security@bank.example>",
-            "To: <alex@example.com>",
-            "Subject: Unusual sign-in activity",
-            "Date: Tue, 24 Nov 2026 07:58:00 +0000",
-            "Message-ID: <msg-original-1@bad.example>",
-            "") + "\r\n";
+    static final String MSG_HEADERS = String.join(
+                    "\r\n",
+                    "Received: from mail.bad.example (mail.bad.example [198.51.100.77])",
+                    "\tby mx.example.com with ESMTPS; Tue, 24 Nov 2026 07:58:01 +0000",
+                    "Authentication-Results: mx.example.com; spf=fail (sender IP is 198.51.100.77)",
+                    " smtp.mailfrom=bad.example; dkim=none (message not signed) header.d=none;",
+                    " dmarc=fail action=quarantine header.from=bank.example",
+                    "From: \"Bank Security\" <security@bank.example>",
+                    "To: <alex@example.com>",
+                    "Subject: Unusual sign-in activity",
+                    "Date: Tue, 24 Nov 2026 07:58:00 +0000",
+                    "Message-ID: <msg-original-1@bad.example>",
+                    "")
+            + "\r\n";
 
     /** An Outlook .msg of a phish, with transport headers, text and HTML body and one attachment. */
     static byte[] phishMsg() throws IOException {
@@ -48,11 +50,18 @@ final class OutlookFixtures {
             unicode(root, 0x0E04, "alex@example.com");
             unicode(root, 0x1035, "<msg-original-1@bad.example>");
             unicode(root, 0x007D, MSG_HEADERS);
-            unicode(root, 0x1000, "We noticed a sign-in from a new device.\r\n"
-                    + "Review it at hxxps://secure-bank[.]example/review?id=7 within 24 hours.\r\n");
-            binary(root, 0x1013, ("<html><body><p>We noticed a sign-in.</p>"
-                    + "<a href=\"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fsecure-bank.example%2Flogin%3Fs%3D1&amp;data=05%7C01&amp;reserved=0\">Review</a>"
-                    + "</body></html>").getBytes(StandardCharsets.UTF_8));
+            unicode(
+                    root,
+                    0x1000,
+                    "We noticed a sign-in from a new device.\r\n"
+                            + "Review it at hxxps://secure-bank[.]example/review?id=7 within 24 hours.\r\n");
+            binary(
+                    root,
+                    0x1013,
+                    ("<html><body><p>We noticed a sign-in.</p>"
+                                    + "<a href=\"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fsecure-bank.example%2Flogin%3Fs%3D1&amp;data=05%7C01&amp;reserved=0\">Review</a>"
+                                    + "</body></html>")
+                            .getBytes(StandardCharsets.UTF_8));
             root.createDocument("__properties_version1.0", new ByteArrayInputStream(propertiesHeader(32, 1, 1)));
 
             DirectoryEntry recipient = root.createDirectory("__recip_version1.0_#00000000");
@@ -63,8 +72,11 @@ final class OutlookFixtures {
             unicode(attachment, 0x3707, "statement.html");
             unicode(attachment, 0x3704, "STATEM~1.HTM");
             unicode(attachment, 0x370E, "text/html");
-            binary(attachment, 0x3701, "<html><form action=\"http://203.0.113.50/collect.php\"></form></html>"
-                    .getBytes(StandardCharsets.UTF_8));
+            binary(
+                    attachment,
+                    0x3701,
+                    "<html><form action=\"http://203.0.113.50/collect.php\"></form></html>"
+                            .getBytes(StandardCharsets.UTF_8));
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fs.writeFilesystem(out);
@@ -77,26 +89,33 @@ final class OutlookFixtures {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(le32(0x223E9F78));
         out.writeBytes(le16(0x0001));
-        attribute(out, 1, 0x00089006, le32(0x00010000));                     // attTnefVersion
-        attribute(out, 1, 0x00069007, concat(le32(1252), le32(0)));          // attOemCodepage
-        attribute(out, 1, 0x00078008, cString("IPM.Microsoft Mail.Note"));   // attMessageClass
-        attribute(out, 1, 0x00018004, cString("Invoice overdue"));           // attSubject
-        attribute(out, 1, 0x00069003, mapiProps(                              // attMsgProps
-                string8(0x0037, "Invoice overdue"),
-                string8(0x1000, "Please pay the attached invoice today: http://pay-now.example/inv?id=991\r\n"),
-                string8(0x0C1A, "Accounts"),
-                string8(0x0C1F, "accounts@vendor.example")));
-        attribute(out, 2, 0x00069002, new byte[14]);                          // attAttachRendData
-        attribute(out, 2, 0x00018010, cString("INVOIC~1.DOC"));              // attAttachTitle
+        attribute(out, 1, 0x00089006, le32(0x00010000)); // attTnefVersion
+        attribute(out, 1, 0x00069007, concat(le32(1252), le32(0))); // attOemCodepage
+        attribute(out, 1, 0x00078008, cString("IPM.Microsoft Mail.Note")); // attMessageClass
+        attribute(out, 1, 0x00018004, cString("Invoice overdue")); // attSubject
+        attribute(
+                out,
+                1,
+                0x00069003,
+                mapiProps( // attMsgProps
+                        string8(0x0037, "Invoice overdue"),
+                        string8(0x1000, "Please pay the attached invoice today: http://pay-now.example/inv?id=991\r\n"),
+                        string8(0x0C1A, "Accounts"),
+                        string8(0x0C1F, "accounts@vendor.example")));
+        attribute(out, 2, 0x00069002, new byte[14]); // attAttachRendData
+        attribute(out, 2, 0x00018010, cString("INVOIC~1.DOC")); // attAttachTitle
         attribute(out, 2, 0x0006800F, "macro-laden invoice".getBytes(StandardCharsets.US_ASCII)); // attAttachData
-        attribute(out, 2, 0x00069005, mapiProps(                              // attAttachment
-                string8(0x3707, "invoice-991.doc"),
-                string8(0x370E, "application/msword")));
+        attribute(
+                out,
+                2,
+                0x00069005,
+                mapiProps( // attAttachment
+                        string8(0x3707, "invoice-991.doc"), string8(0x370E, "application/msword")));
         return out.toByteArray();
     }
 
     public static void main(String[] args) throws IOException {
-        java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII));
+        Base64.Encoder base64 = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII));
         System.out.println("---- phish.msg ----");
         System.out.println(base64.encodeToString(phishMsg()));
         System.out.println("---- winmail.dat ----");
@@ -104,7 +123,8 @@ final class OutlookFixtures {
     }
 
     private static void unicode(DirectoryEntry dir, int property, String value) throws IOException {
-        dir.createDocument(String.format("__substg1.0_%04X001F", property),
+        dir.createDocument(
+                String.format("__substg1.0_%04X001F", property),
                 new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_16LE)));
     }
 
@@ -115,7 +135,12 @@ final class OutlookFixtures {
     /** The header of the top-level property stream: reserved, next ids, counts, reserved. */
     private static byte[] propertiesHeader(int size, int recipients, int attachments) {
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(0).putInt(recipients).putInt(attachments).putInt(recipients).putInt(attachments).putLong(0);
+        b.putLong(0)
+                .putInt(recipients)
+                .putInt(attachments)
+                .putInt(recipients)
+                .putInt(attachments)
+                .putLong(0);
         return b.array();
     }
 
@@ -169,6 +194,9 @@ final class OutlookFixtures {
     }
 
     private static byte[] le16(int v) {
-        return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) v).array();
+        return ByteBuffer.allocate(2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) v)
+                .array();
     }
 }

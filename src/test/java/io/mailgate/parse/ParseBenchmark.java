@@ -2,6 +2,8 @@ package io.mailgate.parse;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,7 @@ import java.util.stream.Stream;
  */
 public final class ParseBenchmark {
 
-    private ParseBenchmark() {
-    }
+    private ParseBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
@@ -38,13 +39,14 @@ public final class ParseBenchmark {
         }
 
         run(parser, corpus, seconds / 3); // warm-up: JIT
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long messages = run(parser, corpus, seconds);
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        System.out.printf("corpus: %d messages, %d bytes; %d parses in %.1f s wall, %.1f s CPU of this thread:"
+        System.out.printf(
+                "corpus: %d messages, %d bytes; %d parses in %.1f s wall, %.1f s CPU of this thread:"
                         + " %.0f messages/s wall, %.0f messages/s per CPU second, one thread%n",
                 corpus.size(), bytes, messages, elapsed, cpu, messages / elapsed, messages / cpu);
 
@@ -80,7 +82,7 @@ public final class ParseBenchmark {
 
     private static void bomb(MimeParser parser, String name, Path file) throws IOException {
         List<Double> millis = new ArrayList<>();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         String reason = null;
         for (int i = 0; i < 25; i++) {
@@ -95,14 +97,23 @@ public final class ParseBenchmark {
         }
         double cpuEach = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6 / millis.size();
         double first = millis.get(0);
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf("%s (%d bytes): %s; wall: first %.2f ms, median %.2f ms, max %.2f ms; CPU %.2f ms each%n",
-                name, Files.size(file), reason, first, sorted[sorted.length / 2], Arrays.stream(sorted).max().orElse(0), cpuEach);
+        double[] sorted =
+                millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(
+                "%s (%d bytes): %s; wall: first %.2f ms, median %.2f ms, max %.2f ms; CPU %.2f ms each%n",
+                name,
+                Files.size(file),
+                reason,
+                first,
+                sorted[sorted.length / 2],
+                Arrays.stream(sorted).max().orElse(0),
+                cpuEach);
     }
 
     private static void writeMultipartBomb(Path file, int levels) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
-            out.write("From: a@example.com\r\nSubject: bomb\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"l0\"\r\n\r\n");
+            out.write(
+                    "From: a@example.com\r\nSubject: bomb\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"l0\"\r\n\r\n");
             for (int i = 1; i < levels; i++) {
                 out.write("--l" + (i - 1) + "\r\nContent-Type: multipart/mixed; boundary=\"l" + i + "\"\r\n\r\n");
             }

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mailgate.incident.ChangeFeedOrder;
+import io.mailgate.incident.ChangeSequencer;
+import io.mailgate.testing.IngestTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Random;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +38,9 @@ class PostgresIngestTest extends IngestTestSupport {
     @BeforeAll
     static void requirePostgres() {
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(URL).as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_INGEST_URL)").isNotBlank();
+            assertThat(URL)
+                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_INGEST_URL)")
+                    .isNotBlank();
         }
         assumeThat(URL).as("MAILGATE_TEST_POSTGRES_INGEST_URL").isNotBlank();
     }
@@ -42,15 +48,36 @@ class PostgresIngestTest extends IngestTestSupport {
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> URL);
-        registry.add("spring.datasource.username", () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"));
-        registry.add("spring.datasource.password", () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""));
+        registry.add(
+                "spring.datasource.username",
+                () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"));
+        registry.add(
+                "spring.datasource.password",
+                () -> System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""));
+    }
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    ChangeSequencer sequencer;
+
+    @Test
+    void theChangeFeedNeverSkipsAChangeThatCommitsLater() throws Exception {
+        // PostgreSQL's row locks and SKIP LOCKED, where the cluster runs (issue 15.6); see ChangeFeedOrder
+        var pages = ChangeFeedOrder.laterStartedTransactionCommitsFirst(dataSource, sequencer);
+        assertThat(pages.get(1).get(0).position())
+                .isGreaterThan(pages.get(0).get(pages.get(0).size() - 1).position());
     }
 
     @Test
     void runsOnPostgresql() {
         assertThat(jdbc.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
-        assertThat(jdbc.queryForObject("SELECT data_type FROM information_schema.columns "
-                + "WHERE table_name = 'raw_content' AND column_name = 'content'", String.class)).isEqualTo("oid");
+        assertThat(jdbc.queryForObject(
+                        "SELECT data_type FROM information_schema.columns "
+                                + "WHERE table_name = 'raw_content' AND column_name = 'content'",
+                        String.class))
+                .isEqualTo("oid");
     }
 
     @Test
@@ -68,13 +95,15 @@ class PostgresIngestTest extends IngestTestSupport {
         String connection = createImapConnection(mailbox);
 
         JsonNode message = awaitMessages(connection, 1).get(0);
-        byte[] downloaded = download("/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/raw");
+        byte[] downloaded = download(
+                "/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/raw");
         assertThat(sha256(downloaded)).isEqualTo(message.get("sha256").asText());
         assertThat(new String(downloaded, StandardCharsets.US_ASCII)).contains("Subject: Big sample");
         JsonNode attachment = message.get("attachments").get(0);
         assertThat(attachment.get("sha256").asText()).isEqualTo(sha256(payload));
-        byte[] file = download("/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/attachments/"
-                + attachment.get("index").asInt());
+        byte[] file = download(
+                "/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/attachments/"
+                        + attachment.get("index").asInt());
         assertThat(file).isEqualTo(payload);
     }
 
@@ -86,10 +115,12 @@ class PostgresIngestTest extends IngestTestSupport {
         deliver(mailbox, message(original, "Original on PG", "x"));
         long incident = awaitMessages(connection, 1).get(0).get("incidentId").asLong();
         deliver(mailbox, message(newMessageId(), "Re: Original on PG", "y", "In-Reply-To: " + original));
-        assertThat(awaitMessages(connection, 2).get(1).get("incidentId").asLong()).isEqualTo(incident);
+        assertThat(awaitMessages(connection, 2).get(1).get("incidentId").asLong())
+                .isEqualTo(incident);
 
         deliver(mailbox, nestingBomb());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(3));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(3));
         assertThat(status(connection).get("messagesQuarantined").asLong()).isEqualTo(1);
     }
 

@@ -3,6 +3,7 @@ package io.mailgate.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailgate.testing.IngestTestSupport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +23,14 @@ class StoreStatementsTest extends IngestTestSupport {
     private static final int MESSAGES = 20;
     private static final int URLS_PER_MESSAGE = 15;
     /** Tables only the store path touches per message, so background work (outbox, health) is not counted. */
-    private static final List<String> STORE_TABLES = List.of("email_messages", "artifacts", "raw_content",
-            "change_sequence", "insert into incidents", "update incidents", "from incidents i1_0 where");
+    private static final List<String> STORE_TABLES = List.of(
+            "email_messages",
+            "artifacts",
+            "raw_content",
+            "change_sequence",
+            "insert into incidents",
+            "update incidents",
+            "from incidents i1_0 where");
 
     @Autowired
     JdbcTemplate jdbc;
@@ -36,7 +43,12 @@ class StoreStatementsTest extends IngestTestSupport {
         for (int i = 0; i < MESSAGES; i++) {
             StringBuilder body = new StringBuilder("Reported links:\r\n");
             for (int u = 0; u < URLS_PER_MESSAGE; u++) {
-                body.append("http://host").append(u).append(".bad").append(i).append(".example/login?id=").append(u)
+                body.append("http://host")
+                        .append(u)
+                        .append(".bad")
+                        .append(i)
+                        .append(".example/login?id=")
+                        .append(u)
                         .append("\r\n");
             }
             deliver(mailbox, message(newMessageId(), "Statements " + i, body.toString()));
@@ -51,30 +63,38 @@ class StoreStatementsTest extends IngestTestSupport {
         for (Map.Entry<String, Long> e : after.entrySet()) {
             long count = e.getValue() - before.getOrDefault(e.getKey(), 0L);
             String sql = e.getKey().toLowerCase(Locale.ROOT);
-            if (count > 0 && STORE_TABLES.stream().anyMatch(sql::contains)) {
+            // An incident's readers (the outbox forwarder of another test's connection in this shared context, the
+            // API) select by incident_id; they read, the store does not, so they are not the store's cost.
+            boolean reader = sql.startsWith("select") && sql.contains("where incident_id = ?");
+            if (count > 0 && !reader && STORE_TABLES.stream().anyMatch(sql::contains)) {
                 total += count;
                 report.append(String.format("%6d  %s%n", count, e.getKey().replaceAll("\\s+", " ")));
             }
         }
         double perMessage = (double) total / MESSAGES;
-        System.out.printf("store statements: %d for %d messages with %d+ artifacts each = %.1f per message%n%s",
+        System.out.printf(
+                "store statements: %d for %d messages with %d+ artifacts each = %.1f per message%n%s",
                 total, MESSAGES, URLS_PER_MESSAGE * 2, perMessage, report);
-        // dedup 1, raw 1, incident 1, message 1, artifacts 1 batch (counted per row by H2), change feed 1, incident 1
+        // dedup 1, raw 1, incident 1, message 1, artifacts 1 batch (counted per row by H2), and after the commit the
+        // change sequencer's pass: counter lock 1, positions 1 (a batch, per row), counter 1
         assertThat(perMessage - artifactRows(report)).as(report.toString()).isLessThanOrEqualTo(8.0);
     }
 
     /** Rows of the artifact batch per message: H2 counts each row of a batch as one execution. */
     private static double artifactRows(StringBuilder report) {
-        return report.toString().lines().filter(l -> l.toLowerCase(Locale.ROOT).contains("into artifacts"))
-                .mapToLong(l -> Long.parseLong(l.strip().split("\\s+")[0])).sum() / (double) MESSAGES;
+        return report.toString()
+                        .lines()
+                        .filter(l -> l.toLowerCase(Locale.ROOT).contains("into artifacts"))
+                        .mapToLong(l -> Long.parseLong(l.strip().split("\\s+")[0]))
+                        .sum()
+                / (double) MESSAGES;
     }
 
     private Map<String, Long> statistics() {
         Map<String, Long> counts = new HashMap<>();
-        jdbc.query("SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS",
-                rs -> {
-                    counts.merge(rs.getString(1), rs.getLong(2), Long::sum);
-                });
+        jdbc.query("SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS", rs -> {
+            counts.merge(rs.getString(1), rs.getLong(2), Long::sum);
+        });
         return counts;
     }
 }

@@ -8,7 +8,13 @@ import io.mailgate.connectiontest.TestCertificates;
 import io.mailgate.oauth.EntraSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -33,7 +39,9 @@ class ConnectionPagesTest extends WebTestSupport {
             browser.type("description", "Reports from the phish button");
             // IMAP over SSL/TLS is what the page starts with
             assertThat(browser.field("protocol-imap").isSelected()).isTrue();
-            assertThat(browser.find("input[name='imap.encryption'][value=SSL_TLS]").isSelected()).isTrue();
+            assertThat(browser.find("input[name='imap.encryption'][value=SSL_TLS]")
+                            .isSelected())
+                    .isTrue();
             browser.type("imap.host", "localhost");
             browser.type("imap.port", String.valueOf(tls.port()));
             browser.type("imap.emailAddress", mailbox.address());
@@ -45,7 +53,9 @@ class ConnectionPagesTest extends WebTestSupport {
             browser.waitForElement("#test-result");
             assertThat(browser.path()).isEqualTo("/orgs/default/connections/" + apiName);
             assertThat(browser.find("#test-code").getText()).contains("UNTRUSTED_CERTIFICATE");
-            assertThat(browser.find("#presented-0").getText()).contains("CN=localhost").contains("SHA-256");
+            assertThat(browser.find("#presented-0").getText())
+                    .contains("CN=localhost")
+                    .contains("SHA-256");
             assertThat(browser.field("imap.password").getAttribute("value")).isEmpty(); // never echoed
             assertThat(browser.driver.getPageSource()).doesNotContain(mailbox.password());
             assertThat(browser.find("#imap\\.password-state").getText()).startsWith("Set.");
@@ -53,12 +63,15 @@ class ConnectionPagesTest extends WebTestSupport {
             assertThat(browser.find("#connection-state").getText()).startsWith("Disabled");
             assertThat(browser.find(".flash").getText()).contains("stays disabled until a test passes");
             assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
-                    .path("enabled").asBoolean()).isFalse();
+                            .path("enabled")
+                            .asBoolean())
+                    .isFalse();
             assertNoConsoleErrors();
             browser.screenshot("connection-untrusted-certificate");
 
             browser.find("#presented-0 button.trust-certificate").click();
-            browser.waitFor(d -> browser.find("#test-result").getAttribute("class").contains("ok"));
+            browser.waitFor(
+                    d -> browser.find("#test-result").getAttribute("class").contains("ok"));
             assertThat(browser.find("#test-message").getText())
                     .isEqualTo("The folder INBOX was opened; it holds 0 unread messages.");
             assertThat(browser.find("#trusted-certificates").getText()).contains("CN=localhost");
@@ -80,13 +93,17 @@ class ConnectionPagesTest extends WebTestSupport {
             // the list shows the connection running with one message ingested (refreshed while open)
             browser.open("/orgs/default/connections");
             WebElement row = browser.waitForElement("#connection-" + apiName);
-            browser.waitFor(d -> browser.find("#connection-" + apiName).getText().contains("Running"));
-            assertThat(row.findElements(By.cssSelector("td.num")).get(0).getText()).isEqualTo("1");
+            browser.waitFor(
+                    d -> browser.find("#connection-" + apiName).getText().contains("Running"));
+            assertThat(row.findElements(By.cssSelector("td.num")).get(0).getText())
+                    .isEqualTo("1");
             assertNoConsoleErrors();
             browser.screenshot("connections");
 
             browser.open("/orgs/default/incidents/" + incident.path("id").asText());
-            assertThat(browser.text()).contains("Suspicious invoice from the page test").contains("reporter@example.test");
+            assertThat(browser.text())
+                    .contains("Suspicious invoice from the page test")
+                    .contains("reporter@example.test");
             assertNoConsoleErrors();
         }
     }
@@ -102,7 +119,9 @@ class ConnectionPagesTest extends WebTestSupport {
 
         browser.waitForElement("#form-errors");
         // the summary lists the fields in the form's order, and has the focus
-        List<String> links = browser.all("#form-errors a").stream().map(a -> a.getAttribute("href").replaceAll(".*#", "")).toList();
+        List<String> links = browser.all("#form-errors a").stream()
+                .map(a -> a.getAttribute("href").replaceAll(".*#", ""))
+                .toList();
         assertThat(links).containsSubsequence("apiName", "imap.host", "imap.port", "imap.password");
         assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("form-errors");
         assertThat(browser.find("#apiName-error").getText()).startsWith("must start with a lower-case letter");
@@ -132,8 +151,10 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.signIn("admin", ADMIN_PASSWORD);
         browser.open("/orgs/default/connections/new");
         // labels read as they are shown (no leading space); the proxy's group is not called "Protocol" too
-        assertThat(browser.field("protocol-imap").findElement(By.xpath("..")).getAttribute("textContent")).isEqualTo("IMAP");
-        assertThat(browser.field("proxy-protocol-label").getAttribute("textContent")).isEqualTo("Proxy protocol");
+        assertThat(browser.field("protocol-imap").findElement(By.xpath("..")).getAttribute("textContent"))
+                .isEqualTo("IMAP");
+        assertThat(browser.field("proxy-protocol-label").getAttribute("textContent"))
+                .isEqualTo("Proxy protocol");
         // the port follows the encryption method until the admin types one
         assertThat(browser.field("imap.port").getAttribute("value")).isEqualTo("993");
         browser.find("input[name='imap.encryption'][value=NONE]").click();
@@ -162,7 +183,8 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.find("input[name='oauth.credentialType'][value=CERTIFICATE]").click();
         assertThat(browser.field("oauth.clientSecret").isDisplayed()).isFalse();
         assertThat(browser.field("oauth.certificateFile").isDisplayed()).isTrue();
-        assertThat(browser.field("redirect-uri").getAttribute("value")).isEqualTo("http://127.0.0.1:" + PORT + "/email-oauth");
+        assertThat(browser.field("redirect-uri").getAttribute("value"))
+                .isEqualTo("http://127.0.0.1:" + PORT + "/email-oauth");
         assertThat(browser.all("#redirect-uri-warning")).isEmpty(); // opened at mailgate.oauth.public-url
         assertNoConsoleErrors();
     }
@@ -200,16 +222,21 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.type("oauth.clientSecret", EntraSimulator.SECRET);
         browser.type("oauth.emailAddress", EntraSimulator.USERNAME);
         // the client secret's expiry as Entra shows it: five days from now is worth a warning
-        String expires = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(5).toString();
-        browser.driver.executeScript("document.getElementById('oauth.clientSecretExpiresAt').value = arguments[0]", expires);
+        String expires = LocalDate.now(ZoneOffset.UTC).plusDays(5).toString();
+        browser.driver.executeScript(
+                "document.getElementById('oauth.clientSecretExpiresAt').value = arguments[0]", expires);
         browser.find("#save").click();
 
         browser.waitFor(d -> browser.path().equals("/orgs/default/connections/" + apiName));
         assertThat(browser.find("#connection-state").getText()).contains("Needs consent");
-        assertThat(browser.field("credential-warnings").getText()).contains("CREDENTIAL_EXPIRING").contains("expires in");
-        assertThat(browser.field("oauth.clientSecretExpiresAt").getAttribute("value")).isEqualTo(expires);
+        assertThat(browser.field("credential-warnings").getText())
+                .contains("CREDENTIAL_EXPIRING")
+                .contains("expires in");
+        assertThat(browser.field("oauth.clientSecretExpiresAt").getAttribute("value"))
+                .isEqualTo(expires);
         browser.open("/orgs/default/connections");
-        assertThat(browser.find("#connection-" + apiName + " .warning").getText()).contains("expires in");
+        assertThat(browser.find("#connection-" + apiName + " .warning").getText())
+                .contains("expires in");
         browser.open("/orgs/default/connections/" + apiName);
         assertThat(browser.field("grant-access").getText()).isEqualTo("Grant Access");
         assertThat(browser.field("oauth.clientSecret").getAttribute("value")).isEmpty();
@@ -229,7 +256,7 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.field("granted-account").getText()).contains(EntraSimulator.USERNAME);
         assertNoConsoleErrors();
         // and the mailbox is read now
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             browser.open("/orgs/default/connections/" + apiName);
             return browser.find("#connection-state").getText().contains("Running");
         });
@@ -247,7 +274,8 @@ class ConnectionPagesTest extends WebTestSupport {
         Path tooLarge = Files.createTempFile("too-large", ".pfx");
         Files.write(tooLarge, new byte[1024 * 1024 + 1]);
         browser.field("decryption.file").sendKeys(tooLarge.toAbsolutePath().toString());
-        assertThat(browser.field("decryption.file-size").getText()).contains("the largest allowed file is 1024 KB (1 MB)");
+        assertThat(browser.field("decryption.file-size").getText())
+                .contains("the largest allowed file is 1024 KB (1 MB)");
         assertThat(browser.field("decryption.file").getAttribute("value")).isEmpty(); // nothing left to upload
 
         // dropped on the drop zone rather than chosen: the same check
@@ -265,7 +293,8 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.type("decryption.password", "not-the-password");
         browser.type("imap.password", mailbox.password());
         browser.find("#save").click();
-        assertThat(browser.waitForElement("#decryption\\.password-error").getText()).isNotBlank();
+        assertThat(browser.waitForElement("#decryption\\.password-error").getText())
+                .isNotBlank();
         assertThat(browser.text()).contains("The connection is saved, but an uploaded file was not accepted.");
 
         browser.field("decryption.file").sendKeys(key.toString());
@@ -301,7 +330,9 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.find(".flash").getText()).contains("stays disabled until a test passes");
         assertThat(browser.find("#connection-state").getText()).startsWith("Disabled");
         assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
-                .path("enabled").asBoolean()).isFalse();
+                        .path("enabled")
+                        .asBoolean())
+                .isFalse();
         // the page still means to enable it: both boxes stay ticked for the next try
         assertThat(browser.field("enabled").isSelected()).isTrue();
         assertThat(browser.field("keepDisabledUntilTested").isSelected()).isTrue();
@@ -312,7 +343,9 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.waitFor(d -> browser.find("#test-result").getAttribute("class").contains("ok"));
         assertThat(browser.find(".flash").getText()).contains("the test passed, so it is enabled");
         assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
-                .path("enabled").asBoolean()).isTrue();
+                        .path("enabled")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -325,7 +358,9 @@ class ConnectionPagesTest extends WebTestSupport {
         browser.waitFor(d -> browser.find(row).getText().contains("Disabled"));
         assertThat(browser.text()).contains("is disabled.");
         assertThat(api(HttpMethod.GET, "/api/v1/orgs/default/connections/" + apiName, admin(), null, 200)
-                .path("enabled").asBoolean()).isFalse();
+                        .path("enabled")
+                        .asBoolean())
+                .isFalse();
         browser.find(row + " form button").click(); // Enable
         browser.waitFor(d -> browser.text().contains("is enabled."));
 
@@ -342,8 +377,8 @@ class ConnectionPagesTest extends WebTestSupport {
     /** Polling works, but with decryption on and no key every encrypted message would be quarantined: not "Running". */
     @Test
     void aConnectionThatDecryptsWithoutAKeyDoesNotSayRunning() {
-        var request = new java.util.LinkedHashMap<>(imapConnectionRequest(mailbox(), unique("nokey")));
-        request.put("decryption", java.util.Map.of("enabled", true));
+        var request = new LinkedHashMap<>(imapConnectionRequest(mailbox(), unique("nokey")));
+        request.put("decryption", Map.of("enabled", true));
         String apiName = (String) request.get("apiName");
         api(HttpMethod.POST, "/api/v1/orgs/default/connections", admin(), request, 201);
         browser.signIn("admin", ADMIN_PASSWORD);
@@ -375,8 +410,11 @@ class ConnectionPagesTest extends WebTestSupport {
         assertThat(browser.path()).isEqualTo("/orgs/" + other + "/connections");
         assertThat(browser.text()).doesNotContain(apiName);
 
-        for (String path : List.of("/orgs/default/connections", "/orgs/default/connections/" + apiName,
-                "/orgs/default/connections/" + apiName + "/delete", "/orgs/" + other + "/connections/" + apiName)) {
+        for (String path : List.of(
+                "/orgs/default/connections",
+                "/orgs/default/connections/" + apiName,
+                "/orgs/default/connections/" + apiName + "/delete",
+                "/orgs/" + other + "/connections/" + apiName)) {
             browser.open(path);
             assertThat(browser.find("h1").getText()).as(path).isEqualTo("404 Not Found");
             assertThat(browser.text()).doesNotContain("Mailbox " + apiName);

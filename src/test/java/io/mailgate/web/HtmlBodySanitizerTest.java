@@ -17,8 +17,10 @@ class HtmlBodySanitizerTest {
     private static void assertNoActiveAttributes(Document doc) {
         for (Element e : doc.getAllElements()) {
             e.attributes().forEach(a -> {
-                assertThat(a.getKey()).as("attribute on <%s>", e.tagName())
-                        .doesNotStartWith("on").isNotIn("style", "href", "srcset", "background", "id", "action");
+                assertThat(a.getKey())
+                        .as("attribute on <%s>", e.tagName())
+                        .doesNotStartWith("on")
+                        .isNotIn("style", "href", "srcset", "background", "id", "action");
                 assertThat(a.getValue().toLowerCase()).doesNotContain("javascript:");
             });
         }
@@ -26,7 +28,8 @@ class HtmlBodySanitizerTest {
 
     @Test
     void scriptsAreRemovedWithTheirCode() {
-        Document doc = shown("<p>Hello</p><script>alert('x')</script><SCRIPT src=\"https://evil.example/a.js\"></SCRIPT>");
+        Document doc =
+                shown("<p>Hello</p><script>alert('x')</script><SCRIPT src=\"https://evil.example/a.js\"></SCRIPT>");
         assertThat(doc.select("script")).isEmpty();
         assertThat(doc.body().text()).isEqualTo("Hello");
     }
@@ -60,9 +63,10 @@ class HtmlBodySanitizerTest {
                 + "<img src=\"//cdn.evil.example/x.png\"><img src=\"ftp://files.evil.example/a.png\">"
                 + "<img src=\"cid:logo@mail\" alt=\"Logo\"><img srcset=\"https://evil.example/a.png 2x\">");
         assertThat(doc.select("img")).isEmpty();
-        assertThat(doc.select("span.blocked-image").eachText()).containsExactly(
-                "[remote image blocked: tracker.evil.example]", "[remote image blocked: cdn.evil.example]",
-                "[remote image blocked: files.evil.example]", "[embedded image: Logo]");
+        assertThat(doc.select("span.blocked-image").eachText())
+                .containsExactly(
+                        "[remote image blocked: tracker.evil.example]", "[remote image blocked: cdn.evil.example]",
+                        "[remote image blocked: files.evil.example]", "[embedded image: Logo]");
         assertThat(doc.html()).doesNotContain("srcset");
     }
 
@@ -86,7 +90,8 @@ class HtmlBodySanitizerTest {
                 + "<iframe src=\"https://evil.example/\"></iframe><object data=\"x.swf\"></object><embed src=\"x\">"
                 + "<form action=\"https://evil.example/steal\"><label>Password</label><input name=\"p\" type=\"password\">"
                 + "<button>Sign in</button></form><p>Text</p></body></html>");
-        assertThat(doc.select("base, meta, link, style, iframe, object, embed, form, input, button")).isEmpty();
+        assertThat(doc.select("base, meta, link, style, iframe, object, embed, form, input, button"))
+                .isEmpty();
         assertThat(doc.html()).doesNotContain("evil.example").doesNotContain("url(");
         assertThat(doc.body().text()).isEqualTo("Password Text");
     }
@@ -110,8 +115,10 @@ class HtmlBodySanitizerTest {
 
     @Test
     void headingsAndSectionsStayOutOfThePageOutline() {
-        Document doc = shown("<h1>Big</h1><h2>Urgent</h2><section><header>Hi</header><article>Text</article></section>");
-        assertThat(doc.select("h1, h2, h3, h4, h5, h6, section, article, header, footer")).isEmpty();
+        Document doc =
+                shown("<h1>Big</h1><h2>Urgent</h2><section><header>Hi</header><article>Text</article></section>");
+        assertThat(doc.select("h1, h2, h3, h4, h5, h6, section, article, header, footer"))
+                .isEmpty();
         assertThat(doc.select("p.email-heading").eachText()).containsExactly("Big", "Urgent");
         assertThat(doc.text()).contains("Hi", "Text");
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class IncidentPagesTest extends WebTestSupport {
     static final String ATTACHMENT = "Account numbers to check:\r\n12345\r\n";
 
     static String phishing(String messageId, String subject) {
-        String attachment = java.util.Base64.getMimeEncoder().encodeToString(ATTACHMENT.getBytes(StandardCharsets.UTF_8));
+        String attachment = Base64.getMimeEncoder().encodeToString(ATTACHMENT.getBytes(StandardCharsets.UTF_8));
         return "From: Reporter <reporter@example.test>\r\n"
                 + "To: soc@example.test\r\n"
                 + "Cc: boss@example.test\r\n"
@@ -67,30 +68,40 @@ class IncidentPagesTest extends WebTestSupport {
     }
 
     static String plain(String messageId, String subject) {
-        return "From: someone@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n"
-                + "Message-ID: " + messageId + "\r\nContent-Type: text/plain\r\n\r\nHello\r\n";
+        return "From: someone@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n" + "Message-ID: "
+                + messageId + "\r\nContent-Type: text/plain\r\n\r\nHello\r\n";
     }
 
     JsonNode awaitMessages(String org, long incident, int count) {
         JsonNode[] found = new JsonNode[1];
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            found[0] = api(HttpMethod.GET, "/api/v1/orgs/" + org + "/incidents/" + incident, admin(), null, 200);
-            return found[0].path("messages").size() >= count;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    found[0] =
+                            api(HttpMethod.GET, "/api/v1/orgs/" + org + "/incidents/" + incident, admin(), null, 200);
+                    return found[0].path("messages").size() >= count;
+                });
         return found[0];
     }
 
     /** A GET with the browser's session, so a download link is checked byte for byte. */
     static HttpResponse<byte[]> fetch(String url) throws Exception {
         String session = browser.driver.manage().getCookieNamed("JSESSIONID").getValue();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Cookie", "JSESSIONID=" + session).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Cookie", "JSESSIONID=" + session)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @SuppressWarnings("unchecked")
     static List<String> inBody(String container, String script) {
         return (List<String>) browser.driver.executeScript(
-                "var c = document.querySelector(arguments[0]); var found = [];" + script + "; return found;", container);
+                "var c = document.querySelector(arguments[0]); var found = [];" + script + "; return found;",
+                container);
     }
 
     @Test
@@ -123,8 +134,14 @@ class IncidentPagesTest extends WebTestSupport {
         assertThat(browser.find("#incident-facts").getText()).contains("OPEN", connection);
         WebElement message = browser.find("#message-" + first);
         assertThat(message.findElement(By.cssSelector(".why-linked")).getText()).isEqualTo("Started this incident");
-        assertThat(message.getText()).contains("Reporter <reporter@example.test>", "soc@example.test",
-                "boss@example.test", "2026-11-27 10:00:00 UTC", "Not encrypted", "Not signed");
+        assertThat(message.getText())
+                .contains(
+                        "Reporter <reporter@example.test>",
+                        "soc@example.test",
+                        "boss@example.test",
+                        "2026-11-27 10:00:00 UTC",
+                        "Not encrypted",
+                        "Not signed");
         WebElement reply = browser.find("#message-" + second);
         assertThat(reply.findElement(By.cssSelector(".why-linked")).getText()).isEqualTo("Reply in the same thread");
         // a text body is text: the markup in it is shown, not interpreted
@@ -132,16 +149,24 @@ class IncidentPagesTest extends WebTestSupport {
 
         // the HTML body is shown, inert
         String html = "#message-" + first + "-html";
-        assertThat(browser.find(html).getText()).contains("Your invoice is overdue.",
-                "[remote image blocked: tracker.evil.example]");
-        assertThat(inBody(html, "c.querySelectorAll('script, style, iframe, form').forEach(function (e) { found.push(e.tagName); })"))
+        assertThat(browser.find(html).getText())
+                .contains("Your invoice is overdue.", "[remote image blocked: tracker.evil.example]");
+        assertThat(
+                        inBody(
+                                html,
+                                "c.querySelectorAll('script, style, iframe, form').forEach(function (e) { found.push(e.tagName); })"))
                 .isEmpty();
-        assertThat(inBody(html, "c.querySelectorAll('*').forEach(function (e) { for (var i = 0; i < e.attributes.length; i++) {"
-                + " var n = e.attributes[i].name; if (n.indexOf('on') === 0 || n === 'style' || n === 'href') found.push(e.tagName + ' ' + n); } })"))
+        assertThat(
+                        inBody(
+                                html,
+                                "c.querySelectorAll('*').forEach(function (e) { for (var i = 0; i < e.attributes.length; i++) {"
+                                        + " var n = e.attributes[i].name; if (n.indexOf('on') === 0 || n === 'style' || n === 'href') found.push(e.tagName + ' ' + n); } })"))
                 .isEmpty();
-        assertThat(inBody(html, "c.querySelectorAll('img').forEach(function (e) { found.push(e.getAttribute('src')); })"))
+        assertThat(inBody(
+                        html, "c.querySelectorAll('img').forEach(function (e) { found.push(e.getAttribute('src')); })"))
                 .allMatch(src -> src.startsWith("data:image/"));
-        assertThat(browser.driver.executeScript("return window.pwned === undefined")).isEqualTo(true);
+        assertThat(browser.driver.executeScript("return window.pwned === undefined"))
+                .isEqualTo(true);
         WebElement link = browser.find(html + " .defanged");
         assertThat(link.getTagName()).isEqualTo("span");
         assertThat(link.getText()).isEqualTo("here");
@@ -151,11 +176,13 @@ class IncidentPagesTest extends WebTestSupport {
         // the attachment, byte for byte, as a download that cannot render as our page
         WebElement attachment = message.findElement(By.cssSelector("a.attachment-download"));
         assertThat(attachment.getText()).isEqualTo("accounts.txt");
-        assertThat(attachment.getAttribute("href")).endsWith("/orgs/" + org + "/email-messages/" + first + "/attachments/0");
+        assertThat(attachment.getAttribute("href"))
+                .endsWith("/orgs/" + org + "/email-messages/" + first + "/attachments/0");
         HttpResponse<byte[]> download = fetch(attachment.getAttribute("href"));
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo(ATTACHMENT);
-        assertThat(download.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment;")
+        assertThat(download.headers().firstValue("Content-Disposition").orElse(""))
+                .startsWith("attachment;")
                 .contains("accounts.txt");
         assertThat(download.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(download.headers().allValues("Content-Security-Policy")).contains("sandbox");
@@ -166,8 +193,8 @@ class IncidentPagesTest extends WebTestSupport {
         assertThat(eml.statusCode()).isEqualTo(200);
         assertThat(eml.headers().firstValue("Content-Type").orElse("")).startsWith("message/rfc822");
         assertThat(eml.headers().firstValue("Content-Disposition").orElse("")).contains("message-" + first + ".eml");
-        assertThat(new String(eml.body(), StandardCharsets.UTF_8)).contains("Message-ID: " + firstId,
-                "<script>window.pwned = 'script';</script>");
+        assertThat(new String(eml.body(), StandardCharsets.UTF_8))
+                .contains("Message-ID: " + firstId, "<script>window.pwned = 'script';</script>");
 
         // artifacts found in the messages
         assertThat(browser.find("#artifacts").getText()).contains("pay.evil.example");
@@ -193,18 +220,24 @@ class IncidentPagesTest extends WebTestSupport {
         long newerIncident = awaitIncident(org, newer).get("id").asLong();
 
         browser.signIn(user, PASSWORD);
-        assertThat(browser.all("#incidents tbody tr").stream().map(r -> r.getAttribute("id")).toList())
+        assertThat(browser.all("#incidents tbody tr").stream()
+                        .map(r -> r.getAttribute("id"))
+                        .toList())
                 .containsExactly("incident-" + newerIncident, "incident-" + olderIncident);
 
         // a reply brings the older one to the top
         deliver(mailbox, reply("<" + unique("r") + "@example.test>", olderId, older));
         awaitMessages(org, olderIncident, 2);
         browser.open("/orgs/" + org + "/incidents?limit=1");
-        assertThat(browser.all("#incidents tbody tr").stream().map(r -> r.getAttribute("id")).toList())
+        assertThat(browser.all("#incidents tbody tr").stream()
+                        .map(r -> r.getAttribute("id"))
+                        .toList())
                 .containsExactly("incident-" + olderIncident);
         browser.find("#next-page").click();
         browser.waitFor(d -> browser.path().contains("before="));
-        assertThat(browser.all("#incidents tbody tr").stream().map(r -> r.getAttribute("id")).toList())
+        assertThat(browser.all("#incidents tbody tr").stream()
+                        .map(r -> r.getAttribute("id"))
+                        .toList())
                 .containsExactly("incident-" + newerIncident);
         assertThat(browser.all("#next-page")).isEmpty();
         assertNoConsoleErrors();
@@ -228,15 +261,20 @@ class IncidentPagesTest extends WebTestSupport {
         browser.driver.executeScript("window.stillTheSamePage = true");
 
         String subject = "Refreshed " + unique("s");
-        deliver(mailbox, "From: someone@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n"
-                + "Message-ID: <" + unique("m") + "@example.test>\r\nMIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n"
-                + "--b\r\nContent-Type: text/plain\r\n\r\nPay at https://pay.evil.example/now today\r\n"
-                + "--b\r\nContent-Type: text/html\r\n\r\n<h2>Urgent payment</h2><section><p>Pay now</p></section>\r\n"
-                + "--b--\r\n");
-        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(45))
-                .until(d -> browser.find("#incidents tbody").getText().contains(subject));
-        assertThat(browser.driver.executeScript("return window.stillTheSamePage === true")).isEqualTo(true);
+        deliver(
+                mailbox,
+                "From: someone@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n"
+                        + "Message-ID: <" + unique("m") + "@example.test>\r\nMIME-Version: 1.0\r\n"
+                        + "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n"
+                        + "--b\r\nContent-Type: text/plain\r\n\r\nPay at https://pay.evil.example/now today\r\n"
+                        + "--b\r\nContent-Type: text/html\r\n\r\n<h2>Urgent payment</h2><section><p>Pay now</p></section>\r\n"
+                        + "--b--\r\n");
+        // the rows are replaced by each refresh: a row read as it is replaced is asked again (Browser.waitFor)
+        browser.waitFor(
+                Duration.ofSeconds(45),
+                d -> browser.find("#incidents tbody").getText().contains(subject));
+        assertThat(browser.driver.executeScript("return window.stillTheSamePage === true"))
+                .isEqualTo(true);
         assertThat(browser.path()).isEqualTo("/orgs/" + org + "/incidents");
         assertNoConsoleErrors();
 
@@ -251,7 +289,8 @@ class IncidentPagesTest extends WebTestSupport {
         String text = browser.find(".text-alternative pre").getAttribute("textContent");
         assertThat(text).contains("hxxps://pay[.]evil[.]example/now").doesNotContain("https://pay.evil.example");
         // the email's heading and section are not the page's
-        assertThat(browser.all("main h2").stream().map(h -> h.getText()).toList()).doesNotContain("Urgent payment");
+        assertThat(browser.all("main h2").stream().map(h -> h.getText()).toList())
+                .doesNotContain("Urgent payment");
         assertThat(browser.all("main .html-body h2, main .html-body section")).isEmpty();
         assertThat(browser.find(".html-body .email-heading").getText()).isEqualTo("Urgent payment");
         assertNoConsoleErrors();
@@ -284,6 +323,7 @@ class IncidentPagesTest extends WebTestSupport {
         assertThat(fetch(base + "/raw").statusCode()).isEqualTo(404);
         assertThat(fetch(base + "/attachments/0").statusCode()).isEqualTo(404);
         assertThat(fetch("http://127.0.0.1:" + port + "/orgs/" + org + "/email-messages/" + messageId + "/raw")
-                .statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
     }
 }

@@ -88,8 +88,8 @@ class MemberPagesTest extends WebTestSupport {
     void apiKeyNamesAreUniquePerOrganization() {
         String name = unique("siem");
         api(HttpMethod.POST, "/api/v1/orgs/default/api-keys", admin(), Map.of("name", name), 201);
-        JsonNode conflict = api(HttpMethod.POST, "/api/v1/orgs/default/api-keys", admin(),
-                Map.of("name", name, "role", "ADMIN"), 409);
+        JsonNode conflict = api(
+                HttpMethod.POST, "/api/v1/orgs/default/api-keys", admin(), Map.of("name", name, "role", "ADMIN"), 409);
         assertThat(conflict.path("detail").asText()).isEqualTo("An API key named " + name + " already exists.");
         assertThat(conflict.path("errors").get(0).path("field").asText()).isEqualTo("name");
 
@@ -105,7 +105,10 @@ class MemberPagesTest extends WebTestSupport {
         assertThat(browser.waitForElement("#key-name-error").getText())
                 .isEqualTo("is already used by another key of this organization");
         assertThat(browser.field("key-name").getAttribute("value")).isEqualTo(name);
-        assertThat(new Select(browser.field("key-role")).getFirstSelectedOption().getAttribute("value")).isEqualTo("ADMIN");
+        assertThat(new Select(browser.field("key-role"))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo("ADMIN");
         assertThat(browser.all("#new-key")).isEmpty();
         assertThat(keysNamed(name)).isEqualTo(1);
     }

@@ -31,23 +31,32 @@ class QuarantinePagesTest extends WebTestSupport {
 
     JsonNode awaitQuarantined(String org, String subject) {
         JsonNode[] found = new JsonNode[1];
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            for (JsonNode q : api(HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine?limit=500", admin(), null, 200)
-                    .path("items")) {
-                if (subject.equals(q.path("subject").asText())) {
-                    found[0] = q;
-                    return true;
-                }
-            }
-            return false;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    for (JsonNode q : api(
+                                    HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine?limit=500", admin(), null, 200)
+                            .path("items")) {
+                        if (subject.equals(q.path("subject").asText())) {
+                            found[0] = q;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
         return found[0];
     }
 
     static HttpResponse<byte[]> fetch(String url) throws Exception {
         String session = browser.driver.manage().getCookieNamed("JSESSIONID").getValue();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Cookie", "JSESSIONID=" + session).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Cookie", "JSESSIONID=" + session)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
@@ -59,8 +68,10 @@ class QuarantinePagesTest extends WebTestSupport {
         Map<String, Object> connection = appendOnly(org, mailbox, apiName);
         String subject = "Unmatched " + unique("s");
         String messageId = "<" + unique("q") + "@example.test>";
-        deliver(mailbox, "From: a@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\nMessage-ID: "
-                + messageId + "\r\nContent-Type: text/plain\r\n\r\nPlease look at this.\r\n");
+        deliver(
+                mailbox,
+                "From: a@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\nMessage-ID: " + messageId
+                        + "\r\nContent-Type: text/plain\r\n\r\nPlease look at this.\r\n");
         long id = awaitQuarantined(org, subject).get("id").asLong();
 
         browser.signIn(user, PASSWORD);
@@ -68,22 +79,26 @@ class QuarantinePagesTest extends WebTestSupport {
         assertThat(browser.find("nav a.current").getText()).isEqualTo("Quarantine");
         WebElement row = browser.find("#quarantined-" + id);
         assertThat(row.getText()).contains(apiName, subject, messageId, "UNMATCHED", "Quarantined");
-        assertThat(row.findElement(By.cssSelector(".quarantine-reason")).getText()).containsIgnoringCase("append");
+        assertThat(row.findElement(By.cssSelector(".quarantine-reason")).getText())
+                .containsIgnoringCase("append");
         assertNoConsoleErrors();
 
         // the raw message, exactly as fetched, as a download
-        HttpResponse<byte[]> raw = fetch(row.findElement(By.linkText("Raw .eml")).getAttribute("href"));
+        HttpResponse<byte[]> raw =
+                fetch(row.findElement(By.linkText("Raw .eml")).getAttribute("href"));
         assertThat(raw.statusCode()).isEqualTo(200);
         assertThat(raw.headers().firstValue("Content-Type").orElse("")).startsWith("message/rfc822");
         assertThat(raw.headers().firstValue("Content-Disposition").orElse(""))
                 .isEqualTo("attachment; filename=\"quarantined-" + id + ".eml\"");
         assertThat(raw.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-        assertThat(new String(raw.body(), StandardCharsets.UTF_8)).contains("Subject: " + subject, "Please look at this.");
+        assertThat(new String(raw.body(), StandardCharsets.UTF_8))
+                .contains("Subject: " + subject, "Please look at this.");
 
         // still unmatched: the retry says so, and the message stays
         row.findElement(By.cssSelector("button[type=submit]")).click();
         assertThat(browser.waitForElement("#retry-problem").getText())
-                .startsWith("Message " + id + " is still failing (UNMATCHED): ").containsIgnoringCase("append");
+                .startsWith("Message " + id + " is still failing (UNMATCHED): ")
+                .containsIgnoringCase("append");
         assertThat(browser.all(".flash")).isEmpty();
         assertThat(browser.path()).isEqualTo("/orgs/" + org + "/quarantine");
         assertThat(browser.find("#quarantined-" + id).getText()).contains("Quarantined", "Retried 1 time");
@@ -111,24 +126,34 @@ class QuarantinePagesTest extends WebTestSupport {
         String user = unique("analyst");
         String org = organizationWithUser(user, PASSWORD, "ANALYST");
         Mailbox mailbox = mailbox();
-        Map<String, Object> request = new java.util.LinkedHashMap<>(imapConnectionRequest(mailbox, unique("smime")));
+        Map<String, Object> request = new LinkedHashMap<>(imapConnectionRequest(mailbox, unique("smime")));
         request.put("decryption", Map.of("enabled", true)); // and no key: the message cannot be decrypted
         api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), request, 201);
-        deliver(mailbox, "From: Treasurer <cfo@example.test>\r\nTo: soc@example.test\r\n"
-                + "Subject: =?UTF-8?Q?Encrypted:_urgent_wire?=\r\nMessage-ID: <" + unique("e") + "@example.test>\r\n"
-                + "MIME-Version: 1.0\r\n"
-                + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\r\n");
+        deliver(
+                mailbox,
+                "From: Treasurer <cfo@example.test>\r\nTo: soc@example.test\r\n"
+                        + "Subject: =?UTF-8?Q?Encrypted:_urgent_wire?=\r\nMessage-ID: <" + unique("e")
+                        + "@example.test>\r\n"
+                        + "MIME-Version: 1.0\r\n"
+                        + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+                        + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggE=\r\n");
         long[] id = new long[1];
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            JsonNode items = api(HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine", admin(), null, 200).path("items");
-            id[0] = items.size() == 0 ? 0 : items.get(0).path("id").asLong();
-            return items.size() > 0;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    JsonNode items = api(HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine", admin(), null, 200)
+                            .path("items");
+                    id[0] = items.size() == 0 ? 0 : items.get(0).path("id").asLong();
+                    return items.size() > 0;
+                });
 
         browser.signIn(user, PASSWORD);
         browser.open("/orgs/" + org + "/quarantine");
-        assertThat(browser.all("#quarantine thead th").stream().map(WebElement::getText).toList()).contains("From");
+        assertThat(browser.all("#quarantine thead th").stream()
+                        .map(WebElement::getText)
+                        .toList())
+                .contains("From");
         WebElement row = browser.find("#quarantined-" + id[0]);
         assertThat(row.findElement(By.cssSelector("td.from")).getText()).isEqualTo("Treasurer <cfo@example.test>");
         assertThat(row.findElement(By.cssSelector(".subject")).getText()).isEqualTo("Encrypted: urgent wire");
@@ -141,8 +166,10 @@ class QuarantinePagesTest extends WebTestSupport {
         Mailbox mailbox = mailbox();
         appendOnly(org, mailbox, unique("append"));
         String subject = "Private unmatched " + unique("s");
-        deliver(mailbox, "From: a@example.test\r\nTo: soc@example.test\r\nSubject: " + subject
-                + "\r\nMessage-ID: <" + unique("q") + "@example.test>\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        deliver(
+                mailbox,
+                "From: a@example.test\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\nMessage-ID: <"
+                        + unique("q") + "@example.test>\r\nContent-Type: text/plain\r\n\r\nx\r\n");
         long id = awaitQuarantined(org, subject).get("id").asLong();
 
         String stranger = unique("stranger");
@@ -156,17 +183,23 @@ class QuarantinePagesTest extends WebTestSupport {
         assertThat(browser.text()).doesNotContain(subject).contains("Nothing is quarantined.");
         assertNoConsoleErrors();
         String base = "http://127.0.0.1:" + port;
-        assertThat(fetch(base + "/orgs/" + otherOrg + "/quarantine/" + id + "/raw").statusCode()).isEqualTo(404);
-        assertThat(fetch(base + "/orgs/" + org + "/quarantine/" + id + "/raw").statusCode()).isEqualTo(404);
+        assertThat(fetch(base + "/orgs/" + otherOrg + "/quarantine/" + id + "/raw")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(fetch(base + "/orgs/" + org + "/quarantine/" + id + "/raw").statusCode())
+                .isEqualTo(404);
         // and their retry form cannot reach it: the same POST, with their own CSRF token, is "not found"
-        browser.driver.executeScript("var f = document.createElement('form'); f.method = 'post';"
-                + " f.action = arguments[0]; var t = document.createElement('input'); t.type = 'hidden';"
-                + " t.name = '_csrf'; t.value = document.querySelector('meta[name=csrf-token]').content;"
-                + " f.appendChild(t); document.body.appendChild(f); f.submit();",
+        browser.driver.executeScript(
+                "var f = document.createElement('form'); f.method = 'post';"
+                        + " f.action = arguments[0]; var t = document.createElement('input'); t.type = 'hidden';"
+                        + " t.name = '_csrf'; t.value = document.querySelector('meta[name=csrf-token]').content;"
+                        + " f.appendChild(t); document.body.appendChild(f); f.submit();",
                 "/orgs/" + otherOrg + "/quarantine/" + id + "/retry");
         browser.waitFor(d -> browser.path().endsWith("/retry"));
         assertThat(browser.find("h1").getText()).isEqualTo("404 Not Found");
         assertThat(api(HttpMethod.GET, "/api/v1/orgs/" + org + "/quarantine/" + id, admin(), null, 200)
-                .get("retryCount").asInt()).isZero();
+                        .get("retryCount")
+                        .asInt())
+                .isZero();
     }
 }

@@ -2,8 +2,15 @@ package io.mailgate.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.http.HttpMethod;
 
 class SignInPageTest extends WebTestSupport {
@@ -52,16 +59,22 @@ class SignInPageTest extends WebTestSupport {
         String user = unique("multi");
         String first = organizationWithUser(user, "Multi-password-1", "ADMIN");
         String second = unique("org").replace('_', '-').toLowerCase();
-        api(HttpMethod.POST, "/api/v1/orgs", admin(), java.util.Map.of("handle", second, "name", "Second " + second), 201);
-        api(HttpMethod.POST, "/api/v1/orgs/" + second + "/members", admin(),
-                java.util.Map.of("username", user, "role", "ANALYST"), 200);
+        api(HttpMethod.POST, "/api/v1/orgs", admin(), Map.of("handle", second, "name", "Second " + second), 201);
+        api(
+                HttpMethod.POST,
+                "/api/v1/orgs/" + second + "/members",
+                admin(),
+                Map.of("username", user, "role", "ANALYST"),
+                200);
 
         browser.signIn(user, "Multi-password-1");
         assertThat(browser.path()).isEqualTo("/orgs/" + first + "/connections");
-        var options = browser.all("#org-switch option").stream().map(o -> o.getAttribute("value")).toList();
+        var options = browser.all("#org-switch option").stream()
+                .map(o -> o.getAttribute("value"))
+                .toList();
         assertThat(options).containsExactlyInAnyOrder(first, second);
 
-        new org.openqa.selenium.support.ui.Select(browser.field("org-switch")).selectByValue(second);
+        new Select(browser.field("org-switch")).selectByValue(second);
         // an analyst there: the incidents, and no connections link
         browser.waitFor(d -> browser.path().equals("/orgs/" + second + "/incidents"));
         assertThat(browser.all("nav a").stream().map(a -> a.getText()).toList())
@@ -85,7 +98,14 @@ class SignInPageTest extends WebTestSupport {
         // the first Tab reaches "Skip to content"; further Tabs reach "Add Connection +", Enter follows it
         browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
         assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
-        for (int i = 0; i < 30 && !"add-connection".equals(browser.driver.switchTo().activeElement().getAttribute("id")); i++) {
+        for (int i = 0;
+                i < 30
+                        && !"add-connection"
+                                .equals(browser.driver
+                                        .switchTo()
+                                        .activeElement()
+                                        .getAttribute("id"));
+                i++) {
             browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
         }
         browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
@@ -121,7 +141,7 @@ class SignInPageTest extends WebTestSupport {
             own.field("password").sendKeys(ADMIN_PASSWORD);
             own.find("form button[type=submit]").click();
             own.waitFor(d -> own.path().startsWith("/actuator/hawtio"));
-            assertThat(own.driver.getPageSource().toLowerCase(java.util.Locale.ROOT)).contains("hawtio");
+            assertThat(own.driver.getPageSource().toLowerCase(Locale.ROOT)).contains("hawtio");
         }
     }
 
@@ -133,9 +153,13 @@ class SignInPageTest extends WebTestSupport {
         assertNoConsoleErrors();
         // Hawtio asks who is signed in: the user of mailgate's session, not "public"
         String session = browser.driver.manage().getCookieNamed("JSESSIONID").getValue();
-        var user = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/hawtio/user"))
-                .header("Cookie", "JSESSIONID=" + session).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var user = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/hawtio/user"))
+                                .header("Cookie", "JSESSIONID=" + session)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(user.statusCode()).isEqualTo(200);
         assertThat(user.body()).isEqualTo("\"admin\"");
 

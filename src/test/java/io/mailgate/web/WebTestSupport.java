@@ -6,12 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.mailgate.component.msgraph.GraphSimulator;
+import io.mailgate.oauth.EntraSimulator;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -28,8 +36,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import io.mailgate.component.msgraph.GraphSimulator;
-import io.mailgate.oauth.EntraSimulator;
 
 /**
  * The real application on a free port chosen up front (so the OAuth redirect URI, which must be known before
@@ -37,13 +43,15 @@ import io.mailgate.oauth.EntraSimulator;
  * (they cannot run here), and one headless Chromium per test class. Data a page test needs but does not test (users, organizations, a connection
  * whose incidents a page shows) is made through the public API; what a test is about is done in the page.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:mailgate-web;DB_CLOSE_DELAY=-1",
-        "mailgate.admin-password=" + WebTestSupport.ADMIN_PASSWORD,
-        "MAILGATE_MASTER_KEY=" + WebTestSupport.MASTER_KEY,
-        "mailgate.ingest.spool-directory=target/test-spool-web",
-        "mailgate.routes.timeout=5s",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:mailgate-web;DB_CLOSE_DELAY=-1",
+            "mailgate.admin-password=" + WebTestSupport.ADMIN_PASSWORD,
+            "MAILGATE_MASTER_KEY=" + WebTestSupport.MASTER_KEY,
+            "mailgate.ingest.spool-directory=target/test-spool-web",
+            "mailgate.routes.timeout=5s",
+        })
 abstract class WebTestSupport {
 
     static final String ADMIN_PASSWORD = "Web-admin-password-1";
@@ -66,12 +74,13 @@ abstract class WebTestSupport {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
+
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     static Browser browser;
@@ -111,7 +120,8 @@ abstract class WebTestSupport {
 
     /** A fresh name: api names, users, organizations and mailboxes differ per test. */
     static String unique(String prefix) {
-        return prefix + "_" + NAMES.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 6);
+        return prefix + "_" + NAMES.incrementAndGet() + "_"
+                + UUID.randomUUID().toString().substring(0, 6);
     }
 
     static String basic(String user, String password) {
@@ -123,8 +133,7 @@ abstract class WebTestSupport {
     }
 
     /** A mailbox on the IMAP server with its own user; the address is also its login. */
-    record Mailbox(String address, String password) {
-    }
+    record Mailbox(String address, String password) {}
 
     static Mailbox mailbox() {
         String address = unique("soc") + "@example.test";
@@ -136,9 +145,8 @@ abstract class WebTestSupport {
     /** Delivers a message (RFC 5322 text) into a mailbox, unread. */
     static void deliver(Mailbox mailbox, String rfc822) {
         try {
-            var session = jakarta.mail.Session.getInstance(new java.util.Properties());
-            var message = new jakarta.mail.internet.MimeMessage(session,
-                    new java.io.ByteArrayInputStream(rfc822.getBytes(StandardCharsets.UTF_8)));
+            var session = Session.getInstance(new Properties());
+            var message = new MimeMessage(session, new ByteArrayInputStream(rfc822.getBytes(StandardCharsets.UTF_8)));
             MAIL.getUserManager().getUser(mailbox.address()).deliver(message);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -152,11 +160,15 @@ abstract class WebTestSupport {
         headers.setAccept(List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON));
         try {
             String payload = body == null ? null : json.writeValueAsString(body);
-            ResponseEntity<String> response = http.exchange(path, method, new HttpEntity<>(payload, headers), String.class);
-            assertThat(response.getStatusCode().value()).as("%s %s: %s", method, path, response.getBody())
+            ResponseEntity<String> response =
+                    http.exchange(path, method, new HttpEntity<>(payload, headers), String.class);
+            assertThat(response.getStatusCode().value())
+                    .as("%s %s: %s", method, path, response.getBody())
                     .isEqualTo(expectedStatus);
-            return response.getBody() == null || response.getBody().isBlank() ? null : json.readTree(response.getBody());
-        } catch (java.io.IOException e) {
+            return response.getBody() == null || response.getBody().isBlank()
+                    ? null
+                    : json.readTree(response.getBody());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -165,15 +177,24 @@ abstract class WebTestSupport {
     String organizationWithUser(String username, String password, String role) {
         String handle = unique("org").replace('_', '-').toLowerCase();
         api(HttpMethod.POST, "/api/v1/orgs", admin(), Map.of("handle", handle, "name", "Org " + handle), 201);
-        api(HttpMethod.POST, "/api/v1/orgs/" + handle + "/members", admin(),
-                Map.of("username", username, "password", password, "role", role), 201);
+        api(
+                HttpMethod.POST,
+                "/api/v1/orgs/" + handle + "/members",
+                admin(),
+                Map.of("username", username, "password", password, "role", role),
+                201);
         return handle;
     }
 
     /** An enabled IMAP connection (no TLS, 1 s polling) to a GreenMail mailbox, made through the API. */
     String imapConnectionViaApi(String org, Mailbox mailbox) {
         String apiName = unique("mbx");
-        api(HttpMethod.POST, "/api/v1/orgs/" + org + "/connections", admin(), imapConnectionRequest(mailbox, apiName), 201);
+        api(
+                HttpMethod.POST,
+                "/api/v1/orgs/" + org + "/connections",
+                admin(),
+                imapConnectionRequest(mailbox, apiName),
+                201);
         return apiName;
     }
 
@@ -197,21 +218,27 @@ abstract class WebTestSupport {
     /** Waits until the organization has an incident whose title contains the text; returns its JSON. */
     JsonNode awaitIncident(String org, String titleContains) {
         JsonNode[] found = new JsonNode[1];
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            JsonNode page = api(HttpMethod.GET, "/api/v1/orgs/" + org + "/incidents?limit=500", admin(), null, 200);
-            for (JsonNode incident : page.path("items")) {
-                if (incident.path("title").asText().contains(titleContains)) {
-                    found[0] = incident;
-                    return true;
-                }
-            }
-            return false;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    JsonNode page =
+                            api(HttpMethod.GET, "/api/v1/orgs/" + org + "/incidents?limit=500", admin(), null, 200);
+                    for (JsonNode incident : page.path("items")) {
+                        if (incident.path("title").asText().contains(titleContains)) {
+                            found[0] = incident;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
         return found[0];
     }
 
     /** The page loaded without an error in the browser's console (refused resources, policy violations, scripts). */
     void assertNoConsoleErrors() {
-        assertThat(browser.consoleErrors()).as("console errors on %s", browser.path()).isEmpty();
+        assertThat(browser.consoleErrors())
+                .as("console errors on %s", browser.path())
+                .isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.mailgate.component.ews;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -42,7 +43,8 @@ final class Base64StreamDecoder {
     /** Decodes what is left; the total must be whole quartets (with padding), as base64 is. */
     long finish() throws IOException {
         if (pendingLength % 4 != 0) {
-            throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "MimeContent ends in the middle of a base64 quartet");
+            throw new EwsException(
+                    EwsException.Code.PROTOCOL_ERROR, "MimeContent ends in the middle of a base64 quartet");
         }
         flushBlock(pendingLength);
         return written;
@@ -54,13 +56,15 @@ final class Base64StreamDecoder {
         }
         byte[] decoded;
         try {
-            decoded = Base64.getDecoder().decode(length == pending.length ? pending : java.util.Arrays.copyOf(pending, length));
+            decoded = Base64.getDecoder().decode(length == pending.length ? pending : Arrays.copyOf(pending, length));
         } catch (IllegalArgumentException e) {
-            throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "MimeContent is not valid base64: " + e.getMessage());
+            throw new EwsException(
+                    EwsException.Code.PROTOCOL_ERROR, "MimeContent is not valid base64: " + e.getMessage());
         }
         written += decoded.length;
         if (written > maxBytes) {
-            throw new EwsException(EwsException.Code.MESSAGE_TOO_LARGE,
+            throw new EwsException(
+                    EwsException.Code.MESSAGE_TOO_LARGE,
                     "the message is larger than maxMessageSize (" + maxBytes + " bytes)");
         }
         out.write(decoded);

@@ -1,10 +1,16 @@
 package io.mailgate.component.ews;
 
+import io.mailgate.http.ConnectionHttpClients;
+import io.mailgate.http.HttpSettings;
+import io.mailgate.http.ProxyTunnelRefusedException;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -23,42 +29,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
-
-import javax.net.ssl.SSLContext;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
-
+import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.auth.AuthSchemeFactory;
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.Credentials;
-import org.apache.hc.client5.http.auth.NTCredentials;
 import org.apache.hc.client5.http.auth.StandardAuthScheme;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
-import org.apache.hc.client5.http.impl.auth.BasicSchemeFactory;
-import org.apache.hc.client5.http.impl.auth.NTLMSchemeFactory;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.ssl.SSLContexts;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +67,17 @@ public final class EwsClient implements Closeable {
     /** Display names and EWS names of the folders every mailbox has, addressed without a lookup. */
     private static final Map<String, String> WELL_KNOWN = Map.ofEntries(
             Map.entry("inbox", "inbox"),
-            Map.entry("junk email", "junkemail"), Map.entry("junk e-mail", "junkemail"), Map.entry("junkemail", "junkemail"),
-            Map.entry("deleted items", "deleteditems"), Map.entry("deleteditems", "deleteditems"),
-            Map.entry("sent items", "sentitems"), Map.entry("sentitems", "sentitems"),
-            Map.entry("drafts", "drafts"), Map.entry("outbox", "outbox"),
-            Map.entry("msgfolderroot", "msgfolderroot"), Map.entry("top of information store", "msgfolderroot"));
+            Map.entry("junk email", "junkemail"),
+            Map.entry("junk e-mail", "junkemail"),
+            Map.entry("junkemail", "junkemail"),
+            Map.entry("deleted items", "deleteditems"),
+            Map.entry("deleteditems", "deleteditems"),
+            Map.entry("sent items", "sentitems"),
+            Map.entry("sentitems", "sentitems"),
+            Map.entry("drafts", "drafts"),
+            Map.entry("outbox", "outbox"),
+            Map.entry("msgfolderroot", "msgfolderroot"),
+            Map.entry("top of information store", "msgfolderroot"));
 
     private final EwsConfiguration configuration;
     private final EwsMailbox mailbox;
@@ -92,13 +88,28 @@ public final class EwsClient implements Closeable {
     /** Until when Exchange asked this client to send nothing (ErrorServerBusy's BackOffMilliseconds, Retry-After). */
     private volatile Instant notBefore = Instant.MIN;
 
+    /** What one envelope of a GetStreamingEvents response said: its response code, new mail, the connection state. */
+    record StreamEnvelope(String responseCode, boolean newMail, String connectionStatus) {}
+
+    private static final Pattern RESPONSE_CODE =
+            Pattern.compile("<(?:\\w+:)?ResponseCode>\\s*(\\w+)\\s*</(?:\\w+:)?ResponseCode>");
+    private static final Pattern SUBSCRIPTION_ID =
+            Pattern.compile("<(?:\\w+:)?SubscriptionId>\\s*([^<\\s]+)\\s*</(?:\\w+:)?SubscriptionId>");
+    private static final Pattern CONNECTION_STATUS =
+            Pattern.compile("<(?:\\w+:)?ConnectionStatus>\\s*(\\w+)\\s*</(?:\\w+:)?ConnectionStatus>");
+    private static final Pattern NEW_MAIL = Pattern.compile("<(?:\\w+:)?(?:NewMailEvent|CreatedEvent)[\\s>]");
+    private static final Pattern ENVELOPE_END = Pattern.compile("</(?:\\w+:)?Envelope\\s*>");
+    /** One envelope of an event stream is a few kilobytes; a server sending more without closing one is not EWS. */
+    private static final int MAX_ENVELOPE = 4 * 1024 * 1024;
+
     EwsClient(EwsConfiguration configuration) {
         this.configuration = configuration;
         this.mailbox = configuration.parsedMailbox();
         EwsCredentials credentials = configuration.getCredentials();
         // Name the mailbox in folder ids when it is not the signed-in account's own (the shared-mailbox form).
         this.explicitMailbox = mailbox.shared() || !mailbox.target().equalsIgnoreCase(credentials.username())
-                ? mailbox.target() : null;
+                ? mailbox.target()
+                : null;
         this.endpoint = URI.create(configuration.getEndpoint().trim());
         this.http = buildHttpClient(configuration, endpoint);
     }
@@ -116,84 +127,34 @@ public final class EwsClient implements Closeable {
         }
     }
 
+    /** The connection's client from the one factory; EWS answers NTLM or Basic challenges itself. */
     private static CloseableHttpClient buildHttpClient(EwsConfiguration cfg, URI endpoint) {
-        SSLContext ssl = cfg.getSslContext() != null ? cfg.getSslContext() : SSLContexts.createSystemDefault();
-        ConnectionConfig connectionConfig = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.ofMilliseconds(cfg.getConnectTimeout()))
-                .setSocketTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
-                .build();
-        var connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
-                // The same trust decides for the Exchange server and for an HTTPS proxy.
-                .setTlsSocketStrategy(new DefaultClientTlsStrategy(ssl))
-                .setDefaultConnectionConfig(connectionConfig)
-                .setMaxConnPerRoute(2)
-                .setMaxConnTotal(2)
-                .build();
-
         EwsCredentials credentials = cfg.getCredentials();
-        BasicCredentialsProvider provider = new BasicCredentialsProvider();
-        // One entry per scheme: NTLM needs NTCredentials, Basic needs UsernamePasswordCredentials, and HttpClient
-        // asks with the scheme's name in the scope, so AUTO can answer whichever the server picks.
-        String host = endpoint.getHost();
-        int port = endpoint.getPort() > 0 ? endpoint.getPort() : ("https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80);
-        char[] password = credentials.password().toCharArray();
-        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.NTLM),
-                ntCredentials(credentials, password));
-        provider.setCredentials(new AuthScope(endpoint.getScheme(), host, port, null, StandardAuthScheme.BASIC),
-                new UsernamePasswordCredentials(credentials.username(), password));
         List<String> schemes = switch (credentials.authScheme()) {
             case NTLM -> List.of(StandardAuthScheme.NTLM);
             case BASIC -> List.of(StandardAuthScheme.BASIC);
             case AUTO -> List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC);
         };
-
-        RequestConfig requestConfig = RequestConfig.custom()
-                .setResponseTimeout(Timeout.ofMilliseconds(cfg.getSocketTimeout()))
-                .setTargetPreferredAuthSchemes(schemes)
-                // Corporate proxies ask for Basic or NTLM; NTLM first as it never sends the password.
-                .setProxyPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM, StandardAuthScheme.BASIC))
-                // Never follow a redirect: credentials would go wherever it points.
-                .setRedirectsEnabled(false)
-                .build();
-
-        var builder = HttpClients.custom()
-                .setConnectionManager(connectionManager)
-                .setDefaultCredentialsProvider(provider)
-                .setDefaultRequestConfig(requestConfig)
-                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create()
-                        .register(StandardAuthScheme.BASIC, BasicSchemeFactory.INSTANCE)
-                        .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
-                        .build())
-                .setUserAgent("mailgate-ews")
-                // A POST is not retried blindly: the consumer's next poll is the retry.
-                .disableAutomaticRetries();
-
         EwsProxy proxy = cfg.getProxy();
-        if (proxy != null) {
-            HttpHost proxyHost = new HttpHost(proxy.protocol() == EwsProxy.Protocol.HTTPS ? "https" : "http",
-                    proxy.host(), proxy.port());
-            builder.setProxy(proxyHost);
-            if (proxy.hasCredentials()) {
-                char[] proxyPassword = proxy.password() == null ? new char[0] : proxy.password().toCharArray();
-                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
-                        StandardAuthScheme.BASIC), new UsernamePasswordCredentials(proxy.username(), proxyPassword));
-                EwsCredentials asNt = new EwsCredentials(proxy.username(), "", EwsCredentials.AuthScheme.NTLM);
-                provider.setCredentials(new AuthScope(proxyHost.getSchemeName(), proxy.host(), proxy.port(), null,
-                        StandardAuthScheme.NTLM), ntCredentials(asNt, proxyPassword));
-            }
-        }
-        return builder.build();
-    }
-
-    @SuppressWarnings("deprecation") // NTLM is what on-premises Exchange runs; HttpClient keeps it, marked legacy
-    private static Credentials ntCredentials(EwsCredentials credentials, char[] password) {
-        return new NTCredentials(credentials.ntUser(), password, null, credentials.ntDomain());
+        HttpSettings settings = new HttpSettings(
+                cfg.getSslContext(),
+                proxy == null ? null : proxy.toProxyServer(),
+                Duration.ofMillis(cfg.getConnectTimeout()),
+                Duration.ofMillis(cfg.getSocketTimeout()),
+                2,
+                "mailgate-ews");
+        return ConnectionHttpClients.create(
+                settings,
+                new ConnectionHttpClients.ServerLogin(
+                        endpoint, credentials.username(), credentials.password(), schemes));
     }
 
     /** The configured folder, found by display name or path; the well-known folders need no lookup. */
     EwsFolder resolveFolder() {
         String[] segments = Arrays.stream(configuration.getFolder().split("/"))
-                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
         if (segments.length == 0) {
             return EwsFolder.distinguished("inbox", explicitMailbox);
         }
@@ -223,7 +184,8 @@ public final class EwsClient implements Closeable {
     }
 
     private EwsException folderNotFound(String name, String parent) {
-        return new EwsException(EwsException.Code.FOLDER_NOT_FOUND,
+        return new EwsException(
+                EwsException.Code.FOLDER_NOT_FOUND,
                 "Folder '" + name + "' was not found in " + parent + " of mailbox " + mailbox.target()
                         + " (folder option: '" + configuration.getFolder() + "')");
     }
@@ -240,11 +202,14 @@ public final class EwsClient implements Closeable {
                 return EwsFolder.byId(hit.id());
             }
         }
-        return response.folders.isEmpty() ? null : EwsFolder.byId(response.folders.get(0).id());
+        return response.folders.isEmpty()
+                ? null
+                : EwsFolder.byId(response.folders.get(0).id());
     }
 
     int countUnread(EwsFolder folder) {
-        EwsResponse response = check(post("FindItem", EwsSoap.findUnreadItems(folder, 0, 1), EwsXml::parse), "FindItem");
+        EwsResponse response =
+                check(post("FindItem", EwsSoap.findUnreadItems(folder, 0, 1), EwsXml::parse), "FindItem");
         return Math.max(response.totalItemsInView, response.items.size());
     }
 
@@ -254,8 +219,8 @@ public final class EwsClient implements Closeable {
         int offset = 0;
         while (found.size() < limit) {
             int page = Math.min(configuration.getPageSize(), limit - found.size());
-            EwsResponse response = check(post("FindItem", EwsSoap.findUnreadItems(folder, offset, page), EwsXml::parse),
-                    "FindItem");
+            EwsResponse response =
+                    check(post("FindItem", EwsSoap.findUnreadItems(folder, offset, page), EwsXml::parse), "FindItem");
             found.addAll(response.items.subList(0, Math.min(response.items.size(), page)));
             if (response.includesLastItemInRange || response.items.isEmpty()) {
                 break;
@@ -282,8 +247,8 @@ public final class EwsClient implements Closeable {
             long max = configuration.getMaxMessageSize();
             // base64 is 4/3 of the bytes; allow for line breaks and the envelope around it.
             long maxResponse = max + max / 2 + MAX_SMALL_RESPONSE;
-            EwsResponse response = post("GetItem", EwsSoap.getMimeContent(item),
-                    in -> EwsXml.parse(in, out, max), maxResponse);
+            EwsResponse response =
+                    post("GetItem", EwsSoap.getMimeContent(item), in -> EwsXml.parse(in, out, max), maxResponse);
             check(response, "GetItem");
             if (!response.hasMime) {
                 throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem returned no MimeContent");
@@ -314,20 +279,33 @@ public final class EwsClient implements Closeable {
         try {
             long max = configuration.getMaxMessageSize();
             long maxResponse = items.size() * (max + max / 2) + MAX_SMALL_RESPONSE;
-            EwsResponse response = post("GetItem", EwsSoap.getMimeContent(items), in -> EwsXml.parse(in, message -> {
-                if (message >= items.size()) {
-                    throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem answered more items than asked");
-                }
-                try {
-                    if (outs[message] == null) {
-                        files[message] = Files.createTempFile(dir, "ews-", ".eml");
-                        outs[message] = new BufferedOutputStream(Files.newOutputStream(files[message]), 64 * 1024);
-                    }
-                    return outs[message];
-                } catch (IOException e) {
-                    throw new EwsException(EwsException.Code.IO_ERROR, null, "cannot create a temporary file in " + dir, e);
-                }
-            }, max), maxResponse);
+            EwsResponse response = post(
+                    "GetItem",
+                    EwsSoap.getMimeContent(items),
+                    in -> EwsXml.parse(
+                            in,
+                            message -> {
+                                if (message >= items.size()) {
+                                    throw new EwsException(
+                                            EwsException.Code.PROTOCOL_ERROR, "GetItem answered more items than asked");
+                                }
+                                try {
+                                    if (outs[message] == null) {
+                                        files[message] = Files.createTempFile(dir, "ews-", ".eml");
+                                        outs[message] = new BufferedOutputStream(
+                                                Files.newOutputStream(files[message]), 64 * 1024);
+                                    }
+                                    return outs[message];
+                                } catch (IOException e) {
+                                    throw new EwsException(
+                                            EwsException.Code.IO_ERROR,
+                                            null,
+                                            "cannot create a temporary file in " + dir,
+                                            e);
+                                }
+                            },
+                            max),
+                    maxResponse);
             for (OutputStream out : outs) {
                 if (out != null) {
                     out.close();
@@ -335,8 +313,9 @@ public final class EwsClient implements Closeable {
             }
             if (response.fault || response.throttled() || response.messageCodes.size() != items.size()) {
                 check(response, "GetItem");
-                throw new EwsException(EwsException.Code.PROTOCOL_ERROR, "GetItem answered " + response.messageCodes.size()
-                        + " of " + items.size() + " items");
+                throw new EwsException(
+                        EwsException.Code.PROTOCOL_ERROR,
+                        "GetItem answered " + response.messageCodes.size() + " of " + items.size() + " items");
             }
             List<Path> result = new ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
@@ -345,8 +324,9 @@ public final class EwsClient implements Closeable {
                     deleteQuietly(files[i]);
                     result.add(null);
                 } else if (!"NoError".equals(code) || !response.mimeMessages.contains(i)) {
-                    throw new EwsException(EwsException.Code.SERVER_ERROR, "GetItem failed for one of " + items.size()
-                            + " items: " + code);
+                    throw new EwsException(
+                            EwsException.Code.SERVER_ERROR,
+                            "GetItem failed for one of " + items.size() + " items: " + code);
                 } else {
                     result.add(files[i]);
                 }
@@ -404,10 +384,99 @@ public final class EwsClient implements Closeable {
             check(response, "UpdateItem"); // every change failed alike: throttled, access denied, ...
         }
         if (failed > 0) {
-            LOG.warn("UpdateItem on {}: {} of {} item(s) were not marked read ({})", endpoint.getHost(), failed,
-                    items.size(), response.errorCode());
+            LOG.warn(
+                    "UpdateItem on {}: {} of {} item(s) were not marked read ({})",
+                    endpoint.getHost(),
+                    failed,
+                    items.size(),
+                    response.errorCode());
         }
         return failed;
+    }
+
+    // ---- streaming notifications: only ever a reason to poll now, never content ----
+
+    /**
+     * Subscribes to new mail in the folder.
+     *
+     * @return the subscription id
+     * @throws EwsException with the server's code when Exchange refused (ErrorInvalidSubscriptionRequest, …)
+     */
+    String subscribeStreaming(EwsFolder folder) {
+        String answer = post("Subscribe", EwsSoap.subscribeStreaming(folder), EwsClient::text);
+        String code = first(RESPONSE_CODE, answer);
+        String id = first(SUBSCRIPTION_ID, answer);
+        if (!"NoError".equals(code) || id == null) {
+            throw new EwsException(
+                    EwsException.Code.SERVER_ERROR,
+                    null,
+                    "Exchange refused the streaming subscription (" + (code == null ? "no response code" : code) + ")",
+                    code,
+                    null,
+                    null);
+        }
+        return id;
+    }
+
+    /**
+     * Reads the subscription's event stream until Exchange closes it (ConnectionTimeout minutes, then
+     * ConnectionStatus Closed) or the connection breaks: one SOAP envelope after the other in a chunked response,
+     * each handed to {@code onEnvelope} as it arrives.
+     */
+    void streamEvents(String subscriptionId, int minutes, Consumer<StreamEnvelope> onEnvelope) {
+        post(
+                "GetStreamingEvents",
+                EwsSoap.getStreamingEvents(subscriptionId, minutes),
+                in -> {
+                    try {
+                        readEnvelopes(in, onEnvelope);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return null;
+                },
+                Long.MAX_VALUE / 4);
+    }
+
+    static void readEnvelopes(InputStream in, Consumer<StreamEnvelope> onEnvelope) throws IOException {
+        StringBuilder envelope = new StringBuilder();
+        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+        char[] buffer = new char[8192];
+        int read;
+        while ((read = reader.read(buffer)) != -1) {
+            envelope.append(buffer, 0, read);
+            Matcher end = ENVELOPE_END.matcher(envelope);
+            while (end.find()) {
+                String one = envelope.substring(0, end.end());
+                envelope.delete(0, end.end());
+                onEnvelope.accept(new StreamEnvelope(
+                        first(RESPONSE_CODE, one), NEW_MAIL.matcher(one).find(), first(CONNECTION_STATUS, one)));
+                end = ENVELOPE_END.matcher(envelope);
+            }
+            if (envelope.length() > MAX_ENVELOPE) {
+                throw new EwsException(
+                        EwsException.Code.PROTOCOL_ERROR,
+                        "an event stream envelope is larger than " + MAX_ENVELOPE + " characters");
+            }
+        }
+    }
+
+    /** Ends a streaming subscription at once (best effort: Exchange ends it by itself 30 minutes after its stream). */
+    void unsubscribe(String subscriptionId) {
+        post("Unsubscribe", EwsSoap.unsubscribe(subscriptionId), EwsClient::text);
+    }
+
+    private static String text(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String first(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? m.group(1) : null;
     }
 
     /** Until when Exchange asked for no further request; {@link Instant#MIN} when it did not. */
@@ -450,18 +519,28 @@ public final class EwsClient implements Closeable {
         Instant until = notBefore;
         if (now.isBefore(until)) {
             // Microsoft: after ErrorServerBusy wait BackOffMilliseconds before any further request, not only a retry.
-            throw new EwsException(EwsException.Code.THROTTLED, null, operation + " not sent: Exchange asked to wait until "
-                    + until, "ErrorServerBusy", Duration.between(now, until), null);
+            throw new EwsException(
+                    EwsException.Code.THROTTLED,
+                    null,
+                    operation + " not sent: Exchange asked to wait until " + until,
+                    "ErrorServerBusy",
+                    Duration.between(now, until),
+                    null);
         }
         HttpPost post = new HttpPost(endpoint);
-        post.setEntity(new ByteArrayEntity(soap.getBytes(StandardCharsets.UTF_8),
-                ContentType.create("text/xml", StandardCharsets.UTF_8)));
+        post.setEntity(new ByteArrayEntity(
+                soap.getBytes(StandardCharsets.UTF_8), ContentType.create("text/xml", StandardCharsets.UTF_8)));
         post.setHeader("Accept", "text/xml");
         long started = System.nanoTime();
         try (ClassicHttpResponse response = http.executeOpen(null, post, context)) {
             int status = response.getCode();
             HttpEntity entity = response.getEntity();
-            LOG.debug("{} {} -> HTTP {} in {} ms", operation, endpoint.getHost(), status, (System.nanoTime() - started) / 1_000_000);
+            LOG.debug(
+                    "{} {} -> HTTP {} in {} ms",
+                    operation,
+                    endpoint.getHost(),
+                    status,
+                    (System.nanoTime() - started) / 1_000_000);
             if (status == 200 || (status == 500 && isXml(entity))) {
                 // EWS sends SOAP faults (ErrorServerBusy among them) with status 500.
                 try (InputStream in = bounded(entity.getContent(), maxResponse)) {
@@ -480,26 +559,44 @@ public final class EwsClient implements Closeable {
     }
 
     private static boolean isXml(HttpEntity entity) {
-        return entity != null && entity.getContentType() != null
+        return entity != null
+                && entity.getContentType() != null
                 && entity.getContentType().toLowerCase(Locale.ROOT).contains("xml");
     }
 
     private EwsException statusError(String operation, int status, ClassicHttpResponse response) {
         String where = operation + " on " + endpoint.getHost();
         return switch (status) {
-            case 401 -> new EwsException(EwsException.Code.AUTH_FAILED, "Exchange refused the user name or password of "
-                    + configuration.getCredentials().username() + " (" + configuration.getCredentials().authScheme()
-                    + ", HTTP 401 for " + where + "; the server offers " + offeredSchemes(response) + ")");
-            case 403 -> new EwsException(EwsException.Code.PERMISSION_MISSING, "Exchange forbade " + where + " (HTTP 403)");
-            case 407 -> new EwsException(EwsException.Code.PROXY_AUTH_FAILED,
-                    "The proxy refused its user name or password (HTTP 407)");
-            case 429, 503 -> new EwsException(EwsException.Code.THROTTLED, null,
-                    "Exchange is busy (HTTP " + status + " for " + where + ")", "HTTP" + status, retryAfter(response), null);
+            case 401 ->
+                new EwsException(
+                        EwsException.Code.AUTH_FAILED,
+                        "Exchange refused the user name or password of "
+                                + configuration.getCredentials().username() + " ("
+                                + configuration.getCredentials().authScheme()
+                                + ", HTTP 401 for " + where + "; the server offers " + offeredSchemes(response) + ")");
+            case 403 ->
+                new EwsException(EwsException.Code.PERMISSION_MISSING, "Exchange forbade " + where + " (HTTP 403)");
+            case 407 ->
+                new EwsException(
+                        EwsException.Code.PROXY_AUTH_FAILED, "The proxy refused its user name or password (HTTP 407)");
+            case 429, 503 ->
+                new EwsException(
+                        EwsException.Code.THROTTLED,
+                        null,
+                        "Exchange is busy (HTTP " + status + " for " + where + ")",
+                        "HTTP" + status,
+                        retryAfter(response),
+                        null);
             // A proxy answers a refused CONNECT itself; HttpClient hands that answer back as the response.
-            case 502, 504 -> configuration.getProxy() != null
-                    ? new EwsException(EwsException.Code.PROXY_FAILED, EwsException.Stage.PROXY,
-                            "The proxy could not reach " + endpoint.getHost() + " (HTTP " + status + ")", null)
-                    : new EwsException(EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
+            case 502, 504 ->
+                configuration.getProxy() != null
+                        ? new EwsException(
+                                EwsException.Code.PROXY_FAILED,
+                                EwsException.Stage.PROXY,
+                                "The proxy could not reach " + endpoint.getHost() + " (HTTP " + status + ")",
+                                null)
+                        : new EwsException(
+                                EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
             case 404 -> new EwsException(EwsException.Code.SERVER_ERROR, "No EWS at " + endpoint + " (HTTP 404)");
             default -> new EwsException(EwsException.Code.SERVER_ERROR, "Unexpected HTTP " + status + " for " + where);
         };
@@ -539,17 +636,27 @@ public final class EwsClient implements Closeable {
         EwsProxy proxy = configuration.getProxy();
         EwsException.Stage network = proxy != null ? EwsException.Stage.PROXY : null;
         String server = proxy != null ? "proxy " + proxy.host() + ":" + proxy.port() : endpoint.getHost();
+        if (e instanceof ProxyTunnelRefusedException refused) {
+            return refused.credentialsRefused()
+                    ? new EwsException(
+                            EwsException.Code.PROXY_AUTH_FAILED, EwsException.Stage.PROXY, refused.getMessage(), e)
+                    : new EwsException(
+                            EwsException.Code.PROXY_FAILED, EwsException.Stage.PROXY, refused.getMessage(), e);
+        }
         if (e instanceof UnknownHostException) {
             return new EwsException(EwsException.Code.UNKNOWN_HOST, network, "Unknown host: " + e.getMessage(), e);
         }
         if (e instanceof ConnectTimeoutException || e instanceof SocketTimeoutException) {
             return new EwsException(EwsException.Code.TIMEOUT, network, "Timed out talking to " + server, e);
         }
-        if (e instanceof HttpHostConnectException || e instanceof ConnectException || e instanceof NoRouteToHostException) {
+        if (e instanceof HttpHostConnectException
+                || e instanceof ConnectException
+                || e instanceof NoRouteToHostException) {
             return new EwsException(EwsException.Code.CONNECTION_REFUSED, network, "Cannot connect to " + server, e);
         }
         if (e instanceof SSLException) {
-            return new EwsException(tlsCode(e), EwsException.Stage.TLS, "TLS with " + server + " failed: " + e.getMessage(), e);
+            return new EwsException(
+                    tlsCode(e), EwsException.Stage.TLS, "TLS with " + server + " failed: " + e.getMessage(), e);
         }
         return new EwsException(EwsException.Code.IO_ERROR, network, "Talking to " + server + " failed: " + e, e);
     }
@@ -560,15 +667,19 @@ public final class EwsClient implements Closeable {
             if (t instanceof CertificateExpiredException) {
                 return EwsException.Code.CERTIFICATE_EXPIRED;
             }
-            if (t instanceof SSLPeerUnverifiedException || message.contains("No subject alternative")
-                    || message.contains("No name matching") || message.contains("doesn't match")) {
+            if (t instanceof SSLPeerUnverifiedException
+                    || message.contains("No subject alternative")
+                    || message.contains("No name matching")
+                    || message.contains("doesn't match")) {
                 return EwsException.Code.HOSTNAME_MISMATCH;
             }
             if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
                 return t.getCause() instanceof CertificateExpiredException
-                        ? EwsException.Code.CERTIFICATE_EXPIRED : EwsException.Code.UNTRUSTED_CERTIFICATE;
+                        ? EwsException.Code.CERTIFICATE_EXPIRED
+                        : EwsException.Code.UNTRUSTED_CERTIFICATE;
             }
-            if (message.contains("Unsupported or unrecognized SSL message") || message.contains("plaintext connection")) {
+            if (message.contains("Unsupported or unrecognized SSL message")
+                    || message.contains("plaintext connection")) {
                 return EwsException.Code.TLS_NOT_OFFERED;
             }
         }
@@ -603,10 +714,13 @@ public final class EwsClient implements Closeable {
      * exactly {@code max} bytes still reads to its end.
      */
     static InputStream bounded(InputStream in, long max) throws IOException {
-        return org.apache.commons.io.input.BoundedInputStream.builder().setInputStream(in).setMaxCount(max + 1)
+        return BoundedInputStream.builder()
+                .setInputStream(in)
+                .setMaxCount(max + 1)
                 .setOnMaxCount((limit, count) -> {
-                    throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
-                            "the server's response is larger than " + max + " bytes");
-                }).get();
+                    throw new EwsException(
+                            EwsException.Code.PROTOCOL_ERROR, "the server's response is larger than " + max + " bytes");
+                })
+                .get();
     }
 }

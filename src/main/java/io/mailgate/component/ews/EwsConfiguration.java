@@ -1,7 +1,8 @@
 package io.mailgate.component.ews;
 
+import io.mailgate.component.mailbox.PushModeListener;
 import javax.net.ssl.SSLContext;
-
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -12,7 +13,7 @@ import org.apache.camel.spi.UriPath;
  * {@link EwsProxy}); everything else is plain text. {@link #toString()} prints no secret.
  */
 @UriParams
-public class EwsConfiguration {
+public class EwsConfiguration implements Cloneable {
 
     static final String DEFAULT_FOLDER = "Inbox";
 
@@ -24,21 +25,28 @@ public class EwsConfiguration {
     @Metadata(required = true)
     private String endpoint;
 
-    @UriParam(description = "The mailbox to read: user@domain, or primary@domain\\shared@domain to read a shared "
-            + "mailbox with the primary account's credentials")
+    @UriParam(
+            description = "The mailbox to read: user@domain, or primary@domain\\shared@domain to read a shared "
+                    + "mailbox with the primary account's credentials")
     @Metadata(required = true)
     private String mailbox;
 
-    @UriParam(defaultValue = DEFAULT_FOLDER, description = "The source folder, by display name or path (Inbox/Phishing)")
+    @UriParam(
+            defaultValue = DEFAULT_FOLDER,
+            description = "The source folder, by display name or path (Inbox/Phishing)")
     private String folder = DEFAULT_FOLDER;
 
-    @UriParam(label = "security", secret = true,
-              description = "Reference to an EwsCredentials bean: user name, password and NTLM or BASIC")
+    @UriParam(
+            label = "security",
+            secret = true,
+            description = "Reference to an EwsCredentials bean: user name, password and NTLM or BASIC")
     @Metadata(required = true)
     private EwsCredentials credentials;
 
-    @UriParam(label = "security",
-              description = "Reference to the SSLContext that decides which server (and HTTPS proxy) certificates to trust")
+    @UriParam(
+            label = "security",
+            description =
+                    "Reference to the SSLContext that decides which server (and HTTPS proxy) certificates to trust")
     private SSLContext sslContext;
 
     @UriParam(label = "proxy", secret = true, description = "Reference to an EwsProxy bean; no proxy when absent")
@@ -47,42 +55,127 @@ public class EwsConfiguration {
     @UriParam(label = "consumer", defaultValue = "100", description = "The most messages to fetch in one poll")
     private int maxMessagesPerPoll = 100;
 
-    @UriParam(label = "consumer", defaultValue = "10",
-              description = "The most messages one GetItem fetches together (1: one request per message)")
+    @UriParam(
+            label = "consumer",
+            defaultValue = "10",
+            description = "The most messages one GetItem fetches together (1: one request per message)")
     private int fetchBatchSize = 10;
 
-    @UriParam(label = "consumer", defaultValue = "10485760",
-              description = "The most bytes (as Exchange reports the items' sizes) one GetItem fetches together; a larger"
-                      + " message is fetched alone")
+    @UriParam(
+            label = "consumer",
+            defaultValue = "10485760",
+            description = "The most bytes (as Exchange reports the items' sizes) one GetItem fetches together; a larger"
+                    + " message is fetched alone")
     private long fetchBatchBytes = 10L * 1024 * 1024;
 
-    @UriParam(label = "consumer", defaultValue = "50",
-              description = "The most messages one UpdateItem marks read together (1: one request per message)")
+    @UriParam(
+            label = "consumer",
+            defaultValue = "50",
+            description = "The most messages one UpdateItem marks read together (1: one request per message)")
     private int markReadBatchSize = 50;
 
-    @UriParam(label = "advanced", defaultValue = "50", description = "How many item ids to ask for in one FindItem page")
+    @UriParam(
+            label = "advanced",
+            defaultValue = "50",
+            description = "How many item ids to ask for in one FindItem page")
     private int pageSize = 50;
 
-    @UriParam(label = "advanced", defaultValue = "209715200",
-              description = "The largest message (decoded MIME, bytes) to fetch; larger ones are skipped and logged")
+    @UriParam(
+            label = "advanced",
+            defaultValue = "209715200",
+            description = "The largest message (decoded MIME, bytes) to fetch; larger ones are skipped and logged")
     private long maxMessageSize = 200L * 1024 * 1024;
 
-    @UriParam(label = "advanced", description = "Directory for the temporary MIME files; the system temp dir when absent")
+    @UriParam(
+            label = "advanced",
+            description = "Directory for the temporary MIME files; the system temp dir when absent")
     private String workDir;
 
     @UriParam(label = "advanced", defaultValue = "30000", description = "Connect timeout in milliseconds")
     private int connectTimeout = 30_000;
 
-    @UriParam(label = "advanced", defaultValue = "300000",
-              description = "Socket (read) timeout in milliseconds; large messages need a generous one")
+    @UriParam(
+            label = "advanced",
+            defaultValue = "300000",
+            description = "Socket (read) timeout in milliseconds; large messages need a generous one")
     private int socketTimeout = 300_000;
 
-    @UriParam(label = "advanced", defaultValue = "60000",
-              description = "How long to back off, in milliseconds, when the server throttles without saying how long")
+    @UriParam(
+            label = "advanced",
+            defaultValue = "60000",
+            description = "How long to back off, in milliseconds, when the server throttles without saying how long")
     private long throttleBackOff = 60_000;
 
-    @UriParam(label = "advanced", defaultValue = "3600000", description = "The longest back-off to honour, in milliseconds")
+    @UriParam(
+            label = "advanced",
+            defaultValue = "3600000",
+            description = "The longest back-off to honour, in milliseconds")
     private long maxThrottleBackOff = 3_600_000;
+
+    @UriParam(
+            label = "consumer",
+            defaultValue = "false",
+            description = "EWS streaming notifications: subscribe to new"
+                    + " mail in the folder and poll at once when Exchange reports some (the scheduled polls go on); on failure"
+                    + " the endpoint keeps polling and tries again after streamingRetryDelay.")
+    private boolean streaming;
+
+    @UriParam(
+            label = "consumer",
+            defaultValue = "29",
+            description =
+                    "Minutes one GetStreamingEvents connection stays"
+                            + " open (ConnectionTimeout, 1-29: below Exchange's 30-minute limit); it is opened again when it ends.")
+    private int streamingConnectionTimeout = 29;
+
+    @UriParam(
+            label = "consumer",
+            defaultValue = "60000",
+            description = "Milliseconds before a failed subscription or"
+                    + " stream is tried again; meanwhile the endpoint polls.")
+    private long streamingRetryDelay = 60_000;
+
+    @UriParam(
+            label = "consumer",
+            description = "Where the endpoint says whether it is pushed to or polls, and why (an"
+                    + " io.mailgate.component.mailbox.PushModeListener bean).")
+    private PushModeListener pushModes;
+
+    public boolean isStreaming() {
+        return streaming;
+    }
+
+    public void setStreaming(boolean streaming) {
+        this.streaming = streaming;
+    }
+
+    public int getStreamingConnectionTimeout() {
+        return streamingConnectionTimeout;
+    }
+
+    public void setStreamingConnectionTimeout(int streamingConnectionTimeout) {
+        if (streamingConnectionTimeout < 1 || streamingConnectionTimeout > 29) {
+            throw new IllegalArgumentException(
+                    "streamingConnectionTimeout must be 1 to 29 minutes (Exchange allows 30)");
+        }
+        this.streamingConnectionTimeout = streamingConnectionTimeout;
+    }
+
+    public long getStreamingRetryDelay() {
+        return streamingRetryDelay;
+    }
+
+    public void setStreamingRetryDelay(long streamingRetryDelay) {
+        this.streamingRetryDelay = Math.max(100, streamingRetryDelay);
+    }
+
+    public PushModeListener getPushModes() {
+        return pushModes;
+    }
+
+    public void setPushModes(PushModeListener pushModes) {
+        this.pushModes = pushModes;
+    }
 
     /** Checks the options without touching the network; messages name the option. */
     void validate() {
@@ -96,7 +189,8 @@ public class EwsConfiguration {
             throw new IllegalArgumentException("credentials: a reference to an EwsCredentials bean is required");
         }
         if (fetchBatchSize <= 0 || markReadBatchSize <= 0 || fetchBatchBytes <= 0) {
-            throw new IllegalArgumentException("fetchBatchSize, fetchBatchBytes and markReadBatchSize must be positive");
+            throw new IllegalArgumentException(
+                    "fetchBatchSize, fetchBatchBytes and markReadBatchSize must be positive");
         }
         if (maxMessagesPerPoll < 1 || pageSize < 1 || maxMessageSize < 1) {
             throw new IllegalArgumentException("maxMessagesPerPoll, pageSize and maxMessageSize must be positive");
@@ -255,6 +349,15 @@ public class EwsConfiguration {
 
     public void setMaxThrottleBackOff(long maxThrottleBackOff) {
         this.maxThrottleBackOff = maxThrottleBackOff;
+    }
+
+    /** A copy for one endpoint; the bean references (credentials, proxy, SSLContext) are shared, they do not change. */
+    public EwsConfiguration copy() {
+        try {
+            return (EwsConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
     }
 
     @Override

@@ -1,44 +1,39 @@
 package io.mailgate.component.ews;
 
+import io.mailgate.component.mailbox.MailboxConsumer;
+import io.mailgate.component.mailbox.PushModeListener;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.converter.stream.FileInputStreamCache;
-import org.apache.camel.spi.Synchronization;
-import org.apache.camel.support.ScheduledBatchPollingConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Each poll finds the folder's unread items (oldest first), fetches them a few at a time (one GetItem for several
- * small messages, a large one alone) and hands them over one at a time. An item is marked read only when its
- * exchange completes; a failed exchange leaves it unread for the next poll. Completed items are marked read together
- * (one UpdateItem for up to markReadBatchSize) after the batch, or sooner when that many are waiting.
+ * small messages, a large one alone) and hands them over one at a time; {@link MailboxConsumer} marks an item read
+ * (one UpdateItem for up to markReadBatchSize) only when its exchange completed, and leaves it unread when it failed.
  *
  * <p>When Exchange throttles (ErrorServerBusy with BackOffMilliseconds, HTTP 503 with Retry-After), the client sends
  * no further request to it until the back-off has passed, as Microsoft asks: the batch stops, the rest stays unread,
  * and items already stored wait to be marked read at the start of the next poll. Other consumers are not affected.
  */
-final class EwsConsumer extends ScheduledBatchPollingConsumer {
+final class EwsConsumer extends MailboxConsumer<EwsItem> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EwsConsumer.class);
 
     private final EwsConfiguration configuration;
-    private final Clock clock = Clock.systemUTC();
-    /** Items whose exchange completed and that are not marked read yet; marked by the consumer's own thread. */
-    private final Queue<EwsItem> toMarkRead = new ConcurrentLinkedQueue<>();
     private EwsClient client;
     private EwsFolder folder;
+    private EwsStreamingListener streaming;
+    private ExecutorService streamingThread;
 
     EwsConsumer(EwsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -49,22 +44,66 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
     protected void doStart() throws Exception {
         client = new EwsClient(configuration);
         super.doStart();
+        PushModeListener modes = configuration.getPushModes() != null ? configuration.getPushModes() : NO_MODES;
+        if (configuration.isStreaming()) {
+            // its own client: a stream holds its connection for up to 29 minutes, and a client is not for two threads
+            EwsConfiguration streamingConfiguration = configuration.copy();
+            int minutes = configuration.getStreamingConnectionTimeout();
+            streamingConfiguration.setSocketTimeout(Math.max(configuration.getSocketTimeout(), (minutes + 1) * 60_000));
+            EwsClient streamingClient = new EwsClient(streamingConfiguration);
+            streaming = new EwsStreamingListener(
+                    name(),
+                    streamingClient,
+                    streamingClient::resolveFolder,
+                    this::wakeUp,
+                    modes,
+                    minutes,
+                    configuration.getStreamingRetryDelay(),
+                    Math.max(1, getDelay() / 1000));
+            streamingThread = getEndpoint()
+                    .getCamelContext()
+                    .getExecutorServiceManager()
+                    .newSingleThreadExecutor(this, "ews-streaming");
+            streamingThread.execute(streaming);
+        } else {
+            modes.mode(false, "push is off");
+        }
     }
+
+    private static final PushModeListener NO_MODES = new PushModeListener() {
+        @Override
+        public void mode(boolean push, String reason) {}
+
+        @Override
+        public void forget() {}
+    };
 
     @Override
     protected void doStop() throws Exception {
-        super.doStop();
-        if (client != null) {
+        String subscription = null;
+        if (streaming != null) {
+            subscription = streaming.stop();
+            streaming = null;
+        }
+        if (streamingThread != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(streamingThread);
+            streamingThread = null;
+        }
+        if (configuration.getPushModes() != null) {
+            configuration.getPushModes().forget();
+        }
+        super.doStop(); // marks read what completed, while the client is still open
+        if (subscription != null && client != null) {
             try {
-                markReadWaiting();
+                client.unsubscribe(subscription);
             } catch (RuntimeException e) {
-                LOG.debug("{}: marking read on stop failed: {}", key(), e.toString());
+                LOG.debug(
+                        "{}: Unsubscribe failed ({}); Exchange ends the subscription 30 minutes after its stream",
+                        name(),
+                        e.getMessage());
             }
-            if (!toMarkRead.isEmpty()) {
-                LOG.warn("{}: stopped before {} stored message(s) could be marked read; they will be delivered again"
-                        + " and recognised as duplicates", key(), toMarkRead.size());
-                toMarkRead.clear();
-            }
+        }
+        if (client != null) {
             client.close();
             client = null;
         }
@@ -77,35 +116,29 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
         return current == null ? Instant.MIN : current.throttledUntil();
     }
 
-    private boolean throttled() {
-        return clock.instant().isBefore(backOffUntil());
+    @Override
+    protected Instant pausedUntil() {
+        return backOffUntil();
     }
 
+    // ---- list ----
+
     @Override
-    protected int poll() throws Exception {
-        if (throttled()) {
-            LOG.debug("{}: throttled by Exchange, skipping the poll until {}", key(), backOffUntil());
-            return 0;
-        }
-        markReadWaiting(); // before FindItem, so that stored messages are not found unread again
-        if (throttled()) {
-            return 0;
-        }
-        List<EwsItem> items;
+    protected List<EwsItem> listNew(int limit) {
         try {
-            items = client.findUnread(folder(), configuration.getMaxMessagesPerPoll());
+            List<EwsItem> items = client.findUnread(folder(), limit);
+            LOG.debug("{}: {} unread message(s) in {}", name(), items.size(), configuration.getFolder());
+            return items;
         } catch (EwsException e) {
             if (e.code() == EwsException.Code.THROTTLED) {
                 logThrottled(e);
-                return 0;
+                return List.of();
             }
             if (e.code() == EwsException.Code.FOLDER_NOT_FOUND) {
                 folder = null; // renamed or moved: look it up again next time
             }
             throw e;
         }
-        LOG.debug("{}: {} unread message(s) in {}", key(), items.size(), configuration.getFolder());
-        return processBatch(new ArrayDeque<>(items));
     }
 
     private EwsFolder folder() {
@@ -116,66 +149,27 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
     }
 
     private void logThrottled(EwsException e) {
-        LOG.warn("{}: Exchange is throttling this mailbox ({}); no request to it before {}", key(), e.getMessage(),
+        LOG.warn(
+                "{}: Exchange is throttling this mailbox ({}); no request to it before {}",
+                name(),
+                e.getMessage(),
                 backOffUntil());
     }
 
-    @Override
-    public int processBatch(Queue<Object> batch) throws Exception {
-        int total = batch.size();
-        int processed = 0;
-        int index = 0;
-        Path workDir = workDir();
-        try {
-            while (!batch.isEmpty() && isBatchAllowed() && !throttled()) {
-                List<EwsItem> chunk = nextChunk(batch);
-                List<Path> files;
-                try {
-                    files = fetch(chunk, workDir);
-                } catch (EwsException e) {
-                    if (e.code() == EwsException.Code.THROTTLED) {
-                        logThrottled(e);
-                        break; // the rest stay unread for a later poll
-                    }
-                    throw e;
-                }
-                for (int i = 0; i < chunk.size(); i++) {
-                    Path file = files.get(i);
-                    if (file == null) {
-                        index++;
-                        continue;
-                    }
-                    if (!isBatchAllowed()) {
-                        EwsClient.deleteQuietly(file); // stopping: fetched but not handed over, so still unread
-                        continue;
-                    }
-                    pendingExchanges = total - index - 1;
-                    process(createExchange(chunk.get(i), file, index, total));
-                    index++;
-                    processed++;
-                    if (toMarkRead.size() >= configuration.getMarkReadBatchSize()) {
-                        markReadWaiting();
-                    }
-                }
-            }
-        } finally {
-            pendingExchanges = 0;
-            markReadWaiting();
-        }
-        return processed;
-    }
+    // ---- fetch ----
 
     /** The next items to fetch together: at most fetchBatchSize, and fetchBatchBytes unless a message is larger alone. */
-    private List<EwsItem> nextChunk(Queue<Object> batch) {
+    @Override
+    protected List<EwsItem> nextGroup(Deque<EwsItem> queue) {
         List<EwsItem> chunk = new ArrayList<>();
         long bytes = 0;
-        while (!batch.isEmpty() && chunk.size() < configuration.getFetchBatchSize()) {
-            EwsItem next = (EwsItem) batch.peek();
+        while (!queue.isEmpty() && chunk.size() < configuration.getFetchBatchSize()) {
+            EwsItem next = queue.peek();
             boolean unknown = next.size() < 0;
             if (!chunk.isEmpty() && (unknown || bytes + next.size() > configuration.getFetchBatchBytes())) {
                 break;
             }
-            chunk.add((EwsItem) batch.poll());
+            chunk.add(queue.poll());
             bytes += Math.max(0, next.size());
             if (unknown) {
                 break;
@@ -184,151 +178,131 @@ final class EwsConsumer extends ScheduledBatchPollingConsumer {
         return chunk;
     }
 
-    /** One file per item (null: not delivered this time); several items with one GetItem when they are small. */
-    private List<Path> fetch(List<EwsItem> chunk, Path workDir) {
+    /** Several items with one GetItem when they are small; one at a time when that failed, to say which. */
+    @Override
+    protected List<Fetched<EwsItem>> fetch(List<EwsItem> chunk, Path workDir) {
         if (chunk.size() > 1) {
             try {
-                return client.downloadMime(chunk, workDir);
+                List<Path> files = client.downloadMime(chunk, workDir);
+                List<Fetched<EwsItem>> fetched = new ArrayList<>(chunk.size());
+                for (int i = 0; i < chunk.size(); i++) {
+                    fetched.add(
+                            files.get(i) == null
+                                    ? Fetched.skipped(chunk.get(i))
+                                    : Fetched.file(chunk.get(i), files.get(i)));
+                }
+                return fetched;
             } catch (EwsException e) {
                 if (e.code() == EwsException.Code.THROTTLED) {
-                    throw e;
+                    logThrottled(e);
+                    return chunk.stream().map(Fetched::throttled).toList();
                 }
                 // One item spoilt the batch (too large, refused, ...): each on its own says which.
-                LOG.debug("{}: fetching {} messages together failed ({}); fetching them one at a time", key(),
-                        chunk.size(), e.getMessage());
+                LOG.debug(
+                        "{}: fetching {} messages together failed ({}); fetching them one at a time",
+                        name(),
+                        chunk.size(),
+                        e.getMessage());
             }
         }
-        List<Path> files = new ArrayList<>(chunk.size());
+        List<Fetched<EwsItem>> fetched = new ArrayList<>(chunk.size());
         try {
             for (EwsItem item : chunk) {
-                files.add(fetchOne(item, workDir));
+                fetched.add(fetchOne(item, workDir));
             }
         } catch (RuntimeException e) {
-            files.forEach(f -> {
-                if (f != null) {
-                    EwsClient.deleteQuietly(f);
-                }
-            });
+            fetched.forEach(f -> deleteQuietly(f.file()));
             throw e;
         }
-        return files;
+        return fetched;
     }
 
-    private Path fetchOne(EwsItem item, Path workDir) {
-        if (throttled()) {
-            return null; // no request until the back-off has passed; the item stays unread
+    private Fetched<EwsItem> fetchOne(EwsItem item, Path workDir) {
+        if (paused()) {
+            return Fetched.throttled(item); // no request until the back-off has passed; the item stays unread
         }
         try {
-            return client.downloadMime(item, workDir);
+            return Fetched.file(item, client.downloadMime(item, workDir));
         } catch (EwsException e) {
+            if (e.code() == EwsException.Code.THROTTLED) {
+                logThrottled(e);
+                return Fetched.throttled(item);
+            }
             if (e.code() == EwsException.Code.ITEM_NOT_FOUND) {
-                LOG.debug("{}: item gone before it could be fetched (moved or deleted meanwhile)", key());
-                return null;
+                LOG.debug("{}: item gone before it could be fetched (moved or deleted meanwhile)", name());
+                return Fetched.skipped(item);
             }
             if (e.code() == EwsException.Code.MESSAGE_TOO_LARGE) {
-                LOG.warn("{}: skipping a message: {}; it stays unread", key(), e.getMessage());
-                return null;
+                LOG.warn("{}: skipping a message: {}; it stays unread", name(), e.getMessage());
+                return Fetched.skipped(item);
             }
             throw e;
         }
     }
 
-    private void process(Exchange exchange) {
-        try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        }
-        try {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing an EWS message of " + key(), exchange,
-                        exchange.getException());
-            }
-        } finally {
-            releaseExchange(exchange, false);
-        }
-    }
+    // ---- mark read ----
 
     /**
-     * Marks the completed items read, markReadBatchSize per UpdateItem. Throttled: they wait for the next poll.
-     * Any other failure: they stay unread, come again and the pipeline's dedup recognises them.
+     * markReadBatchSize items per UpdateItem. Throttled or refused: the rest wait for the next poll. An item Exchange
+     * refused on its own while the others were marked comes again and the pipeline's dedup recognises it.
      */
-    private void markReadWaiting() {
+    @Override
+    protected MarkReadResult<EwsItem> markRead(List<EwsItem> items) {
         EwsClient current = client;
-        while (current != null && !toMarkRead.isEmpty() && !throttled()) {
-            List<EwsItem> chunk = new ArrayList<>();
-            EwsItem next;
-            while (chunk.size() < configuration.getMarkReadBatchSize() && (next = toMarkRead.poll()) != null) {
-                chunk.add(next);
+        for (int from = 0; from < items.size(); from += configuration.getMarkReadBatchSize()) {
+            List<EwsItem> chunk =
+                    items.subList(from, Math.min(items.size(), from + configuration.getMarkReadBatchSize()));
+            if (current == null || paused()) {
+                return new MarkReadResult<>(List.copyOf(items.subList(from, items.size())), null);
             }
             try {
-                current.markRead(chunk);
+                int refused = current.markRead(chunk);
+                if (refused > 0) {
+                    LOG.warn("{}: Exchange did not mark {} of {} message(s) read", name(), refused, chunk.size());
+                }
             } catch (EwsException e) {
                 if (e.code() == EwsException.Code.THROTTLED) {
-                    toMarkRead.addAll(chunk);
                     logThrottled(e);
-                    return;
                 }
-                LOG.warn("{}: could not mark {} message(s) read: {}", key(), chunk.size(), e.getMessage());
+                return new MarkReadResult<>(List.copyOf(items.subList(from, items.size())), e);
             }
         }
+        return MarkReadResult.done();
     }
 
-    private Exchange createExchange(EwsItem item, Path file, int index, int total) {
-        Exchange exchange = createExchange(false);
-        // Already a StreamCache: Camel's stream caching keeps reading the file instead of copying it into memory.
-        FileInputStreamCache body = new FileInputStreamCache(file.toFile());
-        exchange.getIn().setBody(body);
+    @Override
+    protected int markReadBatchSize() {
+        return configuration.getMarkReadBatchSize();
+    }
+
+    // ---- exchange ----
+
+    @Override
+    protected String id(EwsItem item) {
+        return item.id();
+    }
+
+    @Override
+    protected void setHeaders(Exchange exchange, EwsItem item) {
         exchange.getIn().setHeader(EwsConstants.ITEM_ID, item.id());
         exchange.getIn().setHeader(EwsConstants.CHANGE_KEY, item.changeKey());
-        exchange.getIn().setHeader(EwsConstants.MAILBOX, configuration.parsedMailbox().target());
+        exchange.getIn()
+                .setHeader(EwsConstants.MAILBOX, configuration.parsedMailbox().target());
         exchange.getIn().setHeader(EwsConstants.FOLDER_ID, folder == null ? null : folder.label());
-        exchange.setProperty(Exchange.BATCH_INDEX, index);
-        exchange.setProperty(Exchange.BATCH_SIZE, total);
-        exchange.setProperty(Exchange.BATCH_COMPLETE, index == total - 1);
-        exchange.getExchangeExtension().addOnCompletion(new MarkReadOnCompletion(item, body, file));
-        return exchange;
     }
 
-    private Path workDir() throws java.io.IOException {
-        Path dir = configuration.getWorkDir() == null || configuration.getWorkDir().isBlank()
-                ? Paths.get(System.getProperty("java.io.tmpdir"))
-                : Paths.get(configuration.getWorkDir());
+    @Override
+    protected Path spoolDirectory() throws IOException {
+        Path dir =
+                configuration.getWorkDir() == null || configuration.getWorkDir().isBlank()
+                        ? Paths.get(System.getProperty("java.io.tmpdir"))
+                        : Paths.get(configuration.getWorkDir());
         Files.createDirectories(dir);
         return dir;
     }
 
-    private String key() {
+    @Override
+    protected String name() {
         return configuration.getConnectionKey();
-    }
-
-    /** Queues the item to be marked read once the pipeline has taken the message; removes the temporary file either way. */
-    private final class MarkReadOnCompletion implements Synchronization {
-        private final EwsItem item;
-        private final FileInputStreamCache body;
-        private final Path file;
-
-        MarkReadOnCompletion(EwsItem item, FileInputStreamCache body, Path file) {
-            this.item = item;
-            this.body = body;
-            this.file = file;
-        }
-
-        @Override
-        public void onComplete(Exchange exchange) {
-            toMarkRead.add(item);
-            cleanUp();
-        }
-
-        @Override
-        public void onFailure(Exchange exchange) {
-            LOG.debug("{}: processing failed; the message stays unread", key());
-            cleanUp();
-        }
-
-        private void cleanUp() {
-            body.close();
-            EwsClient.deleteQuietly(file);
-        }
     }
 }

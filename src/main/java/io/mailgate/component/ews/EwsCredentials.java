@@ -28,7 +28,11 @@ public record EwsCredentials(String username, String password, AuthScheme authSc
             throw new IllegalArgumentException("EWS credentials need an email address");
         }
         int slash = emailAddress.lastIndexOf('\\');
-        return new EwsCredentials(slash < 0 ? emailAddress.trim() : emailAddress.substring(0, slash).trim(), password,
+        return new EwsCredentials(
+                slash < 0
+                        ? emailAddress.trim()
+                        : emailAddress.substring(0, slash).trim(),
+                password,
                 authScheme);
     }
 

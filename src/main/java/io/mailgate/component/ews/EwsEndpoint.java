@@ -9,9 +9,14 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.ScheduledPollEndpoint;
 
 /** Polls a folder of an Exchange mailbox for unread messages; consumer only. */
-@UriEndpoint(firstVersion = "4.17.0", scheme = "ews", title = "Exchange Web Services (on premises)",
-             syntax = "ews:connectionKey", consumerOnly = true, category = { Category.MAIL },
-             headersClass = EwsConstants.class)
+@UriEndpoint(
+        firstVersion = "4.17.0",
+        scheme = "ews",
+        title = "Exchange Web Services (on premises)",
+        syntax = "ews:connectionKey",
+        consumerOnly = true,
+        category = {Category.MAIL},
+        headersClass = EwsConstants.class)
 public class EwsEndpoint extends ScheduledPollEndpoint {
 
     static final long DEFAULT_DELAY = 60_000;

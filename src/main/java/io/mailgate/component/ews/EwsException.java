@@ -9,7 +9,14 @@ import java.time.Duration;
 public class EwsException extends RuntimeException {
 
     /** Where in connecting to a mailbox a failure happened (the API's test stages). */
-    public enum Stage { DNS, CONNECT, PROXY, TLS, AUTH, FOLDER }
+    public enum Stage {
+        DNS,
+        CONNECT,
+        PROXY,
+        TLS,
+        AUTH,
+        FOLDER
+    }
 
     public enum Code {
         UNKNOWN_HOST(Stage.DNS),

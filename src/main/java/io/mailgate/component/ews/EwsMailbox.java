@@ -22,7 +22,10 @@ record EwsMailbox(String primary, String target) {
 
     private static boolean looksLikeAddress(String s) {
         int at = s.indexOf('@');
-        return at > 0 && at == s.lastIndexOf('@') && at < s.length() - 1 && s.chars().noneMatch(Character::isWhitespace);
+        return at > 0
+                && at == s.lastIndexOf('@')
+                && at < s.length() - 1
+                && s.chars().noneMatch(Character::isWhitespace);
     }
 
     /** Whether folders must name the mailbox explicitly (reading someone else's mailbox). */

@@ -1,5 +1,7 @@
 package io.mailgate.component.ews;
 
+import io.mailgate.http.ProxyServer;
+
 /**
  * The per-connection proxy, referenced from the URI as a bean ({@code proxy=#name}). The proxy's certificate
  * (for {@link Protocol#HTTPS}) is checked with the same SSLContext as the Exchange server's.
@@ -9,7 +11,10 @@ package io.mailgate.component.ews;
  */
 public record EwsProxy(Protocol protocol, String host, int port, String username, String password) {
 
-    public enum Protocol { HTTP, HTTPS }
+    public enum Protocol {
+        HTTP,
+        HTTPS
+    }
 
     public EwsProxy {
         protocol = protocol == null ? Protocol.HTTP : protocol;
@@ -21,6 +26,11 @@ public record EwsProxy(Protocol protocol, String host, int port, String username
         }
     }
 
+    /** As the HTTP client factory takes it. */
+    ProxyServer toProxyServer() {
+        return new ProxyServer(protocol == Protocol.HTTPS, host, port, username, password);
+    }
+
     boolean hasCredentials() {
         return username != null && !username.isBlank();
     }
@@ -28,7 +38,9 @@ public record EwsProxy(Protocol protocol, String host, int port, String username
     @Override
     public String toString() {
         return "EwsProxy[" + protocol + "://" + host + ":" + port
-                + (hasCredentials() ? ", username=" + username + ", password=" + (password == null ? "none" : "***") : "")
+                + (hasCredentials()
+                        ? ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                        : "")
                 + "]";
     }
 }

@@ -8,16 +8,26 @@ import java.util.Set;
 /** What a response said, as far as the consumer cares; see {@link EwsXml}. */
 final class EwsResponse {
 
-    record FolderHit(String id, String displayName) {
-    }
+    record FolderHit(String id, String displayName) {}
 
-    private static final Set<String> THROTTLING = Set.of("ErrorServerBusy", "ErrorTooManyObjectsOpened",
-            "ErrorExceededConnectionCount", "ErrorExceededSubscriptionCount", "ErrorExceededFindCountLimit",
+    private static final Set<String> THROTTLING = Set.of(
+            "ErrorServerBusy",
+            "ErrorTooManyObjectsOpened",
+            "ErrorExceededConnectionCount",
+            "ErrorExceededSubscriptionCount",
+            "ErrorExceededFindCountLimit",
             "ErrorTimeoutExpired");
-    private static final Set<String> PERMISSION = Set.of("ErrorAccessDenied", "ErrorImpersonateUserDenied",
-            "ErrorImpersonationDenied", "ErrorInsufficientPermissions");
-    private static final Set<String> NO_MAILBOX = Set.of("ErrorNonExistentMailbox", "ErrorMailboxMoveInProgress",
-            "ErrorMailboxStoreUnavailable", "ErrorNonPrimarySmtpAddress", "ErrorInvalidSmtpAddress");
+    private static final Set<String> PERMISSION = Set.of(
+            "ErrorAccessDenied",
+            "ErrorImpersonateUserDenied",
+            "ErrorImpersonationDenied",
+            "ErrorInsufficientPermissions");
+    private static final Set<String> NO_MAILBOX = Set.of(
+            "ErrorNonExistentMailbox",
+            "ErrorMailboxMoveInProgress",
+            "ErrorMailboxStoreUnavailable",
+            "ErrorNonPrimarySmtpAddress",
+            "ErrorInvalidSmtpAddress");
 
     boolean fault;
     String faultCode;
@@ -26,6 +36,7 @@ final class EwsResponse {
     String messageText;
     /** MessageXml's InnerErrorResponseCode, which ErrorInternalServerError carries when it wraps another error. */
     String innerResponseCode;
+
     Duration backOff;
     int totalItemsInView = -1;
     boolean includesLastItemInRange;
@@ -33,9 +44,11 @@ final class EwsResponse {
     final List<FolderHit> folders = new ArrayList<>();
     /** The ResponseCode of each response message, in order: one per item of a batched GetItem or UpdateItem. */
     final List<String> messageCodes = new ArrayList<>();
+
     boolean hasMime;
     /** Indexes of the response messages that carried MimeContent. */
     final List<Integer> mimeMessages = new ArrayList<>();
+
     long mimeBytes;
 
     /**
@@ -75,7 +88,8 @@ final class EwsResponse {
             return this;
         }
         String outer = outerErrorCode();
-        String message = operation + " failed: " + (code.equals(outer) ? code : outer + "/" + code) + (messageText == null || messageText.isEmpty() ? "" : " (" + messageText + ")");
+        String message = operation + " failed: " + (code.equals(outer) ? code : outer + "/" + code)
+                + (messageText == null || messageText.isEmpty() ? "" : " (" + messageText + ")");
         EwsException.Code typed;
         Duration wait = null;
         if (THROTTLING.contains(code)) {

@@ -1,5 +1,7 @@
 package io.mailgate.component.ews;
 
+import java.util.List;
+
 /**
  * Builds the SOAP requests the consumer sends. Every value that comes from configuration or from the server is
  * XML-escaped. Requests ask for Exchange2013 semantics, which Exchange 2016, 2019 and SE all serve; UpdateItem asks for
@@ -13,8 +15,7 @@ final class EwsSoap {
     static final String VERSION = "Exchange2013";
     static final String VERSION_SP1 = "Exchange2013_SP1";
 
-    private EwsSoap() {
-    }
+    private EwsSoap() {}
 
     /** Unread items of a folder, oldest first, one page. */
     static String findUnreadItems(EwsFolder folder, int offset, int max) {
@@ -34,18 +35,20 @@ final class EwsSoap {
 
     /** One item with its MIME content; IdOnly keeps the rest of the response small. */
     static String getMimeContent(EwsItem item) {
-        return getMimeContent(java.util.List.of(item));
+        return getMimeContent(List.of(item));
     }
 
     /** Several items with their MIME content in one request; the response has one message per id, in order. */
-    static String getMimeContent(java.util.List<EwsItem> items) {
+    static String getMimeContent(List<EwsItem> items) {
         StringBuilder ids = new StringBuilder();
         items.forEach(item -> ids.append(itemId(item)));
-        return envelope("<m:GetItem>"
-                + "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:IncludeMimeContent>true</t:IncludeMimeContent>"
-                + "</m:ItemShape>"
-                + "<m:ItemIds>" + ids + "</m:ItemIds>"
-                + "</m:GetItem>", VERSION);
+        return envelope(
+                "<m:GetItem>"
+                        + "<m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:IncludeMimeContent>true</t:IncludeMimeContent>"
+                        + "</m:ItemShape>"
+                        + "<m:ItemIds>" + ids + "</m:ItemIds>"
+                        + "</m:GetItem>",
+                VERSION);
     }
 
     /**
@@ -53,24 +56,28 @@ final class EwsSoap {
      * meanwhile), and SuppressReadReceipts so that a phisher asking for a read receipt never gets one.
      */
     static String markRead(EwsItem item) {
-        return markRead(java.util.List.of(item));
+        return markRead(List.of(item));
     }
 
     /** Marks several items read in one request: one ItemChange each, one response message each, in order. */
-    static String markRead(java.util.List<EwsItem> items) {
+    static String markRead(List<EwsItem> items) {
         StringBuilder changes = new StringBuilder();
         for (EwsItem item : items) {
             changes.append("<t:ItemChange>")
-                    .append("<t:ItemId Id=\"").append(escape(item.id())).append("\"/>")
+                    .append("<t:ItemId Id=\"")
+                    .append(escape(item.id()))
+                    .append("\"/>")
                     .append("<t:Updates><t:SetItemField><t:FieldURI FieldURI=\"message:IsRead\"/>")
                     .append("<t:Message><t:IsRead>true</t:IsRead></t:Message></t:SetItemField></t:Updates>")
                     .append("</t:ItemChange>");
         }
         // SuppressReadReceipts exists from Exchange 2013 SP1 on: an older RequestServerVersion fails validation.
-        return envelope("<m:UpdateItem MessageDisposition=\"SaveOnly\" ConflictResolution=\"AlwaysOverwrite\""
-                + " SuppressReadReceipts=\"true\">"
-                + "<m:ItemChanges>" + changes + "</m:ItemChanges>"
-                + "</m:UpdateItem>", VERSION_SP1);
+        return envelope(
+                "<m:UpdateItem MessageDisposition=\"SaveOnly\" ConflictResolution=\"AlwaysOverwrite\""
+                        + " SuppressReadReceipts=\"true\">"
+                        + "<m:ItemChanges>" + changes + "</m:ItemChanges>"
+                        + "</m:UpdateItem>",
+                VERSION_SP1);
     }
 
     /** Child folders of a parent whose display name equals the given one. */
@@ -86,11 +93,35 @@ final class EwsSoap {
                 + "</m:FindFolder>");
     }
 
+    /** A streaming subscription to new mail in the folder (Exchange 2010 SP1 and later). */
+    static String subscribeStreaming(EwsFolder folder) {
+        return envelope("<m:Subscribe><m:StreamingSubscriptionRequest>"
+                + "<t:FolderIds>" + folderId(folder) + "</t:FolderIds>"
+                + "<t:EventTypes><t:EventType>NewMailEvent</t:EventType><t:EventType>CreatedEvent</t:EventType>"
+                + "</t:EventTypes>"
+                + "</m:StreamingSubscriptionRequest></m:Subscribe>");
+    }
+
+    /** Opens the subscription's event stream for {@code minutes} (1 to 30, Exchange's limit). */
+    static String getStreamingEvents(String subscriptionId, int minutes) {
+        return envelope("<m:GetStreamingEvents>"
+                + "<m:SubscriptionIds><t:SubscriptionId>" + escape(subscriptionId)
+                + "</t:SubscriptionId></m:SubscriptionIds>"
+                + "<m:ConnectionTimeout>" + minutes + "</m:ConnectionTimeout>"
+                + "</m:GetStreamingEvents>");
+    }
+
+    static String unsubscribe(String subscriptionId) {
+        return envelope(
+                "<m:Unsubscribe><m:SubscriptionId>" + escape(subscriptionId) + "</m:SubscriptionId></m:Unsubscribe>");
+    }
+
     static String folderId(EwsFolder folder) {
         if (folder.id() != null) {
             return "<t:FolderId Id=\"" + escape(folder.id()) + "\"/>";
         }
-        String mailbox = folder.mailbox() == null ? ""
+        String mailbox = folder.mailbox() == null
+                ? ""
                 : "<t:Mailbox><t:EmailAddress>" + escape(folder.mailbox()) + "</t:EmailAddress></t:Mailbox>";
         return "<t:DistinguishedFolderId Id=\"" + escape(folder.distinguishedId()) + "\">" + mailbox
                 + "</t:DistinguishedFolderId>";
@@ -107,7 +138,8 @@ final class EwsSoap {
 
     private static String envelope(String body, String version) {
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-                + "<soap:Envelope xmlns:soap=\"" + NS_SOAP + "\" xmlns:t=\"" + NS_TYPES + "\" xmlns:m=\"" + NS_MESSAGES + "\">"
+                + "<soap:Envelope xmlns:soap=\"" + NS_SOAP + "\" xmlns:t=\"" + NS_TYPES + "\" xmlns:m=\"" + NS_MESSAGES
+                + "\">"
                 + "<soap:Header><t:RequestServerVersion Version=\"" + version + "\"/></soap:Header>"
                 + "<soap:Body>" + body + "</soap:Body></soap:Envelope>";
     }

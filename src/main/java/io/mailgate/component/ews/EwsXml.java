@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
+import java.util.function.IntFunction;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -22,13 +22,13 @@ final class EwsXml {
 
     /** Longest text we keep for one element other than MimeContent (ids, codes, messages). */
     static final int MAX_TEXT = 64 * 1024;
+
     static final int MAX_DEPTH = 64;
     static final String NS_ERRORS = "http://schemas.microsoft.com/exchange/services/2006/errors";
 
     private static final XMLInputFactory FACTORY = createFactory();
 
-    private EwsXml() {
-    }
+    private EwsXml() {}
 
     private static XMLInputFactory createFactory() {
         XMLInputFactory f = XMLInputFactory.newFactory();
@@ -76,7 +76,7 @@ final class EwsXml {
      *
      * @param maxMimeBytes the most decoded bytes to accept per message
      */
-    static EwsResponse parse(InputStream in, java.util.function.IntFunction<OutputStream> mimeSinks, long maxMimeBytes) {
+    static EwsResponse parse(InputStream in, IntFunction<OutputStream> mimeSinks, long maxMimeBytes) {
         EwsResponse response = new EwsResponse();
         XMLStreamReader reader = null;
         try {
@@ -84,8 +84,11 @@ final class EwsXml {
             new Walker(reader, response, mimeSinks, maxMimeBytes).walk();
             return response;
         } catch (XMLStreamException e) {
-            throw new EwsException(EwsException.Code.PROTOCOL_ERROR, null,
-                    "the server's response is not well-formed EWS XML: " + e.getMessage(), e);
+            throw new EwsException(
+                    EwsException.Code.PROTOCOL_ERROR,
+                    null,
+                    "the server's response is not well-formed EWS XML: " + e.getMessage(),
+                    e);
         } catch (IOException e) {
             throw new EwsException(EwsException.Code.IO_ERROR, null, "reading the server's response failed: " + e, e);
         } finally {
@@ -103,7 +106,7 @@ final class EwsXml {
     private static final class Walker {
         private final XMLStreamReader r;
         private final EwsResponse out;
-        private final java.util.function.IntFunction<OutputStream> mimeSinks;
+        private final IntFunction<OutputStream> mimeSinks;
         private final long maxMimeBytes;
         private int messageIndex = -1;
         private final StringBuilder text = new StringBuilder();
@@ -113,8 +116,7 @@ final class EwsXml {
         private String folderId;
         private String folderName;
 
-        Walker(XMLStreamReader r, EwsResponse out, java.util.function.IntFunction<OutputStream> mimeSinks,
-               long maxMimeBytes) {
+        Walker(XMLStreamReader r, EwsResponse out, IntFunction<OutputStream> mimeSinks, long maxMimeBytes) {
             this.r = r;
             this.out = out;
             this.mimeSinks = mimeSinks;
@@ -126,19 +128,27 @@ final class EwsXml {
             while (r.hasNext()) {
                 int event = r.next();
                 switch (event) {
-                    case XMLStreamConstants.DTD -> throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
-                            "refused a response with a DTD (EWS never sends one)");
-                    case XMLStreamConstants.ENTITY_REFERENCE -> throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
-                            "refused a response with an entity reference (" + r.getLocalName() + ")");
+                    case XMLStreamConstants.DTD ->
+                        throw new EwsException(
+                                EwsException.Code.PROTOCOL_ERROR,
+                                "refused a response with a DTD (EWS never sends one)");
+                    case XMLStreamConstants.ENTITY_REFERENCE ->
+                        throw new EwsException(
+                                EwsException.Code.PROTOCOL_ERROR,
+                                "refused a response with an entity reference (" + r.getLocalName() + ")");
                     case XMLStreamConstants.START_ELEMENT -> {
-                        if (!sawRoot && !("Envelope".equals(r.getLocalName()) && EwsSoap.NS_SOAP.equals(r.getNamespaceURI()))) {
-                            throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
+                        if (!sawRoot
+                                && !("Envelope".equals(r.getLocalName())
+                                        && EwsSoap.NS_SOAP.equals(r.getNamespaceURI()))) {
+                            throw new EwsException(
+                                    EwsException.Code.PROTOCOL_ERROR,
                                     "the response is not a SOAP envelope but <" + r.getLocalName() + ">");
                         }
                         sawRoot = true;
                         start(r.getLocalName());
                     }
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> characters();
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+                        characters();
                     case XMLStreamConstants.END_ELEMENT -> end(r.getLocalName());
                     default -> {
                         // comments, processing instructions: ignored
@@ -158,20 +168,26 @@ final class EwsXml {
             text.setLength(0);
             switch (name) {
                 case "Fault" -> out.fault = true;
-                case "FindItemResponseMessage", "GetItemResponseMessage", "UpdateItemResponseMessage",
-                     "FindFolderResponseMessage", "GetFolderResponseMessage" -> {
+                case "FindItemResponseMessage",
+                        "GetItemResponseMessage",
+                        "UpdateItemResponseMessage",
+                        "FindFolderResponseMessage",
+                        "GetFolderResponseMessage" -> {
                     messageIndex++;
                     String responseClass = r.getAttributeValue(null, "ResponseClass");
                     out.responseClass = out.responseClass == null || "Success".equals(out.responseClass)
-                            ? responseClass : out.responseClass;
+                            ? responseClass
+                            : out.responseClass;
                 }
                 case "RootFolder" -> {
                     out.totalItemsInView = intAttribute("TotalItemsInView");
-                    out.includesLastItemInRange = "true".equalsIgnoreCase(r.getAttributeValue(null, "IncludesLastItemInRange"));
+                    out.includesLastItemInRange =
+                            "true".equalsIgnoreCase(r.getAttributeValue(null, "IncludesLastItemInRange"));
                 }
                 case "ItemId" -> {
                     if (parentIs("Message") || parentIsItem()) {
-                        out.items.add(new EwsItem(r.getAttributeValue(null, "Id"), r.getAttributeValue(null, "ChangeKey")));
+                        out.items.add(
+                                new EwsItem(r.getAttributeValue(null, "Id"), r.getAttributeValue(null, "ChangeKey")));
                     }
                 }
                 case "FolderId" -> folderId = r.getAttributeValue(null, "Id");
@@ -196,7 +212,8 @@ final class EwsXml {
                 return;
             }
             if (text.length() + r.getTextLength() > MAX_TEXT) {
-                throw new EwsException(EwsException.Code.PROTOCOL_ERROR,
+                throw new EwsException(
+                        EwsException.Code.PROTOCOL_ERROR,
                         "an element of the response is longer than " + MAX_TEXT + " characters");
             }
             text.append(r.getTextCharacters(), r.getTextStart(), r.getTextLength());
@@ -241,7 +258,9 @@ final class EwsXml {
                     if (!out.items.isEmpty() && (parentIs("Message") || parentIsItem())) {
                         try {
                             EwsItem last = out.items.get(out.items.size() - 1);
-                            out.items.set(out.items.size() - 1, new EwsItem(last.id(), last.changeKey(), Long.parseLong(value)));
+                            out.items.set(
+                                    out.items.size() - 1,
+                                    new EwsItem(last.id(), last.changeKey(), Long.parseLong(value)));
                         } catch (NumberFormatException | IndexOutOfBoundsException e) {
                             // no usable size: the item is fetched on its own
                         }

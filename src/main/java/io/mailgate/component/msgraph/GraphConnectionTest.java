@@ -11,7 +11,12 @@ package io.mailgate.component.msgraph;
  * @param cause          the underlying exception for NETWORK (to tell DNS, proxy and TLS failures apart); not for display
  */
 public record GraphConnectionTest(
-        Failure failure, String message, String errorCode, String missingPermission, GraphFolder folder, Throwable cause) {
+        Failure failure,
+        String message,
+        String errorCode,
+        String missingPermission,
+        GraphFolder folder,
+        Throwable cause) {
 
     public enum Failure {
         /** No access token: the credential, tenant or app registration is wrong (errorCode is AADSTS…). */
@@ -36,8 +41,13 @@ public record GraphConnectionTest(
     }
 
     static GraphConnectionTest ok(GraphFolder folder) {
-        return new GraphConnectionTest(null, "Folder " + folder.displayName() + " found, " + folder.unreadItemCount()
-                + " unread messages.", null, null, folder, null);
+        return new GraphConnectionTest(
+                null,
+                "Folder " + folder.displayName() + " found, " + folder.unreadItemCount() + " unread messages.",
+                null,
+                null,
+                folder,
+                null);
     }
 
     static GraphConnectionTest failed(Failure failure, String message, String errorCode, Throwable cause) {
@@ -46,7 +56,8 @@ public record GraphConnectionTest(
 
     @Override
     public String toString() {
-        return ok() ? "GraphConnectionTest[ok, " + folder + "]"
+        return ok()
+                ? "GraphConnectionTest[ok, " + folder + "]"
                 : "GraphConnectionTest[" + failure + ", " + errorCode + ", " + message + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.mailgate.component.msgraph;
 
+import io.mailgate.http.ProxyServer;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,10 @@ import java.util.Objects;
  */
 public record GraphProxy(Protocol protocol, String host, int port, String username, String password) {
 
-    public enum Protocol { HTTP, HTTPS }
+    public enum Protocol {
+        HTTP,
+        HTTPS
+    }
 
     public GraphProxy {
         Objects.requireNonNull(protocol, "protocol");
@@ -26,6 +30,11 @@ public record GraphProxy(Protocol protocol, String host, int port, String userna
         this(Protocol.HTTP, host, port, null, null);
     }
 
+    /** As the HTTP client factory takes it. */
+    public ProxyServer toProxyServer() {
+        return new ProxyServer(protocol == Protocol.HTTPS, host, port, username, password);
+    }
+
     boolean hasCredentials() {
         return username != null && !username.isBlank();
     }
@@ -33,6 +42,9 @@ public record GraphProxy(Protocol protocol, String host, int port, String userna
     @Override
     public String toString() {
         return "GraphProxy[" + protocol + " " + host + ":" + port
-                + (hasCredentials() ? ", username=" + username + ", password=" + (password == null ? "none" : "***") : "") + "]";
+                + (hasCredentials()
+                        ? ", username=" + username + ", password=" + (password == null ? "none" : "***")
+                        : "")
+                + "]";
     }
 }

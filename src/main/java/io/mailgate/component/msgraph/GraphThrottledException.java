@@ -8,7 +8,11 @@ public class GraphThrottledException extends GraphException {
     private final Instant retryAt;
 
     GraphThrottledException(int status, Instant retryAt) {
-        super(status, "throttled", "Graph throttled the mailbox (HTTP " + status + "); next request at " + retryAt, null);
+        super(
+                status,
+                "throttled",
+                "Graph throttled the mailbox (HTTP " + status + "); next request at " + retryAt,
+                null);
         this.retryAt = retryAt;
     }
 

@@ -14,6 +14,5 @@ public final class MsGraphMailConstants {
     /** When the message arrived, as an {@link java.time.Instant}. */
     public static final String RECEIVED_DATE_TIME = "CamelMsGraphMailReceivedDateTime";
 
-    private MsGraphMailConstants() {
-    }
+    private MsGraphMailConstants() {}
 }

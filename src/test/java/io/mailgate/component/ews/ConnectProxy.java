@@ -8,11 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.net.ssl.SSLContext;
 
 /**
@@ -28,6 +29,7 @@ public final class ConnectProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** host:port of each tunnel opened. */
     public final List<String> tunnels = new CopyOnWriteArrayList<>();
+
     public final List<String> refusals = new CopyOnWriteArrayList<>();
 
     private final NtlmServer ntlm;
@@ -38,11 +40,12 @@ public final class ConnectProxy implements AutoCloseable {
     }
 
     /** With {@code ntlm}, the proxy asks for NTLM instead of Basic, as a proxy in a Windows domain does. */
-    ConnectProxy(String user, String password, SSLContext tls, boolean ntlm) throws IOException {
-        this.ntlm = ntlm ? new NtlmServer(java.util.Map.of(user.toLowerCase(Locale.ROOT), password)) : null;
+    public ConnectProxy(String user, String password, SSLContext tls, boolean ntlm) throws IOException {
+        this.ntlm = ntlm ? new NtlmServer(Map.of(user.toLowerCase(Locale.ROOT), password)) : null;
         this.user = user;
         this.password = password;
-        server = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+        server = tls == null
+                ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
                 : tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "connect-proxy");
         accept.setDaemon(true);
@@ -85,15 +88,19 @@ public final class ConnectProxy implements AutoCloseable {
                     String challenge = ntlmStep(client, head);
                     if (challenge != null) {
                         refusals.add(requestLine[1]);
-                        write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + challenge
-                                + "\r\nContent-Length: 0\r\n\r\n");
+                        write(
+                                out,
+                                "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: " + challenge
+                                        + "\r\nContent-Length: 0\r\n\r\n");
                         continue;
                     }
                 } else if (user != null && !authorized(head)) {
                     refusals.add(requestLine[1]);
                     // Keep the connection: the client answers the challenge on it.
-                    write(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"proxy\"\r\n"
-                            + "Content-Length: 0\r\n\r\n");
+                    write(
+                            out,
+                            "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"proxy\"\r\n"
+                                    + "Content-Length: 0\r\n\r\n");
                     continue;
                 }
                 String[] target = requestLine[1].split(":");
@@ -116,8 +123,11 @@ public final class ConnectProxy implements AutoCloseable {
         if (ntlm.userOf(connection) != null) {
             return null;
         }
-        String token = head.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("proxy-authorization: ntlm "))
-                .map(l -> l.substring("proxy-authorization: ntlm ".length()).trim()).findFirst().orElse(null);
+        String token = head.stream()
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("proxy-authorization: ntlm "))
+                .map(l -> l.substring("proxy-authorization: ntlm ".length()).trim())
+                .findFirst()
+                .orElse(null);
         if (token == null) {
             return "NTLM";
         }
@@ -131,14 +141,17 @@ public final class ConnectProxy implements AutoCloseable {
     }
 
     private boolean authorized(List<String> head) {
-        String expected = "Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
-        return head.stream().anyMatch(line -> line.toLowerCase(Locale.ROOT).startsWith("proxy-authorization:")
-                && line.substring(line.indexOf(':') + 1).trim().equals(expected));
+        String expected = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(
+                                (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        return head.stream()
+                .anyMatch(line -> line.toLowerCase(Locale.ROOT).startsWith("proxy-authorization:")
+                        && line.substring(line.indexOf(':') + 1).trim().equals(expected));
     }
 
     private static List<String> readHead(InputStream in) throws IOException {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {

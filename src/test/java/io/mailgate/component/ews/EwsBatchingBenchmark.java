@@ -17,8 +17,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class EwsBatchingBenchmark {
 
-    private EwsBatchingBenchmark() {
-    }
+    private EwsBatchingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -26,14 +25,16 @@ public final class EwsBatchingBenchmark {
         for (long ms : new long[] {0, latency}) {
             double before = run(messages, ms, "fetchBatchSize=1&markReadBatchSize=1");
             double after = run(messages, ms, "fetchBatchSize=10&markReadBatchSize=50");
-            System.out.printf("EWS  %d messages, %3d ms per round trip: one per request %7.1f msg/s, batched %7.1f msg/s (x%.1f)%n",
+            System.out.printf(
+                    "EWS  %d messages, %3d ms per round trip: one per request %7.1f msg/s, batched %7.1f msg/s (x%.1f)%n",
                     messages, ms, before, after, after / before);
         }
     }
 
     static double run(int messages, long latencyMillis, String options) throws Exception {
         Path workDir = Files.createTempDirectory("ews-bench");
-        try (EwsSimulator exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user("bench@example.com", "Bench-pass-1")) {
+        try (EwsSimulator exchange =
+                new EwsSimulator(EwsSimulator.Auth.NTLM).user("bench@example.com", "Bench-pass-1")) {
             List<EwsSimulator.Item> items = new ArrayList<>();
             for (int i = 0; i < messages; i++) {
                 items.add(exchange.message("bench@example.com", "inbox", EwsConsumerTest.mime("bench " + i)));
@@ -41,10 +42,14 @@ public final class EwsBatchingBenchmark {
             exchange.latencyMillis = latencyMillis;
             AtomicInteger received = new AtomicInteger();
             DefaultCamelContext camel = new DefaultCamelContext();
-            camel.getRegistry().bind("creds", new EwsCredentials("bench@example.com", "Bench-pass-1", EwsCredentials.AuthScheme.NTLM));
+            camel.getRegistry()
+                    .bind(
+                            "creds",
+                            new EwsCredentials("bench@example.com", "Bench-pass-1", EwsCredentials.AuthScheme.NTLM));
             camel.getRegistry().bind("trust", TestTls.get().client);
             String uri = "ews:bench?endpoint=" + exchange.url() + "&mailbox=bench@example.com&credentials=#creds"
-                    + "&sslContext=#trust&workDir=" + workDir + "&delay=10&initialDelay=0&maxMessagesPerPoll=" + messages
+                    + "&sslContext=#trust&workDir=" + workDir + "&delay=10&initialDelay=0&maxMessagesPerPoll="
+                    + messages
                     + "&" + options;
             camel.addRoutes(new RouteBuilder() {
                 @Override

@@ -3,8 +3,10 @@ package io.mailgate.component.ews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,8 @@ class EwsClientTest {
         }
     }
 
-    static EwsConfiguration config(EwsSimulator exchange, String mailbox, EwsCredentials.AuthScheme scheme, String password) {
+    static EwsConfiguration config(
+            EwsSimulator exchange, String mailbox, EwsCredentials.AuthScheme scheme, String password) {
         EwsConfiguration c = new EwsConfiguration();
         c.setConnectionKey("test");
         c.setEndpoint(exchange.url());
@@ -45,7 +48,7 @@ class EwsClientTest {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
         exchange.message(PRIMARY, "inbox", "Subject: one\r\n\r\nx");
         exchange.message(PRIMARY, "inbox", "Subject: two\r\n\r\nx");
-        exchange.message(PRIMARY, "inbox", () -> new java.io.ByteArrayInputStream(new byte[1]), true);
+        exchange.message(PRIMARY, "inbox", () -> new ByteArrayInputStream(new byte[1]), true);
 
         int unread = EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD));
 
@@ -62,14 +65,16 @@ class EwsClientTest {
         exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
         exchange.message(PRIMARY, "inbox", "Subject: one\r\n\r\nx");
 
-        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD))).isEqualTo(1);
+        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD)))
+                .isEqualTo(1);
     }
 
     @Test
     void autoUsesNtlmWhenTheServerOffersIt() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM, EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
 
-        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD))).isZero();
+        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD)))
+                .isZero();
         assertThat(exchange.ntlmAuthentications).isNotEmpty().allMatch(NtlmServer.Authentication::valid);
     }
 
@@ -77,7 +82,8 @@ class EwsClientTest {
     void autoFallsBackToBasicWhenThatIsAllTheServerOffers() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
 
-        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD))).isZero();
+        assertThat(EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.AUTO, PASSWORD)))
+                .isZero();
         assertThat(exchange.ntlmAuthentications).isEmpty();
     }
 
@@ -87,14 +93,16 @@ class EwsClientTest {
 
         assertThat(c.username()).isEqualTo(PRIMARY);
         assertThat(c.authScheme()).isEqualTo(EwsCredentials.AuthScheme.AUTO);
-        assertThat(EwsCredentials.forEmailAddress(SHARED, PASSWORD, null).username()).isEqualTo(SHARED);
+        assertThat(EwsCredentials.forEmailAddress(SHARED, PASSWORD, null).username())
+                .isEqualTo(SHARED);
     }
 
     @Test
     void wrongNtlmPasswordIsAuthFailed() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
 
-        assertThatThrownBy(() -> EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, "wrong")))
+        assertThatThrownBy(() ->
+                        EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, "wrong")))
                 .isInstanceOfSatisfying(EwsException.class, e -> {
                     assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED);
                     assertThat(e.stage()).isEqualTo(EwsException.Stage.AUTH);
@@ -107,15 +115,18 @@ class EwsClientTest {
     void wrongBasicPasswordIsAuthFailed() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
 
-        assertThatThrownBy(() -> EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, "wrong")))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED));
+        assertThatThrownBy(() ->
+                        EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, "wrong")))
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED));
     }
 
     @Test
     void basicAgainstAnNtlmOnlyServerIsAuthFailed() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
 
-        assertThatThrownBy(() -> EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD)))
+        assertThatThrownBy(() ->
+                        EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.BASIC, PASSWORD)))
                 .isInstanceOfSatisfying(EwsException.class, e -> {
                     assertThat(e.code()).isEqualTo(EwsException.Code.AUTH_FAILED);
                     assertThat(e.getMessage()).contains("the server offers Negotiate, NTLM");
@@ -124,10 +135,11 @@ class EwsClientTest {
 
     @Test
     void sharedMailboxWithoutPermissionIsPermissionMissing() throws Exception {
-        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).mailbox(SHARED);
+        exchange =
+                new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).mailbox(SHARED);
 
         assertThatThrownBy(() -> EwsClient.testConnection(
-                config(exchange, PRIMARY + "\\" + SHARED, EwsCredentials.AuthScheme.NTLM, PASSWORD)))
+                        config(exchange, PRIMARY + "\\" + SHARED, EwsCredentials.AuthScheme.NTLM, PASSWORD)))
                 .isInstanceOfSatisfying(EwsException.class, e -> {
                     assertThat(e.code()).isEqualTo(EwsException.Code.PERMISSION_MISSING);
                     assertThat(e.ewsResponseCode()).isEqualTo("ErrorAccessDenied");
@@ -139,8 +151,9 @@ class EwsClientTest {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
 
         assertThatThrownBy(() -> EwsClient.testConnection(
-                config(exchange, PRIMARY + "\\nobody@example.com", EwsCredentials.AuthScheme.NTLM, PASSWORD)))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.MAILBOX_NOT_FOUND));
+                        config(exchange, PRIMARY + "\\nobody@example.com", EwsCredentials.AuthScheme.NTLM, PASSWORD)))
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.MAILBOX_NOT_FOUND));
     }
 
     @Test
@@ -150,12 +163,11 @@ class EwsClientTest {
         EwsConfiguration c = config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD);
         c.setFolder("Inbox/Phishing/Reported");
 
-        assertThatThrownBy(() -> EwsClient.testConnection(c))
-                .isInstanceOfSatisfying(EwsException.class, e -> {
-                    assertThat(e.code()).isEqualTo(EwsException.Code.FOLDER_NOT_FOUND);
-                    assertThat(e.stage()).isEqualTo(EwsException.Stage.FOLDER);
-                    assertThat(e.getMessage()).contains("'Reported'").contains("Inbox/Phishing");
-                });
+        assertThatThrownBy(() -> EwsClient.testConnection(c)).isInstanceOfSatisfying(EwsException.class, e -> {
+            assertThat(e.code()).isEqualTo(EwsException.Code.FOLDER_NOT_FOUND);
+            assertThat(e.stage()).isEqualTo(EwsException.Stage.FOLDER);
+            assertThat(e.getMessage()).contains("'Reported'").contains("Inbox/Phishing");
+        });
     }
 
     @Test
@@ -164,11 +176,10 @@ class EwsClientTest {
         EwsConfiguration c = config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD);
         c.setSslContext(null); // the JDK's trust store does not know the test certificate
 
-        assertThatThrownBy(() -> EwsClient.testConnection(c))
-                .isInstanceOfSatisfying(EwsException.class, e -> {
-                    assertThat(e.code()).isEqualTo(EwsException.Code.UNTRUSTED_CERTIFICATE);
-                    assertThat(e.stage()).isEqualTo(EwsException.Stage.TLS);
-                });
+        assertThatThrownBy(() -> EwsClient.testConnection(c)).isInstanceOfSatisfying(EwsException.class, e -> {
+            assertThat(e.code()).isEqualTo(EwsException.Code.UNTRUSTED_CERTIFICATE);
+            assertThat(e.stage()).isEqualTo(EwsException.Stage.TLS);
+        });
     }
 
     @Test
@@ -183,11 +194,10 @@ class EwsClientTest {
         c.setMailbox(PRIMARY);
         c.setCredentials(new EwsCredentials(PRIMARY, PASSWORD, null));
 
-        assertThatThrownBy(() -> EwsClient.testConnection(c))
-                .isInstanceOfSatisfying(EwsException.class, e -> {
-                    assertThat(e.code()).isEqualTo(EwsException.Code.CONNECTION_REFUSED);
-                    assertThat(e.stage()).isEqualTo(EwsException.Stage.CONNECT);
-                });
+        assertThatThrownBy(() -> EwsClient.testConnection(c)).isInstanceOfSatisfying(EwsException.class, e -> {
+            assertThat(e.code()).isEqualTo(EwsException.Code.CONNECTION_REFUSED);
+            assertThat(e.stage()).isEqualTo(EwsException.Stage.CONNECT);
+        });
     }
 
     @Test
@@ -200,7 +210,9 @@ class EwsClientTest {
 
         assertThat(EwsClient.testConnection(c)).isEqualTo(1);
         assertThat(proxy.tunnels).contains("localhost:" + exchange.port());
-        assertThat(proxy.refusals).as("first CONNECT is challenged, then answered").isNotEmpty();
+        assertThat(proxy.refusals)
+                .as("first CONNECT is challenged, then answered")
+                .isNotEmpty();
     }
 
     @Test
@@ -237,29 +249,29 @@ class EwsClientTest {
         EwsConfiguration c = config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD);
         c.setProxy(new EwsProxy(EwsProxy.Protocol.HTTP, "localhost", proxy.port(), "proxyuser", "wrong"));
 
-        assertThatThrownBy(() -> EwsClient.testConnection(c))
-                .isInstanceOfSatisfying(EwsException.class, e -> {
-                    assertThat(e.code()).isEqualTo(EwsException.Code.PROXY_AUTH_FAILED);
-                    assertThat(e.stage()).isEqualTo(EwsException.Stage.PROXY);
-                });
+        assertThatThrownBy(() -> EwsClient.testConnection(c)).isInstanceOfSatisfying(EwsException.class, e -> {
+            assertThat(e.code()).isEqualTo(EwsException.Code.PROXY_AUTH_FAILED);
+            assertThat(e.stage()).isEqualTo(EwsException.Stage.PROXY);
+        });
         assertThat(proxy.tunnels).isEmpty();
     }
 
     @Test
     void xxeInAResponseIsRefusedWithoutReadingTheFile() throws Exception {
-        java.nio.file.Path secret = java.nio.file.Files.createTempFile("ews-xxe", ".txt");
-        java.nio.file.Files.writeString(secret, "TOP-SECRET-CONTENT");
+        Path secret = Files.createTempFile("ews-xxe", ".txt");
+        Files.writeString(secret, "TOP-SECRET-CONTENT");
         try {
             exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
             exchange.throttle(PRIMARY, new EwsSimulator.Xxe(secret.toUri().toString()));
 
-            assertThatThrownBy(() -> EwsClient.testConnection(config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD)))
+            assertThatThrownBy(() -> EwsClient.testConnection(
+                            config(exchange, PRIMARY, EwsCredentials.AuthScheme.NTLM, PASSWORD)))
                     .isInstanceOfSatisfying(EwsException.class, e -> {
                         assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR);
                         assertThat(e.getMessage()).contains("DTD").doesNotContain("TOP-SECRET");
                     });
         } finally {
-            java.nio.file.Files.deleteIfExists(secret);
+            Files.deleteIfExists(secret);
         }
     }
 }

@@ -5,20 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
 import org.apache.camel.builder.RouteBuilder;
@@ -35,9 +38,14 @@ class EwsConsumerTest {
     static final String OTHER = "other@example.com";
     static final String PASSWORD = "S3cret-Pa55!";
 
-    record Received(String itemId, String changeKey, String mailbox, String folderId, String sha256, byte[] bytes,
-                    Object body) {
-    }
+    record Received(
+            String itemId,
+            String changeKey,
+            String mailbox,
+            String folderId,
+            String sha256,
+            byte[] bytes,
+            Object body) {}
 
     private EwsSimulator exchange;
     private ConnectProxy proxy;
@@ -73,7 +81,8 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "pageSize=2")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 3 && third.read);
-        assertThat(received).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+        assertThat(received)
+                .extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
                 .containsExactly(mime("first"), mime("second"), mime("third"));
         assertThat(received.get(0).itemId()).isEqualTo(first.id);
         assertThat(received.get(0).changeKey()).isNotBlank();
@@ -84,11 +93,17 @@ class EwsConsumerTest {
         });
         assertThat(first.read).isTrue();
         assertThat(second.read).isTrue();
-        assertThat(alreadyRead.fetched.get()).as("read messages are not fetched").isZero();
-        assertThat(exchange.requests).filteredOn(r -> r.operation().equals("UpdateItem"))
-                .allSatisfy(r -> assertThat(r.body()).contains("SuppressReadReceipts=\"true\"")
+        assertThat(alreadyRead.fetched.get())
+                .as("read messages are not fetched")
+                .isZero();
+        assertThat(exchange.requests)
+                .filteredOn(r -> r.operation().equals("UpdateItem"))
+                .allSatisfy(r -> assertThat(r.body())
+                        .contains("SuppressReadReceipts=\"true\"")
                         .contains("<t:FieldURI FieldURI=\"message:IsRead\"/>"));
-        assertThat(exchange.requests).filteredOn(r -> r.operation().equals("FindItem")).first()
+        assertThat(exchange.requests)
+                .filteredOn(r -> r.operation().equals("FindItem"))
+                .first()
                 .satisfies(r -> assertThat(r.body()).contains("MaxEntriesReturned=\"2\""));
         await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
         // Nothing is delivered twice once read.
@@ -115,6 +130,23 @@ class EwsConsumerTest {
     }
 
     @Test
+    void aMessageStoredButNotMarkedReadIsMarkedAtTheNextPollAndNotDeliveredAgain() throws Exception {
+        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
+        var item = exchange.message(PRIMARY, "inbox", mime("once"));
+        exchange.throttle(PRIMARY, "UpdateItem", new EwsSimulator.Refused("ErrorAccessDenied"));
+        exchange.throttle(PRIMARY, "UpdateItem", new EwsSimulator.Refused("ErrorAccessDenied"));
+
+        start(Map.of("r", uri(PRIMARY, "")), collect());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
+        assertThat(received)
+                .as("stored once, never delivered again while its mark-read waited")
+                .hasSize(1);
+        assertThat(item.fetched.get()).isEqualTo(1);
+        assertThat(exchange.count("UpdateItem")).isEqualTo(3);
+    }
+
+    @Test
     void basicAuthentication() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.BASIC).user(PRIMARY, PASSWORD);
         var item = exchange.message(PRIMARY, "inbox", mime("basic"));
@@ -127,7 +159,8 @@ class EwsConsumerTest {
 
     @Test
     void sharedMailboxIsReadWithThePrimaryAccountsCredentials() throws Exception {
-        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).grant(PRIMARY, SHARED);
+        exchange =
+                new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).grant(PRIMARY, SHARED);
         var own = exchange.message(PRIMARY, "inbox", mime("primary's own"));
         var shared = exchange.message(SHARED, "inbox", mime("reported to the shared mailbox"));
 
@@ -140,10 +173,13 @@ class EwsConsumerTest {
         });
         assertThat(own.read).isFalse();
         assertThat(own.fetched.get()).isZero();
-        assertThat(exchange.ntlmAuthentications).allSatisfy(a -> assertThat(a.user()).isEqualTo(PRIMARY));
-        assertThat(exchange.requests).filteredOn(r -> r.operation().equals("FindItem")).first()
-                .satisfies(r -> assertThat(r.body()).contains(
-                        "<t:DistinguishedFolderId Id=\"inbox\"><t:Mailbox><t:EmailAddress>" + SHARED
+        assertThat(exchange.ntlmAuthentications)
+                .allSatisfy(a -> assertThat(a.user()).isEqualTo(PRIMARY));
+        assertThat(exchange.requests)
+                .filteredOn(r -> r.operation().equals("FindItem"))
+                .first()
+                .satisfies(r -> assertThat(r.body())
+                        .contains("<t:DistinguishedFolderId Id=\"inbox\"><t:Mailbox><t:EmailAddress>" + SHARED
                                 + "</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"));
     }
 
@@ -158,7 +194,9 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "folder=Inbox/Phishing")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> inPhishing.read && exchange.count("FindItem") >= 3);
-        assertThat(received).singleElement().satisfies(r -> assertThat(r.folderId()).isEqualTo(phishing));
+        assertThat(received)
+                .singleElement()
+                .satisfies(r -> assertThat(r.folderId()).isEqualTo(phishing));
         assertThat(inInbox.read).isFalse();
         assertThat(exchange.count("FindFolder")).as("the folder id is cached").isEqualTo(1);
     }
@@ -181,8 +219,12 @@ class EwsConsumerTest {
         var item = exchange.message(PRIMARY, "inbox", mime("via proxy"));
         proxy = new ConnectProxy("proxyuser", "proxy-pw", null);
 
-        start(Map.of("r", uri(PRIMARY, "proxy=#proxy")), collect(),
-                Map.of("proxy", new EwsProxy(EwsProxy.Protocol.HTTP, "localhost", proxy.port(), "proxyuser", "proxy-pw")));
+        start(
+                Map.of("r", uri(PRIMARY, "proxy=#proxy")),
+                collect(),
+                Map.of(
+                        "proxy",
+                        new EwsProxy(EwsProxy.Protocol.HTTP, "localhost", proxy.port(), "proxyuser", "proxy-pw")));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
         assertThat(received).hasSize(1);
@@ -193,7 +235,8 @@ class EwsConsumerTest {
 
     @Test
     void serverBusyBacksOffThatMailboxOnlyForTheTimeExchangeAsks() throws Exception {
-        exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).user(OTHER, PASSWORD);
+        exchange =
+                new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD).user(OTHER, PASSWORD);
         exchange.throttle(PRIMARY, new EwsSimulator.ServerBusy(600_000));
         var throttled = exchange.message(PRIMARY, "inbox", mime("waits"));
         var other = exchange.message(OTHER, "inbox", mime("flows"));
@@ -201,12 +244,16 @@ class EwsConsumerTest {
         start(Map.of("busy", uri(PRIMARY, ""), "free", uri(OTHER, "").replace("#creds", "#otherCreds")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> other.read && exchange.count("FindItem", OTHER) >= 4);
-        assertThat(exchange.count("FindItem", PRIMARY)).as("no poll while backing off").isEqualTo(1);
+        assertThat(exchange.count("FindItem", PRIMARY))
+                .as("no poll while backing off")
+                .isEqualTo(1);
         assertThat(throttled.read).isFalse();
         assertThat(throttled.fetched.get()).isZero();
         Instant until = ((EwsConsumer) camel.getRoute("busy").getConsumer()).backOffUntil();
-        assertThat(until).isBetween(Instant.now().plusSeconds(500), Instant.now().plusSeconds(601));
-        assertThat(((EwsConsumer) camel.getRoute("free").getConsumer()).backOffUntil()).isEqualTo(Instant.MIN);
+        assertThat(until)
+                .isBetween(Instant.now().plusSeconds(500), Instant.now().plusSeconds(601));
+        assertThat(((EwsConsumer) camel.getRoute("free").getConsumer()).backOffUntil())
+                .isEqualTo(Instant.MIN);
     }
 
     @Test
@@ -218,8 +265,10 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
-        List<Instant> finds = exchange.requests.stream().filter(r -> r.operation().equals("FindItem"))
-                .map(EwsSimulator.Request::at).toList();
+        List<Instant> finds = exchange.requests.stream()
+                .filter(r -> r.operation().equals("FindItem"))
+                .map(EwsSimulator.Request::at)
+                .toList();
         assertThat(Duration.between(finds.get(0), finds.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
     }
 
@@ -232,8 +281,10 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
-        List<Instant> finds = exchange.requests.stream().filter(r -> r.operation().equals("FindItem"))
-                .map(EwsSimulator.Request::at).toList();
+        List<Instant> finds = exchange.requests.stream()
+                .filter(r -> r.operation().equals("FindItem"))
+                .map(EwsSimulator.Request::at)
+                .toList();
         assertThat(Duration.between(finds.get(0), finds.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
     }
 
@@ -249,9 +300,12 @@ class EwsConsumerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> a.read && b.read);
         assertThat(received).extracting(Received::itemId).containsExactly(a.id, b.id);
         List<EwsSimulator.Request> requests = List.copyOf(exchange.requests);
-        assertThat(requests).extracting(EwsSimulator.Request::operation)
-                .as("b is not fetched in the throttled batch").startsWith("FindItem", "GetItem", "FindItem", "GetItem");
-        assertThat(Duration.between(requests.get(1).at(), requests.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
+        assertThat(requests)
+                .extracting(EwsSimulator.Request::operation)
+                .as("b is not fetched in the throttled batch")
+                .startsWith("FindItem", "GetItem", "FindItem", "GetItem");
+        assertThat(Duration.between(requests.get(1).at(), requests.get(2).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
     }
 
     @Test
@@ -266,14 +320,22 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "fetchBatchSize=1&markReadBatchSize=1")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> a.read && b.read && c.read);
-        assertThat(exchange.backOffViolations).as("no request while Exchange asked to wait").hasValue(0);
+        assertThat(exchange.backOffViolations)
+                .as("no request while Exchange asked to wait")
+                .hasValue(0);
         List<EwsSimulator.Request> requests = List.copyOf(exchange.requests);
         int busy = indexOf(requests, "UpdateItem");
-        assertThat(Duration.between(requests.get(busy).at(), requests.get(busy + 1).at()))
+        assertThat(Duration.between(
+                        requests.get(busy).at(), requests.get(busy + 1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1_400));
-        assertThat(received).extracting(Received::itemId).as("each delivered once").containsExactly(a.id, b.id, c.id);
-        assertThat(requests).filteredOn(r -> r.operation().equals("UpdateItem"))
-                .allSatisfy(r -> assertThat(r.body()).contains("<t:RequestServerVersion Version=\"Exchange2013_SP1\"/>")
+        assertThat(received)
+                .extracting(Received::itemId)
+                .as("each delivered once")
+                .containsExactly(a.id, b.id, c.id);
+        assertThat(requests)
+                .filteredOn(r -> r.operation().equals("UpdateItem"))
+                .allSatisfy(r -> assertThat(r.body())
+                        .contains("<t:RequestServerVersion Version=\"Exchange2013_SP1\"/>")
                         .contains("SuppressReadReceipts=\"true\""));
     }
 
@@ -289,7 +351,8 @@ class EwsConsumerTest {
         assertThat(exchange.backOffViolations).hasValue(0);
         List<EwsSimulator.Request> requests = List.copyOf(exchange.requests);
         int busy = indexOf(requests, "GetItem");
-        assertThat(Duration.between(requests.get(busy).at(), requests.get(busy + 1).at()))
+        assertThat(Duration.between(
+                        requests.get(busy).at(), requests.get(busy + 1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1_100));
         assertThat(received).hasSize(1);
     }
@@ -303,15 +366,17 @@ class EwsConsumerTest {
         start(Map.of("r", uri(PRIMARY, "throttleBackOff=1000")), collect());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> item.read);
-        List<Instant> finds = exchange.requests.stream().filter(r -> r.operation().equals("FindItem"))
-                .map(EwsSimulator.Request::at).toList();
+        List<Instant> finds = exchange.requests.stream()
+                .filter(r -> r.operation().equals("FindItem"))
+                .map(EwsSimulator.Request::at)
+                .toList();
         assertThat(Duration.between(finds.get(0), finds.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     }
 
     @Test
     void severalMessagesAreFetchedAndMarkedReadWithOneRequestEach() throws Exception {
         exchange = new EwsSimulator(EwsSimulator.Auth.NTLM).user(PRIMARY, PASSWORD);
-        List<EwsSimulator.Item> items = new java.util.ArrayList<>();
+        List<EwsSimulator.Item> items = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             items.add(exchange.message(PRIMARY, "inbox", mime("batched " + i)));
         }
@@ -322,11 +387,18 @@ class EwsConsumerTest {
         });
 
         await().atMost(Duration.ofSeconds(20)).until(() -> items.stream().allMatch(i -> i.read));
-        assertThat(received).extracting(Received::itemId).containsExactlyElementsOf(items.stream().map(i -> i.id).toList());
-        assertThat(received).extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 7).mapToObj(i -> mime("batched " + i)).toList());
+        assertThat(received)
+                .extracting(Received::itemId)
+                .containsExactlyElementsOf(items.stream().map(i -> i.id).toList());
+        assertThat(received)
+                .extracting(r -> new String(r.bytes(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(IntStream.range(0, 7)
+                        .mapToObj(i -> mime("batched " + i))
+                        .toList());
         assertThat(exchange.count("GetItem")).as("7 messages in batches of 5").isEqualTo(2);
-        assertThat(exchange.count("UpdateItem")).as("marked read together after the batch").isEqualTo(1);
+        assertThat(exchange.count("UpdateItem"))
+                .as("marked read together after the batch")
+                .isEqualTo(1);
         assertThat(gone.fetched.get()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
     }
@@ -377,13 +449,16 @@ class EwsConsumerTest {
             assertThat(body).isNotInstanceOf(byte[].class).isInstanceOf(InputStream.class);
             assertThat(((StreamCache) body).inMemory()).isFalse();
             String sha = sha256((InputStream) body);
-            received.add(new Received(ex.getIn().getHeader(EwsConstants.ITEM_ID, String.class), null, null, null, sha,
-                    null, body));
+            received.add(new Received(
+                    ex.getIn().getHeader(EwsConstants.ITEM_ID, String.class), null, null, null, sha, null, body));
         });
 
         await().atMost(Duration.ofSeconds(60)).until(() -> item.read);
-        assertThat(received).singleElement().satisfies(r -> assertThat(r.sha256()).isEqualTo(expected));
-        assertThat(filesDuringProcessing).as("the MIME was decoded into one file of the message's size")
+        assertThat(received)
+                .singleElement()
+                .satisfies(r -> assertThat(r.sha256()).isEqualTo(expected));
+        assertThat(filesDuringProcessing)
+                .as("the MIME was decoded into one file of the message's size")
                 .containsExactly(size);
         await().atMost(Duration.ofSeconds(5)).until(() -> isEmpty(workDir));
     }
@@ -434,23 +509,29 @@ class EwsConsumerTest {
         return ex -> {
             Object body = ex.getIn().getBody();
             byte[] bytes = ex.getIn().getBody(byte[].class);
-            received.add(new Received(ex.getIn().getHeader(EwsConstants.ITEM_ID, String.class),
+            received.add(new Received(
+                    ex.getIn().getHeader(EwsConstants.ITEM_ID, String.class),
                     ex.getIn().getHeader(EwsConstants.CHANGE_KEY, String.class),
                     ex.getIn().getHeader(EwsConstants.MAILBOX, String.class),
-                    ex.getIn().getHeader(EwsConstants.FOLDER_ID, String.class), null, bytes, body));
+                    ex.getIn().getHeader(EwsConstants.FOLDER_ID, String.class),
+                    null,
+                    bytes,
+                    body));
         };
     }
 
     static String mime(String subject) {
         return "From: reporter@example.com\r\nTo: soc@example.com\r\nSubject: " + subject
-                + "\r\nMessage-ID: <" + subject.hashCode() + "@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                + "\r\nMessage-ID: <" + subject.hashCode()
+                + "@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
                 + "Body of " + subject + " \u00e9\r\n";
     }
 
     /** A deterministic message of the given size, generated as it is read. */
     static InputStream largeMessage(long size) {
-        byte[] header = "From: big@example.com\r\nSubject: large attachment\r\nContent-Type: application/octet-stream\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] header =
+                "From: big@example.com\r\nSubject: large attachment\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
         Random random = new Random(42);
         return new InputStream() {
             long position;
@@ -481,10 +562,10 @@ class EwsConsumerTest {
         try (in) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (DigestInputStream d = new DigestInputStream(in, digest)) {
-                d.transferTo(java.io.OutputStream.nullOutputStream());
+                d.transferTo(OutputStream.nullOutputStream());
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

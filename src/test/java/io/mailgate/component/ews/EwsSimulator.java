@@ -1,5 +1,10 @@
 package io.mailgate.component.ews;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -16,18 +24,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 
 /**
  * An on-premises Exchange as EWS clients see it, over HTTPS with a self-signed certificate: mailboxes with folders
@@ -38,36 +46,36 @@ import com.sun.net.httpserver.HttpsServer;
  */
 public final class EwsSimulator implements AutoCloseable {
 
-    public enum Auth { BASIC, NTLM }
+    public enum Auth {
+        BASIC,
+        NTLM
+    }
 
     /** How the next request of an account is throttled. */
-    sealed interface Throttle permits ServerBusy, InternalServerBusy, Unavailable, Xxe {
-    }
+    sealed interface Throttle permits ServerBusy, InternalServerBusy, Unavailable, Xxe, Refused {}
 
     /** A SOAP fault (HTTP 500) ErrorServerBusy with BackOffMilliseconds in its MessageXml. */
-    record ServerBusy(long backOffMillis) implements Throttle {
-    }
+    record ServerBusy(long backOffMillis) implements Throttle {}
 
     /**
      * HTTP 200 with a response message ErrorInternalServerError whose MessageXml names the inner code ErrorServerBusy
      * (InnerErrorResponseCode, as Exchange wraps errors) and, when {@code backOffMillis >= 0}, BackOffMilliseconds.
      */
-    record InternalServerBusy(long backOffMillis) implements Throttle {
-    }
+    record InternalServerBusy(long backOffMillis) implements Throttle {}
 
-    record Unavailable(String retryAfter) implements Throttle {
-    }
+    record Unavailable(String retryAfter) implements Throttle {}
+
+    /** Not throttling: the operation refused with this response code (ErrorAccessDenied, say). */
+    record Refused(String code) implements Throttle {}
 
     /** Not throttling: a hostile answer to test the parser with. */
-    record Xxe(String target) implements Throttle {
-    }
+    record Xxe(String target) implements Throttle {}
 
     interface MimeSource {
         InputStream open() throws IOException;
     }
 
-    record Folder(String id, String mailbox, String parentId, String displayName) {
-    }
+    record Folder(String id, String mailbox, String parentId, String displayName) {}
 
     public static final class Item {
         final String id;
@@ -93,10 +101,10 @@ public final class EwsSimulator implements AutoCloseable {
         }
     }
 
-    record Request(String operation, String user, String body, java.time.Instant at) {
-    }
+    record Request(String operation, String user, String body, Instant at) {}
 
-    private static final Pattern OPERATION = Pattern.compile("<m:(FindItem|GetItem|UpdateItem|FindFolder|GetFolder)\\b");
+    private static final Pattern OPERATION = Pattern.compile(
+            "<m:(FindItem|GetItem|UpdateItem|FindFolder|GetFolder|Subscribe|GetStreamingEvents|Unsubscribe)\\b");
     private static final Pattern DISTINGUISHED = Pattern.compile(
             "<t:DistinguishedFolderId Id=\"([^\"]+)\"\\s*(?:/>|>(.*?)</t:DistinguishedFolderId>)", Pattern.DOTALL);
     private static final Pattern EMAIL = Pattern.compile("<t:EmailAddress>([^<]+)</t:EmailAddress>");
@@ -120,11 +128,12 @@ public final class EwsSimulator implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** Until when each account was told to send nothing (ErrorServerBusy's BackOffMilliseconds). */
-    private final Map<String, java.time.Instant> busyUntil = new ConcurrentHashMap<>();
+    private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
     /** Requests that arrived while their account was told to back off; Exchange answers them ErrorServerBusy again. */
     final AtomicInteger backOffViolations = new AtomicInteger();
     /** Added to every answer, to stand for a real server's round trip (benchmarks). */
     volatile long latencyMillis;
+
     final List<NtlmServer.Authentication> ntlmAuthentications = new CopyOnWriteArrayList<>();
 
     public EwsSimulator(Auth... auth) throws IOException {
@@ -159,7 +168,8 @@ public final class EwsSimulator implements AutoCloseable {
     /** Full access for {@code user} to {@code mailbox}, as Add-MailboxPermission grants it. */
     EwsSimulator grant(String user, String mailbox) {
         mailbox(mailbox);
-        delegates.computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> ConcurrentHashMap.newKeySet())
+        delegates
+                .computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> ConcurrentHashMap.newKeySet())
                 .add(mailbox.toLowerCase(Locale.ROOT));
         return this;
     }
@@ -169,8 +179,13 @@ public final class EwsSimulator implements AutoCloseable {
         if (mailboxes.add(m)) {
             String root = distinguishedId(m, "msgfolderroot");
             folders.put(root, new Folder(root, m, null, "Top of Information Store"));
-            for (String[] wk : new String[][] { { "inbox", "Inbox" }, { "junkemail", "Junk Email" },
-                    { "sentitems", "Sent Items" }, { "deleteditems", "Deleted Items" }, { "drafts", "Drafts" } }) {
+            for (String[] wk : new String[][] {
+                {"inbox", "Inbox"},
+                {"junkemail", "Junk Email"},
+                {"sentitems", "Sent Items"},
+                {"deleteditems", "Deleted Items"},
+                {"drafts", "Drafts"}
+            }) {
                 String id = distinguishedId(m, wk[0]);
                 folders.put(id, new Folder(id, m, root, wk[1]));
             }
@@ -182,15 +197,18 @@ public final class EwsSimulator implements AutoCloseable {
     String folder(String mailbox, String parent, String displayName) {
         String m = mailbox.toLowerCase(Locale.ROOT);
         String parentId = folders.containsKey(parent) ? parent : distinguishedId(m, parent);
-        String id = "AAMkAGFolder" + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((m + "/" + parentId + "/" + displayName).getBytes(StandardCharsets.UTF_8)) + "AAA=";
+        String id = "AAMkAGFolder"
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString((m + "/" + parentId + "/" + displayName).getBytes(StandardCharsets.UTF_8))
+                + "AAA=";
         folders.put(id, new Folder(id, m, parentId, displayName));
         return id;
     }
 
     public Item message(String mailbox, String folder, String mime) {
         byte[] bytes = mime.getBytes(StandardCharsets.UTF_8);
-        return message(mailbox, folder, () -> new java.io.ByteArrayInputStream(bytes), false);
+        return message(mailbox, folder, () -> new ByteArrayInputStream(bytes), false);
     }
 
     Item message(String mailbox, String folder, MimeSource mime, boolean read) {
@@ -199,24 +217,38 @@ public final class EwsSimulator implements AutoCloseable {
         if (!folders.containsKey(folderId)) {
             throw new IllegalArgumentException("no folder " + folder + " in " + mailbox);
         }
-        Item item = new Item("AAMkAGItem" + ids.incrementAndGet() + "Q0ZWZmLTQ1ZjQtODZhNS1iNmIyZmI0ZWNlYTQARgAAAAA=",
-                folderId, mime, read);
+        Item item = new Item(
+                "AAMkAGItem" + ids.incrementAndGet() + "Q0ZWZmLTQ1ZjQtODZhNS1iNmIyZmI0ZWNlYTQARgAAAAA=",
+                folderId,
+                mime,
+                read);
         items.add(item);
+        for (StreamingSubscription subscription : subscriptions.values()) {
+            if (subscription.folderId.equals(folderId)) {
+                subscription.events.add(item);
+            }
+        }
         return item;
     }
 
     /** Answers the next requests of {@code user} (any operation) with these. */
     void throttle(String user, Throttle... next) {
-        throttles.computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).addAll(List.of(next));
+        throttles
+                .computeIfAbsent(user.toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>())
+                .addAll(List.of(next));
     }
 
     /** Answers the next request of {@code user} for {@code operation} with this. */
     void throttle(String user, String operation, Throttle next) {
-        throttles.computeIfAbsent((user + "/" + operation).toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>()).add(next);
+        throttles
+                .computeIfAbsent((user + "/" + operation).toLowerCase(Locale.ROOT), k -> new ConcurrentLinkedQueue<>())
+                .add(next);
     }
 
     long count(String operation, String user) {
-        return requests.stream().filter(r -> r.operation().equals(operation) && r.user().equalsIgnoreCase(user)).count();
+        return requests.stream()
+                .filter(r -> r.operation().equals(operation) && r.user().equalsIgnoreCase(user))
+                .count();
     }
 
     long count(String operation) {
@@ -250,12 +282,16 @@ public final class EwsSimulator implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             requests.add(new Request(operation, user, soap, now));
-            java.time.Instant until = busyUntil.get(user.toLowerCase(Locale.ROOT));
+            Instant until = busyUntil.get(user.toLowerCase(Locale.ROOT));
             if (until != null && now.isBefore(until)) {
                 backOffViolations.incrementAndGet();
-                answerThrottle(exchange, user, operation, new ServerBusy(java.time.Duration.between(now, until).toMillis() + 1));
+                answerThrottle(
+                        exchange,
+                        user,
+                        operation,
+                        new ServerBusy(Duration.between(now, until).toMillis() + 1));
                 return;
             }
             if (soap.contains("SuppressReadReceipts=") && !versionAtLeast2013Sp1(soap)) {
@@ -274,6 +310,9 @@ public final class EwsSimulator implements AutoCloseable {
                 case "GetItem" -> getItem(exchange, user, soap);
                 case "UpdateItem" -> updateItem(exchange, user, soap);
                 case "FindFolder" -> findFolder(exchange, user, soap);
+                case "Subscribe" -> subscribe(exchange, user, soap);
+                case "GetStreamingEvents" -> streamEvents(exchange, user, soap);
+                case "Unsubscribe" -> unsubscribe(exchange, soap);
                 default -> error(exchange, operation, "ErrorInvalidOperation", "Not simulated.");
             }
         } catch (RuntimeException e) {
@@ -289,22 +328,43 @@ public final class EwsSimulator implements AutoCloseable {
 
     private static boolean versionAtLeast2013Sp1(String soap) {
         Matcher v = VERSION.matcher(soap);
-        return v.find() && List.of("Exchange2013_SP1", "Exchange2015", "Exchange2016", "V2015_10_05", "V2016_01_06",
-                "V2016_04_13", "V2016_07_13", "V2016_10_10", "V2017_01_07", "V2017_04_14", "V2017_07_11").contains(v.group(1));
+        return v.find()
+                && List.of(
+                                "Exchange2013_SP1",
+                                "Exchange2015",
+                                "Exchange2016",
+                                "V2015_10_05",
+                                "V2016_01_06",
+                                "V2016_04_13",
+                                "V2016_07_13",
+                                "V2016_10_10",
+                                "V2017_01_07",
+                                "V2017_04_14",
+                                "V2017_07_11")
+                        .contains(v.group(1));
     }
 
-    private void answerThrottle(HttpExchange exchange, String user, String operation, Throttle throttle) throws IOException {
+    private void answerThrottle(HttpExchange exchange, String user, String operation, Throttle throttle)
+            throws IOException {
         if (throttle instanceof ServerBusy busy) {
-            busyUntil.put(user.toLowerCase(Locale.ROOT), java.time.Instant.now().plusMillis(busy.backOffMillis()));
-            send(exchange, 500, template("error-server-busy-fault.xml").replace("{{backOff}}", String.valueOf(busy.backOffMillis())));
+            busyUntil.put(user.toLowerCase(Locale.ROOT), Instant.now().plusMillis(busy.backOffMillis()));
+            send(
+                    exchange,
+                    500,
+                    template("error-server-busy-fault.xml")
+                            .replace("{{backOff}}", String.valueOf(busy.backOffMillis())));
         } else if (throttle instanceof InternalServerBusy busy) {
             String backOff = "";
             if (busy.backOffMillis() >= 0) {
-                busyUntil.put(user.toLowerCase(Locale.ROOT), java.time.Instant.now().plusMillis(busy.backOffMillis()));
+                busyUntil.put(user.toLowerCase(Locale.ROOT), Instant.now().plusMillis(busy.backOffMillis()));
                 backOff = "<t:Value Name=\"BackOffMilliseconds\">" + busy.backOffMillis() + "</t:Value>";
             }
-            send(exchange, 200, template("error-internal-server-busy-response.xml").replace("{{operation}}", operation)
-                    .replace("{{backOff}}", backOff));
+            send(
+                    exchange,
+                    200,
+                    template("error-internal-server-busy-response.xml")
+                            .replace("{{operation}}", operation)
+                            .replace("{{backOff}}", backOff));
         } else if (throttle instanceof Unavailable unavailable) {
             if (unavailable.retryAfter() != null) {
                 exchange.getResponseHeaders().add("Retry-After", unavailable.retryAfter());
@@ -313,6 +373,8 @@ public final class EwsSimulator implements AutoCloseable {
             byte[] page = "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(503, page.length);
             exchange.getResponseBody().write(page);
+        } else if (throttle instanceof Refused refused) {
+            error(exchange, operation, refused.code(), "Refused by the test.");
         } else if (throttle instanceof Xxe xxe) {
             send(exchange, 200, template("xxe-find-item-response.xml").replace("{{target}}", xxe.target()));
         }
@@ -330,7 +392,8 @@ public final class EwsSimulator implements AutoCloseable {
             return challenge(exchange, null);
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6) && auth.contains(Auth.BASIC)) {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             String user = decoded.substring(0, colon);
             if (Objects.equals(passwords.get(user.toLowerCase(Locale.ROOT)), decoded.substring(colon + 1))) {
@@ -369,7 +432,7 @@ public final class EwsSimulator implements AutoCloseable {
 
     /** The folder a request addresses, or null after answering with the EWS error. */
     private Folder targetFolder(HttpExchange exchange, String operation, String user, String soap) throws IOException {
-        String parents = soap.substring(soap.indexOf("ParentFolderIds"));
+        String parents = soap.substring(soap.indexOf("FolderIds")); // ParentFolderIds, or Subscribe's FolderIds
         Folder folder;
         Matcher d = DISTINGUISHED.matcher(parents);
         if (d.find()) {
@@ -381,7 +444,11 @@ public final class EwsSimulator implements AutoCloseable {
                 }
             }
             if (!mailboxes.contains(mailbox)) {
-                error(exchange, operation, "ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.");
+                error(
+                        exchange,
+                        operation,
+                        "ErrorNonExistentMailbox",
+                        "The SMTP address has no mailbox associated with it.");
                 return null;
             }
             folder = folders.get(distinguishedId(mailbox, d.group(1)));
@@ -410,7 +477,8 @@ public final class EwsSimulator implements AutoCloseable {
         if (folder == null) {
             return;
         }
-        boolean unreadOnly = soap.contains("FieldURI=\"message:IsRead\"") && soap.contains("<t:Constant Value=\"false\"/>");
+        boolean unreadOnly =
+                soap.contains("FieldURI=\"message:IsRead\"") && soap.contains("<t:Constant Value=\"false\"/>");
         List<Item> view = new ArrayList<>();
         for (Item item : items) {
             if (item.folderId.equals(folder.id()) && (!unreadOnly || !item.read)) {
@@ -425,12 +493,18 @@ public final class EwsSimulator implements AutoCloseable {
         boolean withSize = soap.contains("FieldURI=\"item:Size\"");
         for (Item item : page) {
             String entry = itemTemplate.replace("{{id}}", item.id).replace("{{changeKey}}", item.changeKey);
-            xml.append(withSize ? entry.replace("</t:Message>", "<t:Size>" + item.size + "</t:Size></t:Message>") : entry);
+            xml.append(
+                    withSize ? entry.replace("</t:Message>", "<t:Size>" + item.size + "</t:Size></t:Message>") : entry);
         }
         int next = offset + page.size();
-        send(exchange, 200, template("find-item-response.xml").replace("{{items}}", xml)
-                .replace("{{total}}", String.valueOf(view.size())).replace("{{nextOffset}}", String.valueOf(next))
-                .replace("{{includesLast}}", String.valueOf(next >= view.size())));
+        send(
+                exchange,
+                200,
+                template("find-item-response.xml")
+                        .replace("{{items}}", xml)
+                        .replace("{{total}}", String.valueOf(view.size()))
+                        .replace("{{nextOffset}}", String.valueOf(next))
+                        .replace("{{includesLast}}", String.valueOf(next >= view.size())));
     }
 
     /** The items a GetItem or UpdateItem names, in order; null where the id is unknown. */
@@ -453,10 +527,12 @@ public final class EwsSimulator implements AutoCloseable {
     }
 
     private static String errorMessage(String operation, String code) {
-        String text = code.equals("ErrorItemNotFound") ? "The specified object was not found in the store."
+        String text = code.equals("ErrorItemNotFound")
+                ? "The specified object was not found in the store."
                 : "Access is denied. Check credentials and try again.";
         return "<m:" + operation + "ResponseMessage ResponseClass=\"Error\"><m:MessageText>" + text + "</m:MessageText>"
-                + "<m:ResponseCode>" + code + "</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:Items/>"
+                + "<m:ResponseCode>" + code
+                + "</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:Items/>"
                 + "</m:" + operation + "ResponseMessage>";
     }
 
@@ -536,18 +612,189 @@ public final class EwsSimulator implements AutoCloseable {
         String folderTemplate = template("find-folder-folder.xml").trim();
         int count = 0;
         for (Folder f : folders.values()) {
-            if (parent.id().equals(f.parentId()) && (name == null || f.displayName().equalsIgnoreCase(name))) {
+            if (parent.id().equals(f.parentId())
+                    && (name == null || f.displayName().equalsIgnoreCase(name))) {
                 xml.append(folderTemplate.replace("{{id}}", f.id()).replace("{{displayName}}", f.displayName()));
                 count++;
             }
         }
-        send(exchange, 200, template("find-folder-response.xml").replace("{{folders}}", xml)
-                .replace("{{total}}", String.valueOf(count)));
+        send(
+                exchange,
+                200,
+                template("find-folder-response.xml")
+                        .replace("{{folders}}", xml)
+                        .replace("{{total}}", String.valueOf(count)));
+    }
+
+    // ---- streaming notifications (Subscribe with StreamingSubscriptionRequest, GetStreamingEvents) ----
+
+    static final class StreamingSubscription {
+        final String id;
+        final String folderId;
+        final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+        StreamingSubscription(String id, String folderId) {
+            this.id = id;
+            this.folderId = folderId;
+        }
+    }
+
+    private static final Object END_STREAM = new Object();
+    private static final Pattern SUBSCRIPTION_ID = Pattern.compile("<t:SubscriptionId>([^<]+)</t:SubscriptionId>");
+    private static final Pattern UNSUBSCRIBE_ID = Pattern.compile("<m:SubscriptionId>([^<]+)</m:SubscriptionId>");
+    private static final Pattern CONNECTION_TIMEOUT =
+            Pattern.compile("<m:ConnectionTimeout>(\\d+)</m:ConnectionTimeout>");
+    final Map<String, StreamingSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** "SUBSCRIBE id", "OPEN id minutes", "CLOSED id", "NOT_FOUND id", "UNSUBSCRIBE id" in order. */
+    final List<String> streamLog = new CopyOnWriteArrayList<>();
+    /** Stands for the ConnectionTimeout minutes, so that a test sees streams end and open again. */
+    volatile long streamLifetimeMillis = -1;
+    /** How often an open stream says ConnectionStatus OK when nothing happens. */
+    volatile long keepAliveMillis = 30_000;
+
+    /** Exchange forgets every streaming subscription (a restart, the 30 minutes without a stream): streams end. */
+    void forgetSubscriptions() {
+        for (StreamingSubscription subscription : subscriptions.values()) {
+            subscriptions.remove(subscription.id);
+            subscription.events.add(END_STREAM);
+        }
+    }
+
+    private void subscribe(HttpExchange exchange, String user, String soap) throws IOException {
+        if (!soap.contains("<m:StreamingSubscriptionRequest>")) {
+            error(
+                    exchange,
+                    "Subscribe",
+                    "ErrorInvalidSubscriptionRequest",
+                    "Only streaming subscriptions are simulated.");
+            return;
+        }
+        Folder folder = targetFolder(exchange, "Subscribe", user, soap);
+        if (folder == null) {
+            return;
+        }
+        if (!soap.contains("<t:EventType>NewMailEvent</t:EventType>")
+                && !soap.contains("<t:EventType>CreatedEvent</t:EventType>")) {
+            error(exchange, "Subscribe", "ErrorInvalidSubscriptionRequest", "No event type.");
+            return;
+        }
+        String id = "JQBzdHJlYW0" + UUID.randomUUID().toString().replace("-", "") + "EAAAAA==";
+        subscriptions.put(id, new StreamingSubscription(id, folder.id()));
+        streamLog.add("SUBSCRIBE " + id);
+        send(exchange, 200, template("subscribe-response.xml").replace("{{id}}", id));
+    }
+
+    private void unsubscribe(HttpExchange exchange, String soap) throws IOException {
+        Matcher m = UNSUBSCRIBE_ID.matcher(soap);
+        StreamingSubscription gone = m.find() ? subscriptions.remove(m.group(1)) : null;
+        if (gone == null) {
+            error(exchange, "Unsubscribe", "ErrorSubscriptionNotFound", "The specified subscription was not found.");
+            return;
+        }
+        gone.events.add(END_STREAM);
+        streamLog.add("UNSUBSCRIBE " + gone.id);
+        send(
+                exchange,
+                200,
+                template("error-response.xml")
+                        .replace("{{operation}}", "Unsubscribe")
+                        .replace("ResponseClass=\"Error\"", "ResponseClass=\"Success\"")
+                        .replace("{{code}}", "NoError")
+                        .replace("{{text}}", ""));
+    }
+
+    /**
+     * One chunked response, one SOAP envelope per batch of events as Exchange sends them: ConnectionStatus OK at once
+     * and as a keep-alive, a Notification per new item, and ConnectionStatus Closed when the connection's minutes are
+     * over. An unknown subscription is one envelope with ErrorSubscriptionNotFound.
+     */
+    private void streamEvents(HttpExchange exchange, String user, String soap) throws IOException {
+        Matcher id = SUBSCRIPTION_ID.matcher(soap);
+        Matcher timeout = CONNECTION_TIMEOUT.matcher(soap);
+        int minutes = timeout.find() ? Integer.parseInt(timeout.group(1)) : -1;
+        if (minutes < 1 || minutes > 30) {
+            error(exchange, "GetStreamingEvents", "ErrorInvalidArgument", "ConnectionTimeout must be 1 to 30 minutes.");
+            return;
+        }
+        StreamingSubscription subscription = id.find() ? subscriptions.get(id.group(1)) : null;
+        if (subscription == null) {
+            streamLog.add("NOT_FOUND " + (id.find(0) ? id.group(1) : "-"));
+            send(exchange, 200, streamEnvelope("Error", "ErrorSubscriptionNotFound", "", "Closed"));
+            return;
+        }
+        streamLog.add("OPEN " + subscription.id + " " + minutes);
+        exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0); // chunked
+        OutputStream out = exchange.getResponseBody();
+        long lifetime = streamLifetimeMillis > 0 ? streamLifetimeMillis : minutes * 60_000L;
+        long end = System.currentTimeMillis() + lifetime;
+        write(out, streamEnvelope("Success", "NoError", "", "OK"));
+        try {
+            while (System.currentTimeMillis() < end) {
+                Object event = subscription.events.poll(
+                        Math.min(keepAliveMillis, Math.max(1, end - System.currentTimeMillis())),
+                        TimeUnit.MILLISECONDS);
+                if (event == END_STREAM) {
+                    break;
+                }
+                if (event instanceof Item item) {
+                    StringBuilder batch = new StringBuilder(notification(subscription, item));
+                    Object more;
+                    while ((more = subscription.events.poll()) instanceof Item next) {
+                        batch.append(notification(subscription, next));
+                    }
+                    write(
+                            out,
+                            streamEnvelope(
+                                    "Success", "NoError", "<m:Notifications>" + batch + "</m:Notifications>", null));
+                    if (more == END_STREAM) {
+                        break;
+                    }
+                } else {
+                    write(out, streamEnvelope("Success", "NoError", "", "OK"));
+                }
+            }
+            write(out, streamEnvelope("Success", "NoError", "", "Closed"));
+            streamLog.add("CLOSED " + subscription.id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientWentAway) {
+            streamLog.add("BROKEN " + subscription.id);
+        }
+        out.close();
+    }
+
+    private static void write(OutputStream out, String envelope) throws IOException {
+        out.write(envelope.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private String notification(StreamingSubscription subscription, Item item) {
+        String ids = "<t:ItemId Id=\"" + item.id + "\" ChangeKey=\"" + item.changeKey + "\"/>"
+                + "<t:ParentFolderId Id=\"" + item.folderId + "\" ChangeKey=\"AQAAAA==\"/>";
+        String stamp = "<t:Watermark>AQAAAL" + ids.hashCode() + "AAAAA=</t:Watermark><t:TimeStamp>"
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "</t:TimeStamp>";
+        return "<m:Notification><t:SubscriptionId>" + subscription.id + "</t:SubscriptionId>"
+                + "<t:CreatedEvent>" + stamp + ids + "</t:CreatedEvent>"
+                + "<t:NewMailEvent>" + stamp + ids + "</t:NewMailEvent></m:Notification>";
+    }
+
+    private static String streamEnvelope(String responseClass, String code, String notifications, String status) {
+        return template("get-streaming-events-envelope.xml")
+                .replace("{{class}}", responseClass)
+                .replace("{{code}}", code)
+                .replace("{{notifications}}", notifications)
+                .replace("{{status}}", status == null ? "" : "<m:ConnectionStatus>" + status + "</m:ConnectionStatus>");
     }
 
     private void error(HttpExchange exchange, String operation, String code, String text) throws IOException {
-        send(exchange, 200, template("error-response.xml").replace("{{operation}}", operation).replace("{{code}}", code)
-                .replace("{{text}}", text));
+        send(
+                exchange,
+                200,
+                template("error-response.xml")
+                        .replace("{{operation}}", operation)
+                        .replace("{{code}}", code)
+                        .replace("{{text}}", text));
     }
 
     private static void send(HttpExchange exchange, int status, String xml) throws IOException {
@@ -563,7 +810,11 @@ public final class EwsSimulator implements AutoCloseable {
     }
 
     private static String unescape(String s) {
-        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
+        return s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
     }
 
     static String template(String name) {
@@ -580,7 +831,7 @@ public final class EwsSimulator implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +24,13 @@ class EwsXmlTest {
     @Test
     void readsFindItemIdsAndPaging() {
         String xml = EwsSimulator.template("find-item-response.xml")
-                .replace("{{items}}", "<t:Message><t:ItemId Id=\"AAMkA1\" ChangeKey=\"CQA1\"/></t:Message>"
-                        + "<t:MeetingRequest><t:ItemId Id=\"AAMkA2\" ChangeKey=\"CQA2\"/></t:MeetingRequest>")
-                .replace("{{total}}", "7").replace("{{nextOffset}}", "2").replace("{{includesLast}}", "false");
+                .replace(
+                        "{{items}}",
+                        "<t:Message><t:ItemId Id=\"AAMkA1\" ChangeKey=\"CQA1\"/></t:Message>"
+                                + "<t:MeetingRequest><t:ItemId Id=\"AAMkA2\" ChangeKey=\"CQA2\"/></t:MeetingRequest>")
+                .replace("{{total}}", "7")
+                .replace("{{nextOffset}}", "2")
+                .replace("{{includesLast}}", "false");
 
         EwsResponse response = parse(xml).orThrow("FindItem", Duration.ZERO);
 
@@ -49,11 +54,14 @@ class EwsXmlTest {
 
     @Test
     void errorResponseMessageIsTyped() {
-        String xml = EwsSimulator.template("error-response.xml").replace("{{operation}}", "FindFolder")
-                .replace("{{code}}", "ErrorFolderNotFound").replace("{{text}}", "The specified folder could not be found in the store.");
+        String xml = EwsSimulator.template("error-response.xml")
+                .replace("{{operation}}", "FindFolder")
+                .replace("{{code}}", "ErrorFolderNotFound")
+                .replace("{{text}}", "The specified folder could not be found in the store.");
 
         assertThatThrownBy(() -> parse(xml).orThrow("FindFolder", Duration.ZERO))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.FOLDER_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.FOLDER_NOT_FOUND));
     }
 
     @Test
@@ -61,8 +69,10 @@ class EwsXmlTest {
         byte[] mime = "Subject: hi\r\n\r\nh\u00e9llo".getBytes(StandardCharsets.UTF_8);
         // Exchange may wrap base64; whitespace inside must not matter.
         String base64 = Base64.getMimeEncoder(8, "\r\n".getBytes()).encodeToString(mime);
-        String xml = EwsSimulator.template("get-item-response.xml").replace("{{mime}}", base64)
-                .replace("{{id}}", "AAMk").replace("{{changeKey}}", "CQ");
+        String xml = EwsSimulator.template("get-item-response.xml")
+                .replace("{{mime}}", base64)
+                .replace("{{id}}", "AAMk")
+                .replace("{{changeKey}}", "CQ");
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
 
         EwsResponse response = EwsXml.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), sink, 1000);
@@ -76,39 +86,47 @@ class EwsXmlTest {
     void mimeContentOverTheLimitIsRefused() {
         String xml = EwsSimulator.template("get-item-response.xml")
                 .replace("{{mime}}", Base64.getEncoder().encodeToString(new byte[100_000]))
-                .replace("{{id}}", "AAMk").replace("{{changeKey}}", "CQ");
+                .replace("{{id}}", "AAMk")
+                .replace("{{changeKey}}", "CQ");
 
-        assertThatThrownBy(() -> EwsXml.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
-                OutputStreamSink.discard(), 10_000))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.MESSAGE_TOO_LARGE));
+        assertThatThrownBy(() -> EwsXml.parse(
+                        new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+                        OutputStreamSink.discard(),
+                        10_000))
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.MESSAGE_TOO_LARGE));
     }
 
     @Test
     void externalEntityIsRefusedAndTheFileIsNotRead(@TempDir Path dir) throws Exception {
         Path secret = dir.resolve("secret.txt");
         Files.writeString(secret, "TOP-SECRET-CONTENT");
-        String xml = EwsSimulator.template("xxe-find-item-response.xml").replace("{{target}}", secret.toUri().toString());
+        String xml = EwsSimulator.template("xxe-find-item-response.xml")
+                .replace("{{target}}", secret.toUri().toString());
 
-        assertThatThrownBy(() -> parse(xml))
-                .isInstanceOfSatisfying(EwsException.class, e -> {
-                    assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR);
-                    assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
-                });
+        assertThatThrownBy(() -> parse(xml)).isInstanceOfSatisfying(EwsException.class, e -> {
+            assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR);
+            assertThat(e.getMessage()).doesNotContain("TOP-SECRET");
+        });
     }
 
     @Test
     void entityExpansionBombIsRefused() {
         assertThatThrownBy(() -> parse(EwsSimulator.template("billion-laughs-response.xml")))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR));
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR));
     }
 
     @Test
     void hugeTextOutsideMimeContentIsRefused() {
-        String xml = EwsSimulator.template("error-response.xml").replace("{{operation}}", "FindItem")
-                .replace("{{code}}", "ErrorInternalServerError").replace("{{text}}", "x".repeat(EwsXml.MAX_TEXT + 1));
+        String xml = EwsSimulator.template("error-response.xml")
+                .replace("{{operation}}", "FindItem")
+                .replace("{{code}}", "ErrorInternalServerError")
+                .replace("{{text}}", "x".repeat(EwsXml.MAX_TEXT + 1));
 
         assertThatThrownBy(() -> parse(xml))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.getMessage()).contains("longer than"));
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.getMessage()).contains("longer than"));
     }
 
     @Test
@@ -122,23 +140,26 @@ class EwsXmlTest {
     @Test
     void anHtmlErrorPageIsAProtocolError() {
         assertThatThrownBy(() -> parse("<html><body>Proxy error</body></html>"))
-                .isInstanceOfSatisfying(EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR));
+                .isInstanceOfSatisfying(
+                        EwsException.class, e -> assertThat(e.code()).isEqualTo(EwsException.Code.PROTOCOL_ERROR));
     }
 
     @Test
-    void responsesLargerThanTheBoundStopReading() throws java.io.IOException {
+    void responsesLargerThanTheBoundStopReading() throws IOException {
         var in = EwsClient.bounded(new ByteArrayInputStream(new byte[2000]), 1000);
 
         assertThatThrownBy(in::readAllBytes).isInstanceOf(EwsException.class).hasMessageContaining("larger than 1000");
-        assertThat(EwsClient.bounded(new ByteArrayInputStream(new byte[1000]), 1000).readAllBytes()).hasSize(1000);
+        assertThat(EwsClient.bounded(new ByteArrayInputStream(new byte[1000]), 1000)
+                        .readAllBytes())
+                .hasSize(1000);
         var oneTooMany = EwsClient.bounded(new ByteArrayInputStream(new byte[1001]), 1000);
         assertThatThrownBy(oneTooMany::readAllBytes).isInstanceOf(EwsException.class);
     }
 
     /** An OutputStream that counts nothing and keeps nothing. */
     private static final class OutputStreamSink {
-        static java.io.OutputStream discard() {
-            return java.io.OutputStream.nullOutputStream();
+        static OutputStream discard() {
+            return OutputStream.nullOutputStream();
         }
     }
 }

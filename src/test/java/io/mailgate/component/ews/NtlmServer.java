@@ -11,10 +11,8 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.bouncycastle.crypto.digests.MD4Digest;
 
 /**
@@ -36,8 +34,7 @@ final class NtlmServer {
             | 0x80000000; // 56-bit
 
     /** What a Type 3 said, and whether its response proved the password. */
-    record Authentication(String user, String domain, String workstation, boolean valid, boolean ntlmV2) {
-    }
+    record Authentication(String user, String domain, String workstation, boolean valid, boolean ntlmV2) {}
 
     private final Map<String, String> passwords; // lower-case user -> password
     private final Map<String, byte[]> challenges = new ConcurrentHashMap<>();
@@ -69,12 +66,13 @@ final class NtlmServer {
         byte[] target = "MAILGATE".getBytes(StandardCharsets.UTF_16LE);
         byte[] info = targetInfo();
         int payload = 56;
-        ByteBuffer b = ByteBuffer.allocate(payload + target.length + info.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(payload + target.length + info.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put(SIGNATURE).putInt(2);
         b.putShort((short) target.length).putShort((short) target.length).putInt(payload);
         b.putInt(FLAGS).put(serverChallenge).putLong(0);
         b.putShort((short) info.length).putShort((short) info.length).putInt(payload + target.length);
-        b.put(new byte[] { 10, 0, 0x63, 0x45, 0, 0, 0, 15 }); // version 10.0.17763, NTLM revision 15
+        b.put(new byte[] {10, 0, 0x63, 0x45, 0, 0, 0, 15}); // version 10.0.17763, NTLM revision 15
         b.put(target).put(info);
         return Base64.getEncoder().encodeToString(b.array());
     }
@@ -85,7 +83,7 @@ final class NtlmServer {
         avPair(out, 1, "EXCH01");
         avPair(out, 4, "example.com");
         avPair(out, 3, "exch01.example.com");
-        out.writeBytes(new byte[] { 0, 0, 0, 0 }); // MsvAvEOL
+        out.writeBytes(new byte[] {0, 0, 0, 0}); // MsvAvEOL
         return out.toByteArray();
     }
 
@@ -113,7 +111,10 @@ final class NtlmServer {
         String workstation = string(field(b, 44), unicode);
         String password = passwords.get(user.toLowerCase(Locale.ROOT));
         boolean v2 = nt.length > 24;
-        boolean valid = serverChallenge != null && password != null && v2 && checkV2(nt, serverChallenge, user, domain, password);
+        boolean valid = serverChallenge != null
+                && password != null
+                && v2
+                && checkV2(nt, serverChallenge, user, domain, password);
         if (valid) {
             authenticatedConnections.put(connection, user);
         }
@@ -125,7 +126,7 @@ final class NtlmServer {
         byte[] blob = Arrays.copyOfRange(nt, 16, nt.length);
         byte[] ntHash = md4(password.getBytes(StandardCharsets.UTF_16LE));
         // Windows takes the domain as the client sent it; accept the spellings clients use for it.
-        for (String d : new String[] { domain, domain.toUpperCase(Locale.ROOT), "" }) {
+        for (String d : new String[] {domain, domain.toUpperCase(Locale.ROOT), ""}) {
             byte[] key = hmacMd5(ntHash, (user.toUpperCase(Locale.ROOT) + d).getBytes(StandardCharsets.UTF_16LE));
             byte[] expected = hmacMd5(key, concat(serverChallenge, blob));
             if (MessageDigest.isEqual(expected, proof)) {
@@ -136,7 +137,8 @@ final class NtlmServer {
     }
 
     static boolean isType(byte[] message, int type) {
-        return message.length >= 12 && Arrays.equals(Arrays.copyOf(message, 8), SIGNATURE)
+        return message.length >= 12
+                && Arrays.equals(Arrays.copyOf(message, 8), SIGNATURE)
                 && ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).getInt(8) == type;
     }
 

@@ -17,8 +17,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class GraphBatchingBenchmark {
 
-    private GraphBatchingBenchmark() {
-    }
+    private GraphBatchingBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -26,7 +25,8 @@ public final class GraphBatchingBenchmark {
         for (int ms : new int[] {0, latency}) {
             double before = run(messages, ms, 1);
             double after = run(messages, ms, 4);
-            System.out.printf("Graph %d messages, %3d ms per round trip: one at a time %7.1f msg/s, 4 in parallel %7.1f msg/s (x%.1f)%n",
+            System.out.printf(
+                    "Graph %d messages, %3d ms per round trip: one at a time %7.1f msg/s, 4 in parallel %7.1f msg/s (x%.1f)%n",
                     messages, ms, before, after, after / before);
         }
     }
@@ -36,15 +36,19 @@ public final class GraphBatchingBenchmark {
             GraphSimulator.Mailbox me = graph.mailbox("me");
             List<GraphSimulator.Message> items = new ArrayList<>();
             for (int i = 0; i < messages; i++) {
-                items.add(me.add(me.wellKnown("inbox"), "bench " + i, Instant.parse("2026-11-27T01:00:00Z").plusSeconds(i)));
+                items.add(me.add(
+                        me.wellKnown("inbox"),
+                        "bench " + i,
+                        Instant.parse("2026-11-27T01:00:00Z").plusSeconds(i)));
             }
             graph.server().setGlobalFixedDelay(latencyMillis);
             AtomicInteger received = new AtomicInteger();
             DefaultCamelContext camel = new DefaultCamelContext();
             camel.setStreamCaching(false);
             camel.getRegistry().bind("tokens", (AccessTokenProvider) () -> GraphSimulator.TOKEN);
-            String uri = "ms-graph-mail:bench?baseUrl=" + graph.baseUrl() + "&tokenProvider=#tokens&initialDelay=0&delay=10"
-                    + "&maxMessagesPerPoll=" + messages + "&pageSize=" + Math.min(messages, 1000) + "&parallelRequests=" + parallel;
+            String uri = "ms-graph-mail:bench?baseUrl=" + graph.baseUrl()
+                    + "&tokenProvider=#tokens&initialDelay=0&delay=10" + "&maxMessagesPerPoll=" + messages
+                    + "&pageSize=" + Math.min(messages, 1000) + "&parallelRequests=" + parallel;
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

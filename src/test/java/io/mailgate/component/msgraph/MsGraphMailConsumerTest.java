@@ -1,6 +1,5 @@
 package io.mailgate.component.msgraph;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
@@ -11,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.mailgate.http.ConnectionHttpClients;
+import io.mailgate.http.HttpSettings;
 import io.mailgate.oauth.AccessTokenProvider;
 import io.mailgate.oauth.ClientCredential;
 import io.mailgate.oauth.EntraSimulator;
@@ -21,17 +22,17 @@ import io.mailgate.oauth.OAuthFailure;
 import io.mailgate.oauth.RefreshTokenStore;
 import io.mailgate.oauth.RefreshingAccessTokenProvider;
 import io.mailgate.oauth.TokenService;
-import java.net.http.HttpClient;
-import java.util.concurrent.atomic.AtomicReference;
 import java.io.File;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
@@ -45,8 +46,7 @@ class MsGraphMailConsumerTest {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private CamelContext context;
 
-    record Received(String body, Map<String, Object> headers, Object bodyType) {
-    }
+    record Received(String body, Map<String, Object> headers, Object bodyType) {}
 
     @AfterEach
     void stop() throws Exception {
@@ -67,7 +67,8 @@ class MsGraphMailConsumerTest {
         // like the application: no stream caching, the consumer's stream reaches the pipeline as it is
         context.setStreamCaching(false);
         context.getRegistry().bind("tokens", tokens);
-        String uri = "ms-graph-mail:test?baseUrl=" + graph.baseUrl() + "&tokenProvider=#tokens&initialDelay=0&delay=100" + options;
+        String uri = "ms-graph-mail:test?baseUrl=" + graph.baseUrl() + "&tokenProvider=#tokens&initialDelay=0&delay=100"
+                + options;
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -85,7 +86,7 @@ class MsGraphMailConsumerTest {
     void messagesAreMarkedReadFourAtATimeAfterTheirGroupAndDeliveredInOrder() throws Exception {
         GraphSimulator.Mailbox me = graph.mailbox("me");
         Instant t = Instant.parse("2026-11-27T01:00:00Z");
-        java.util.List<GraphSimulator.Message> messages = new java.util.ArrayList<>();
+        List<GraphSimulator.Message> messages = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             messages.add(me.add(me.wellKnown("inbox"), "parallel " + i, t.plusSeconds(i)));
         }
@@ -98,7 +99,8 @@ class MsGraphMailConsumerTest {
         assertThat(received).hasSize(4);
         graph.releasePatches();
         await().atMost(Duration.ofSeconds(10)).until(() -> messages.stream().allMatch(m -> m.read));
-        assertThat(received).extracting(r -> r.headers().get(MsGraphMailConstants.MESSAGE_ID))
+        assertThat(received)
+                .extracting(r -> r.headers().get(MsGraphMailConstants.MESSAGE_ID))
                 .containsExactlyElementsOf(messages.stream().map(m -> m.id).toList());
         await().untilAsserted(() -> assertThat(spoolFiles()).isEmpty());
     }
@@ -114,10 +116,11 @@ class MsGraphMailConsumerTest {
         me.add(inbox, "already read", t.plusSeconds(30)).read = true;
         me.add(me.wellKnown("junkemail"), "junk", t);
 
-        start("&pageSize=2", collect);
+        start("&pageSize=2&deltaSync=false", collect); // the listing; GraphDeltaSyncTest covers delta
 
         await().atMost(Duration.ofSeconds(10)).until(() -> first.read && second.read && third.read);
-        assertThat(received).extracting(r -> r.headers().get(MsGraphMailConstants.MESSAGE_ID))
+        assertThat(received)
+                .extracting(r -> r.headers().get(MsGraphMailConstants.MESSAGE_ID))
                 .containsExactly(first.id, second.id, third.id);
         Received r = received.get(0);
         assertThat(r.body()).isEqualTo(first.mime);
@@ -128,13 +131,17 @@ class MsGraphMailConsumerTest {
                 .containsEntry(MsGraphMailConstants.FOLDER_ID, inbox.id())
                 .containsEntry(MsGraphMailConstants.RECEIVED_DATE_TIME, t);
         // page 2 came from the nextLink; every call asked for immutable ids
-        graph.server().verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + inbox.id() + "/messages"))
-                .withQueryParam("$skip", equalTo("2")));
-        graph.server().verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + inbox.id() + "/messages"))
-                .withQueryParam("$select", equalTo("id,internetMessageId,receivedDateTime"))
-                .withQueryParam("$top", equalTo("2")));
-        graph.server().verify(patchRequestedFor(urlPathEqualTo("/v1.0/me/messages/" + first.id))
-                .withRequestBody(equalTo("{\"isRead\":true}")).withHeader("Prefer", equalTo("IdType=\"ImmutableId\"")));
+        graph.server()
+                .verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + inbox.id() + "/messages"))
+                        .withQueryParam("$skip", equalTo("2")));
+        graph.server()
+                .verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + inbox.id() + "/messages"))
+                        .withQueryParam("$select", equalTo("id,internetMessageId,receivedDateTime"))
+                        .withQueryParam("$top", equalTo("2")));
+        graph.server()
+                .verify(patchRequestedFor(urlPathEqualTo("/v1.0/me/messages/" + first.id))
+                        .withRequestBody(equalTo("{\"isRead\":true}"))
+                        .withHeader("Prefer", equalTo("IdType=\"ImmutableId\"")));
         assertThat(graph.server().findAll(getRequestedFor(urlPathMatching("/v1.0/.*"))))
                 .allSatisfy(req -> assertThat(req.getHeader("Prefer")).isEqualTo("IdType=\"ImmutableId\""));
         await().untilAsserted(() -> assertThat(spoolFiles()).isEmpty());
@@ -175,7 +182,8 @@ class MsGraphMailConsumerTest {
     @Test
     void aSharedMailboxIsReadThroughUsers() throws Exception {
         GraphSimulator.Mailbox shared = graph.mailbox("phish@contoso.example");
-        GraphSimulator.Message message = shared.add(shared.wellKnown("inbox"), "report", Instant.parse("2026-11-27T01:00:00Z"));
+        GraphSimulator.Message message =
+                shared.add(shared.wellKnown("inbox"), "report", Instant.parse("2026-11-27T01:00:00Z"));
 
         start("&mailbox=soc@contoso.example\\phish@contoso.example", collect);
 
@@ -184,7 +192,9 @@ class MsGraphMailConsumerTest {
             assertThat(r.headers()).containsEntry(MsGraphMailConstants.MAILBOX, "phish@contoso.example");
             assertThat(r.body()).isEqualTo(message.mime);
         });
-        graph.server().verify(getRequestedFor(urlPathEqualTo("/v1.0/users/phish@contoso.example/messages/" + message.id + "/$value")));
+        graph.server()
+                .verify(getRequestedFor(
+                        urlPathEqualTo("/v1.0/users/phish@contoso.example/messages/" + message.id + "/$value")));
         graph.server().verify(0, getRequestedFor(urlPathMatching("/v1.0/me/.*")));
     }
 
@@ -199,10 +209,12 @@ class MsGraphMailConsumerTest {
         start("&folder=Inbox/Phishing/O'Brien 2026", collect);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> message.read);
-        assertThat(received).singleElement().satisfies(r ->
-                assertThat(r.headers()).containsEntry(MsGraphMailConstants.FOLDER_ID, year.id()));
-        graph.server().verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + phishing.id() + "/childFolders"))
-                .withQueryParam("$filter", equalTo("displayName eq 'O''Brien 2026'")));
+        assertThat(received)
+                .singleElement()
+                .satisfies(r -> assertThat(r.headers()).containsEntry(MsGraphMailConstants.FOLDER_ID, year.id()));
+        graph.server()
+                .verify(getRequestedFor(urlPathEqualTo("/v1.0/me/mailFolders/" + phishing.id() + "/childFolders"))
+                        .withQueryParam("$filter", equalTo("displayName eq 'O''Brien 2026'")));
     }
 
     @Test
@@ -214,7 +226,7 @@ class MsGraphMailConsumerTest {
         }
         graph.nextLinksOnHost("127.0.0.1");
 
-        start("&pageSize=2", collect);
+        start("&pageSize=2&deltaSync=false", collect); // the listing; GraphDeltaSyncTest covers delta
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 2);
         graph.server().verify(0, getRequestedFor(urlPathMatching("/v1.0/.*")).withQueryParam("$skip", equalTo("2")));
@@ -233,7 +245,9 @@ class MsGraphMailConsumerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> message.read);
         List<LoggedRequest> requests = graph.server().findAll(getRequestedFor(urlPathMatching("/v1.0/.*")));
         requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
-        Duration gap = Duration.between(requests.get(0).getLoggedDate().toInstant(), requests.get(1).getLoggedDate().toInstant());
+        Duration gap = Duration.between(
+                requests.get(0).getLoggedDate().toInstant(),
+                requests.get(1).getLoggedDate().toInstant());
         // polls run every 100 ms, but none reached Graph before Retry-After (2 s) had passed
         assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
@@ -265,22 +279,26 @@ class MsGraphMailConsumerTest {
     void creatingAnEndpointCallsNobodyAndItsUriHoldsNoSecret() throws Exception {
         context = new DefaultCamelContext();
         context.getRegistry().bind("tokens", (AccessTokenProvider) () -> "secret-token-value");
-        context.getRegistry().bind("proxy", new GraphProxy(GraphProxy.Protocol.HTTP, "proxy.example", 3128, "u", "proxy-password"));
+        context.getRegistry()
+                .bind("proxy", new GraphProxy(GraphProxy.Protocol.HTTP, "proxy.example", 3128, "u", "proxy-password"));
         context.start();
 
-        MsGraphMailEndpoint endpoint = context.getEndpoint("ms-graph-mail:phishing?baseUrl=" + graph.baseUrl()
-                + "&mailbox=phish@contoso.example&folder=Inbox/Phishing&tokenProvider=#tokens&proxy=#proxy&maxMessagesPerPoll=5",
+        MsGraphMailEndpoint endpoint = context.getEndpoint(
+                "ms-graph-mail:phishing?baseUrl=" + graph.baseUrl()
+                        + "&mailbox=phish@contoso.example&folder=Inbox/Phishing&tokenProvider=#tokens&proxy=#proxy&maxMessagesPerPoll=5",
                 MsGraphMailEndpoint.class);
 
         assertThat(endpoint.getConfiguration().getFolder()).isEqualTo("Inbox/Phishing");
         assertThat(endpoint.getConfiguration().getMaxMessagesPerPoll()).isEqualTo(5);
         assertThat(endpoint.getDelay()).isEqualTo(60_000L);
-        assertThat(endpoint.getEndpointUri() + endpoint.getConfiguration()).doesNotContain("secret-token-value")
+        assertThat(endpoint.getEndpointUri() + endpoint.getConfiguration())
+                .doesNotContain("secret-token-value")
                 .doesNotContain("proxy-password");
         assertThat(graph.server().getAllServeEvents()).isEmpty();
 
-        assertThatThrownBy(() -> context.getEndpoint("ms-graph-mail:x?unknownOption=1")).hasMessageContaining("unknownOption");
-        Processor none = exchange -> { };
+        assertThatThrownBy(() -> context.getEndpoint("ms-graph-mail:x?unknownOption=1"))
+                .hasMessageContaining("unknownOption");
+        Processor none = exchange -> {};
         assertThatThrownBy(() -> context.getEndpoint("ms-graph-mail:x").createConsumer(none))
                 .hasMessageContaining("tokenProvider");
     }
@@ -310,10 +328,17 @@ class MsGraphMailConsumerTest {
                     lost.add(cause);
                 }
             };
-            TokenService tokens = new TokenService(new OAuthClientSettings(GraphCloud.GLOBAL, entra.baseUrl(),
-                    EntraSimulator.CLIENT_ID, null, ClientCredential.secret(EntraSimulator.SECRET)), HttpClient.newHttpClient());
+            TokenService tokens = new TokenService(
+                    new OAuthClientSettings(
+                            GraphCloud.GLOBAL,
+                            entra.baseUrl(),
+                            EntraSimulator.CLIENT_ID,
+                            null,
+                            ClientCredential.secret(EntraSimulator.SECRET)),
+                    ConnectionHttpClients.create(HttpSettings.of(null, null)));
             GraphSimulator.Mailbox me = graph.mailbox("me");
-            GraphSimulator.Message first = me.add(me.wellKnown("inbox"), "first", Instant.parse("2026-11-27T01:00:00Z"));
+            GraphSimulator.Message first =
+                    me.add(me.wellKnown("inbox"), "first", Instant.parse("2026-11-27T01:00:00Z"));
 
             start("", collect, new RefreshingAccessTokenProvider(tokens, store));
 
@@ -327,17 +352,21 @@ class MsGraphMailConsumerTest {
                 assertThat(e.failure()).isEqualTo(OAuthFailure.NEEDS_CONSENT);
                 assertThat(e.errorCode()).isEqualTo("AADSTS70008");
             });
-            GraphSimulator.Message second = me.add(me.wellKnown("inbox"), "second", Instant.parse("2026-11-27T01:05:00Z"));
+            GraphSimulator.Message second =
+                    me.add(me.wellKnown("inbox"), "second", Instant.parse("2026-11-27T01:05:00Z"));
             int calls = entra.tokenRequests();
             // polls go on every 100 ms, but none asks Entra again
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> entra.tokenRequests() == calls);
+            await().during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> entra.tokenRequests() == calls);
             assertThat(second.read).isFalse();
             assertThat(lost).hasSize(1);
         }
     }
 
     static List<File> spoolFiles() {
-        File[] files = new File(System.getProperty("java.io.tmpdir")).listFiles((dir, name) -> name.startsWith("mailgate-graph-"));
+        File[] files = new File(System.getProperty("java.io.tmpdir"))
+                .listFiles((dir, name) -> name.startsWith("mailgate-graph-"));
         return files == null ? List.of() : List.of(files);
     }
 }

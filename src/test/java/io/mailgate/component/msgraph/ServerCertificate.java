@@ -39,9 +39,17 @@ public final class ServerCertificate {
         KeyPair keys = generator.generateKeyPair();
         X500Name name = new X500Name("CN=localhost");
         Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), name, keys.getPublic());
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
+        var builder = new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(30))),
+                name,
+                keys.getPublic());
+        builder.addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
         certificate = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -54,12 +62,12 @@ public final class ServerCertificate {
     }
 
     /** An SSLContext trusting only this certificate: the connection's "trusted certificates". */
-    SSLContext trustingIt() throws Exception {
+    public SSLContext trustingIt() throws Exception {
         return trusting(this);
     }
 
     /** An SSLContext trusting these certificates only, e.g. a proxy's and Graph's. */
-    static SSLContext trusting(ServerCertificate... certificates) throws Exception {
+    public static SSLContext trusting(ServerCertificate... certificates) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         for (int i = 0; i < certificates.length; i++) {

@@ -1,0 +1,113 @@
+package io.mailgate.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The anchored scanners of {@link ArtifactExtractor} (which try a pattern only where a match can start) find
+ * exactly what find() over the whole text finds, on many random texts made of the fragments that matter.
+ */
+class ArtifactScannersTest {
+
+    private static final String[] FRAGMENTS = {
+        "http://",
+        "https://",
+        "ftp://",
+        "ftps://",
+        "hTTps://",
+        "xhttp://",
+        "://",
+        ":",
+        "::",
+        "::1",
+        "fe80::1",
+        "2001:db8::",
+        "1.2.3.4",
+        ".",
+        "-",
+        "@",
+        "a@b.example",
+        "x.y@",
+        "@@",
+        "bad.example",
+        "deadbeef",
+        "abc",
+        "g",
+        "_",
+        "%",
+        "+",
+        " ",
+        "\n",
+        "<",
+        ">",
+        "\"",
+        "?u=",
+        "&url=",
+        "https://w.example/?url=https://t.example/x",
+        "[.]",
+        "(dot)",
+        "hxxp",
+        "[:]",
+        "a:b:c:d:e:f:1:2",
+        "0123456789"
+    };
+
+    @Test
+    void anchoredScannersFindWhatFindFinds() {
+        Random random = new Random(15);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int parts = 1 + random.nextInt(12);
+            for (int p = 0; p < parts; p++) {
+                text.append(FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
+            }
+            String t = text.toString();
+            same(t, ArtifactExtractor.URL, ArtifactExtractor::eachUrl, false);
+            same(t, ArtifactExtractor.IPV6_CANDIDATE, ArtifactExtractor::eachIpv6Candidate, true);
+            same(t, ArtifactExtractor.EMAIL, ArtifactExtractor::eachEmail, false);
+        }
+    }
+
+    @Test
+    void refangFindsTheSameDefangedFormsAsBefore() {
+        Random random = new Random(16);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int p = 0; p < 1 + random.nextInt(10); p++) {
+                text.append(FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
+            }
+            String t = text.toString();
+            Matcher m = ArtifactExtractor.DEFANGED.matcher(t);
+            boolean defanged = m.find();
+            // every defanged form is replaced by something else, so the text changes exactly when one is found
+            assertThat(ArtifactExtractor.refang(t).equals(t)).as(t).isEqualTo(!defanged);
+        }
+    }
+
+    private static void same(
+            String text, Pattern pattern, BiConsumer<String, Consumer<MatchResult>> scanner, boolean onlyWithColon) {
+        List<String> expected = new ArrayList<>();
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            if (!onlyWithColon || m.group().indexOf(':') >= 0) {
+                expected.add(m.start() + ":" + m.group());
+            }
+        }
+        List<String> actual = new ArrayList<>();
+        scanner.accept(text, r -> {
+            if (!onlyWithColon || r.group().indexOf(':') >= 0) {
+                actual.add(r.start() + ":" + r.group());
+            }
+        });
+        assertThat(actual).as("%s in %s", pattern, text).isEqualTo(expected);
+    }
+}
