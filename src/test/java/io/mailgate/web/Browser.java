@@ -94,8 +94,19 @@ final class Browser implements AutoCloseable {
         waitFor(d -> !d.getCurrentUrl().contains("/login"));
     }
 
+    /**
+     * Leaves the page for a blank one, then forgets every cookie. The blank page first: a page left open may be
+     * refreshing a part of itself (the lists do, every 10 s), and the answer to such a request, arriving after the
+     * cookies were deleted, would set a new session and CSRF cookie under the next sign-in's feet.
+     */
     void signOut() {
-        driver.manage().deleteAllCookies();
+        driver.get("about:blank");
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+    }
+
+    /** Forgets every cookie and stays on the page, as when the session ends while a page is open. */
+    void endSession() {
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
     }
 
     WebElement field(String id) {
