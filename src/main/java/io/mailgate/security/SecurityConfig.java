@@ -33,7 +33,10 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -177,6 +180,7 @@ class SecurityConfig {
                                 problems,
                                 PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")),
                         UsernamePasswordAuthenticationFilter.class)
+                .requestCache(cache -> cache.requestCache(pagesToReturnTo()))
                 .logout(logout -> logout.logoutUrl("/logout")
                         .logoutSuccessUrl("/login?signedOut")
                         .permitAll())
@@ -210,9 +214,33 @@ class SecurityConfig {
 
     /** A browser asking for a page (or htmx asking for a piece of one), not a script asking for JSON. */
     private static RequestMatcher browserPage() {
+        return new OrRequestMatcher(html(), htmx());
+    }
+
+    /**
+     * Where a browser is sent back after signing in: a page it went to, never a piece of a page that htmx asked for
+     * (a list's refresh after the session ended would otherwise send the user to a bare table; that page reloads
+     * itself instead, see {@link SignInEntryPoint}), nor an image, a script or JSON.
+     */
+    private static RequestCache pagesToReturnTo() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(new AndRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/**"),
+                html(),
+                new NegatedRequestMatcher(htmx())));
+        // as Spring's default: the replayed request is marked, so it is looked up only then
+        cache.setMatchingRequestParameterName("continue");
+        return cache;
+    }
+
+    private static RequestMatcher html() {
         MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
-        return new OrRequestMatcher(html, new RequestHeaderRequestMatcher("HX-Request", "true"));
+        return html;
+    }
+
+    private static RequestMatcher htmx() {
+        return new RequestHeaderRequestMatcher("HX-Request", "true");
     }
 
     private static DaoAuthenticationProvider userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {

@@ -9,9 +9,10 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 /**
- * Sends a browser that is not signed in (or whose session ended) to the sign-in page. An htmx request
- * would follow a redirect and swap the sign-in page into a piece of the current page; it is told with
- * {@code HX-Redirect} to load the sign-in page as a whole instead.
+ * Sends a browser that is not signed in (or whose session ended) to the sign-in page. An htmx request (a list
+ * refreshing itself) would follow a redirect and swap the sign-in page into a piece of the current page; it is
+ * told with {@code HX-Refresh} to reload the whole page instead, which comes here again as a page, so that after
+ * signing in the user is back on that page, not on the piece.
  */
 class SignInEntryPoint implements AuthenticationEntryPoint {
 
@@ -21,7 +22,7 @@ class SignInEntryPoint implements AuthenticationEntryPoint {
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException, ServletException {
         if ("true".equals(request.getHeader("HX-Request"))) {
-            response.setHeader("HX-Redirect", request.getContextPath() + "/login");
+            response.setHeader("HX-Refresh", "true");
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             return;
         }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,28 @@ class SignInPageTest extends WebTestSupport {
         browser.waitFor(d -> browser.path().startsWith("/orgs/default/connections"));
         assertThat(browser.find("h1").getText()).isEqualTo("Inbound Email Connections");
         assertNoConsoleErrors();
+    }
+
+    /**
+     * The session ends while the connections list is open (signed out in another tab, say). The list's next
+     * refresh brings the sign-in page as a whole, and signing in leads back to the list, not to the piece of it
+     * that the refresh asked for.
+     */
+    @Test
+    void aListWhoseSessionEndedComesBackAfterSigningInAgain() {
+        browser.signIn("admin", ADMIN_PASSWORD);
+        assertThat(browser.path()).startsWith("/orgs/default/connections");
+        browser.endSession();
+
+        // the list refreshes every 10 s
+        browser.waitFor(Duration.ofSeconds(30), d -> browser.path().startsWith("/login"));
+        browser.field("username").sendKeys("admin");
+        browser.field("password").sendKeys(ADMIN_PASSWORD);
+        browser.find("form button[type=submit]").click();
+
+        browser.waitFor(d -> !browser.path().startsWith("/login"));
+        assertThat(browser.path()).startsWith("/orgs/default/connections").doesNotContain("/rows");
+        assertThat(browser.find("h1").getText()).isEqualTo("Inbound Email Connections");
     }
 
     @Test
