@@ -39,10 +39,14 @@ final class GroupCommitter {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
-    /** What the committers of one component did: groups committed whole, their messages, groups rolled back. */
+    /**
+     * What the committers of one component did: groups committed whole, their messages, messages run alone (each
+     * store its own transaction), groups rolled back. {@link GroupCommitMetrics} publishes them.
+     */
     static final class Stats {
         final AtomicLong groups = new AtomicLong();
         final AtomicLong grouped = new AtomicLong();
+        final AtomicLong alone = new AtomicLong();
         final AtomicLong rolledBack = new AtomicLong();
     }
 
@@ -265,6 +269,7 @@ final class GroupCommitter {
 
     /** The sink for one message without a surrounding transaction: its store step commits by itself. */
     private void alone(Waiting w) {
+        stats.alone.incrementAndGet();
         run(w.exchange());
     }
 
