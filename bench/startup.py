@@ -93,7 +93,7 @@ def memory(pid):
 
 
 def prepare(jar, mode, work):
-    """Returns (jar to run, extra JVM options) for mode 'jar', 'extract' or 'cds'."""
+    """Returns (jar to run, extra JVM options) for mode 'jar', 'extract', 'cds' or 'aot'."""
     if mode == "jar":
         return jar, []
     dest = os.path.join(work, "extracted")
@@ -102,17 +102,20 @@ def prepare(jar, mode, work):
     app = os.path.join(dest, os.path.basename(jar))
     if mode == "extract":
         return app, []
-    archive = os.path.join(dest, "mailgate.jsa")
+    # cds: a dynamic CDS archive (Java 13+); aot: Java 25's AOT cache (JEP 483, 514, 515: classes loaded and
+    # linked, and method profiles, from the training run)
+    archive = os.path.join(dest, "mailgate.aot" if mode == "aot" else "mailgate.jsa")
+    training = f"-XX:AOTCacheOutput={archive}" if mode == "aot" else f"-XX:ArchiveClassesAtExit={archive}"
     scratch = tempfile.mkdtemp(prefix="mailgate-cds-training-")
     started = time.monotonic()
     with open(os.path.join(work, "cds-training.log"), "w") as out:
-        subprocess.run(["java", "-Xmx512m", f"-XX:ArchiveClassesAtExit={archive}", "-Dspring.context.exit=onRefresh",
+        subprocess.run(["java", "-Xmx512m", training, "-Dspring.context.exit=onRefresh",
                         "-jar", app, "--server.port=0", f"--mailgate.admin-password={PASSWORD}"],
                        cwd=scratch, stdout=out, stderr=subprocess.STDOUT, check=True, timeout=900)
     shutil.rmtree(scratch, ignore_errors=True)
-    print(f"CDS archive {archive}: {os.path.getsize(archive) / 2**20:.0f} MB, training run "
+    print(f"{mode.upper()} archive {archive}: {os.path.getsize(archive) / 2**20:.0f} MB, training run "
           f"{time.monotonic() - started:.0f} s", flush=True)
-    return app, [f"-XX:SharedArchiveFile={archive}"]
+    return app, [f"-XX:AOTCache={archive}" if mode == "aot" else f"-XX:SharedArchiveFile={archive}"]
 
 
 def run_once(jar, jvm_opts, idle, restart_dir=None, log_dir=None, index=0, timeout=300):
@@ -192,11 +195,12 @@ def main():
     ap.add_argument("--timeout", type=float, default=300, help="seconds a start may take before the run fails")
     ap.add_argument("--extract", action="store_true", help="run the extracted jar (see above)")
     ap.add_argument("--cds", action="store_true", help="run the extracted jar with a CDS archive (see above)")
+    ap.add_argument("--aot", action="store_true", help="run the extracted jar with an AOT cache (Java 25 or later)")
     ap.add_argument("jvm_opts", nargs="*", help="extra JVM options, after --")
     args = ap.parse_args()
     log_dir = args.log_dir or tempfile.mkdtemp(prefix="mailgate-startup-logs-")
     os.makedirs(log_dir, exist_ok=True)
-    mode = "cds" if args.cds else "extract" if args.extract else "jar"
+    mode = "aot" if args.aot else "cds" if args.cds else "extract" if args.extract else "jar"
     jar, cds_opts = prepare(args.jar, mode, log_dir)
     args.jvm_opts = cds_opts + args.jvm_opts
     restart_dir = None
