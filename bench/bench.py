@@ -77,6 +77,33 @@ def process_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# mailgate's threads by what they do (Linux keeps the first 15 characters of a thread's name)
+THREAD_GROUPS = (
+    ("JIT", ("C1 CompilerThre", "C2 CompilerThre")),
+    ("GC", ("GC Thread", "G1 ")),
+    ("workers", ("mailgate-ingest",)),
+    ("committer", ("mailgate-group-",)),
+    ("IMAP", ("mailgate-imap",)),
+)
+
+
+def thread_cpu(pid):
+    """CPU seconds (user + system) per thread group of a running process, from /proc/<pid>/task/*/stat. A thread
+    that ended takes its CPU with it, so this is for pools that live through a round."""
+    groups = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        group = next((g for g, prefixes in THREAD_GROUPS if name.startswith(prefixes)), "other")
+        groups[group] = groups.get(group, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return groups
+
+
 def proc_status(pid, field):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -324,8 +351,9 @@ def warm_up(mg, dovecot, warm_users, n):
     run_mailgate(mg, dovecot, dovecot.imaps_port, warm_user, n, 300, "warmup")
 
 
-def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench"):
+def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench", threads=None):
     cpu = process_cpu(mg.proc.pid)
+    by_thread = thread_cpu(mg.proc.pid)
     started = mg.add_connection(api_name, dovecot, port, user, 1, False)
     deadline = started + timeout
     last_report = time.monotonic()
@@ -351,6 +379,8 @@ def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench"):
     if unseen:
         detail += f", {unseen} still unseen"
     cpu = process_cpu(mg.proc.pid) - cpu
+    if threads is not None:
+        threads.update({g: c - by_thread.get(g, 0) for g, c in thread_cpu(mg.proc.pid).items()})
     mg.disable(api_name)
     return seconds, detail, done, cpu
 
@@ -533,8 +563,9 @@ def main():
                         mg_rows[-1]["client"] = client
                         warm_up(mg, dovecot, warm_users, args.warmup)
                     mg.use_org(f"rtt{rtt}")
+                    row["threads"] = {}
                     row["seconds"], row["detail"], row["done"], row["cpu"] = run_mailgate(
-                        mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000))
+                        mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000), threads=row["threads"])
                     mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
             except Exception as e:  # a failed round is reported in the table, the others still run
                 row["error"] = str(e).splitlines()[0][:160]
@@ -600,6 +631,17 @@ def report(args, rows, mg_rows, pushes):
         else:
             print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['error']}")
+    threaded = [r for r in rows if r.get("threads") and "seconds" in r]
+    if threaded:
+        print()
+        groups = [g for g, _ in THREAD_GROUPS] + ["other"]
+        print("where mailgate's CPU went: ms per message by thread group (JIT = the C1/C2 compiler threads, still "
+              "compiling the application; workers = decrypt and parse; committer = dedup, link, store and commit; "
+              "IMAP = fetch and poll; other = everything else, HTTP and Camel included)")
+        print(f"{'client':<20} {'N':>6} {'db':<3} {'rtt':>5} " + "".join(f"{g:>10}" for g in groups))
+        for r in sorted(threaded, key=lambda r: (r["n"], r["rtt"], r["client"], r["db"])):
+            per = lambda g: r["threads"].get(g, 0) * 1000 / max(r["done"], 1)
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms " + "".join(f"{per(g):>10.1f}" for g in groups))
     if mg_rows:
         print()
         print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
