@@ -5,11 +5,10 @@ import io.mailgate.ingest.ConnectionRef;
 import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RejectedMessageException;
-import io.mailgate.route.ExchangeEventNotifier;
+import io.mailgate.route.ExchangeEndNotifier;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,7 +20,7 @@ import org.springframework.stereotype.Component;
  * by the pipeline's steps).
  */
 @Component
-class PipelineOutcomes extends ExchangeEventNotifier {
+class PipelineOutcomes extends ExchangeEndNotifier {
 
     private static final Logger emailLog = LoggerFactory.getLogger("mailgate.email");
 
@@ -30,17 +29,10 @@ class PipelineOutcomes extends ExchangeEventNotifier {
 
     PipelineOutcomes(ConnectionMetrics metrics) {
         this.metrics = metrics;
-        setIgnoreExchangeCreatedEvent(true);
     }
 
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+    protected void ended(Exchange exchange) {
         ConnectionRef connection = ConnectionRef.ofRoute(exchange.getFromRouteId());
         if (connection == null || exchange.getProperty(ExchangePropertyNames.CONNECTION_ID) == null) {
             return;

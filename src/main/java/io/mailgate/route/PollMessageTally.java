@@ -3,7 +3,6 @@ package io.mailgate.route;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +13,7 @@ import org.springframework.stereotype.Component;
  * the polling thread (direct:), so a message's exchange ends between the poll's begin and commit.
  */
 @Component
-class PollMessageTally extends ExchangeEventNotifier {
+class PollMessageTally extends ExchangeEndNotifier {
 
     /** What one poll's messages came to; {@code lastFailure} is the exception of the last failed one. */
     record Tally(int progressed, int failed, Exception lastFailure) {
@@ -23,18 +22,8 @@ class PollMessageTally extends ExchangeEventNotifier {
 
     private final Map<String, Tally> byRoute = new ConcurrentHashMap<>();
 
-    PollMessageTally() {
-        setIgnoreExchangeCreatedEvent(true);
-    }
-
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
-    }
-
-    @Override
-    public void notify(CamelEvent event) {
-        Exchange exchange = ((CamelEvent.ExchangeEvent) event).getExchange();
+    protected void ended(Exchange exchange) {
         String routeId = exchange.getFromRouteId();
         if (routeId == null || !byRoute.containsKey(routeId)) {
             return; // not a mailbox route in a poll

@@ -101,7 +101,7 @@ final class Browser implements AutoCloseable {
      */
     void signOut() {
         driver.get("about:blank");
-        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        endSession();
     }
 
     /** Forgets every cookie and stays on the page, as when the session ends while a page is open. */
