@@ -68,19 +68,7 @@ class ClusterFailoverTest {
         assumeThat(Boolean.getBoolean("mailgate.test.cluster-failover") || "true".equals(System.getenv("CI")))
                 .as("a three-minute test: CI=true or -Dmailgate.test.cluster-failover=true")
                 .isTrue();
-        String url = firstSet(
-                "MAILGATE_TEST_POSTGRES_CLUSTER_URL",
-                "MAILGATE_TEST_POSTGRES_INGEST_URL",
-                "MAILGATE_TEST_POSTGRES_URL");
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(url).as("CI must provide PostgreSQL").isNotBlank();
-        }
-        assumeThat(url).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
-        NodeProcess.Database db = NodeProcess.Database.create(
-                url,
-                System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"),
-                System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""),
-                "cluster_kill");
+        NodeProcess.Database db = NodeProcess.Database.fromEnvironment("cluster_kill");
         long testStart = System.nanoTime();
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         ScheduledExecutorService mailer = Executors.newSingleThreadScheduledExecutor();
@@ -369,16 +357,6 @@ class ClusterFailoverTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String firstSet(String... names) {
-        for (String name : names) {
-            String value = System.getenv(name);
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return null;
     }
 
     private static long ms(long nanos) {

@@ -1,7 +1,6 @@
 package io.mailgate.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,11 +52,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class ClusterKubernetesLeaseTest {
 
-    static final String URL = System.getenv()
-            .getOrDefault("MAILGATE_TEST_POSTGRES_CLUSTER_URL", System.getenv("MAILGATE_TEST_POSTGRES_INGEST_URL"));
-    static final String USER = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
-    static final String PASSWORD = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", "");
-    static final String SCHEMA = "mailgate_k8s_test";
     static final String NAMESPACE = "soc";
     static final String ADMIN_PASSWORD = "Cluster-admin-password-1";
     static final int CONNECTIONS = 4;
@@ -67,23 +59,14 @@ class ClusterKubernetesLeaseTest {
     static KubernetesMockServer kubernetes;
     static KubernetesClient client;
     static GreenMail mail;
+    static NodeProcess.Database database;
     static final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
     static final ObjectMapper json = new ObjectMapper();
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(URL)
-                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_INGEST_URL)")
-                    .isNotBlank();
-        }
-        assumeThat(URL)
-                .as("MAILGATE_TEST_POSTGRES_INGEST_URL or MAILGATE_TEST_POSTGRES_CLUSTER_URL")
-                .isNotBlank();
-        try (Connection db = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            db.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        database = NodeProcess.Database.fromEnvironment("mailgate_k8s_test");
         kubernetes = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         kubernetes.init();
@@ -99,6 +82,9 @@ class ClusterKubernetesLeaseTest {
     @AfterAll
     static void stopCluster() {
         nodes.values().forEach(ConfigurableApplicationContext::close);
+        if (database != null) {
+            database.drop();
+        }
         if (mail != null) {
             mail.stop();
         }
@@ -235,15 +221,14 @@ class ClusterKubernetesLeaseTest {
     }
 
     static ConfigurableApplicationContext start(String node) {
-        String url = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
         return new SpringApplicationBuilder(MailgateApplication.class)
                 .run(Stream.of(
                                 "server.port=0",
                                 "spring.jmx.unique-names=true",
-                                "spring.datasource.url=" + url,
-                                "spring.datasource.username=" + USER,
-                                "spring.datasource.password=" + PASSWORD,
-                                "spring.flyway.default-schema=" + SCHEMA,
+                                "spring.datasource.url=" + database.schemaUrl(),
+                                "spring.datasource.username=" + database.user(),
+                                "spring.datasource.password=" + database.password(),
+                                "spring.flyway.default-schema=" + database.schema(),
                                 "spring.flyway.create-schemas=true",
                                 "MAILGATE_MASTER_KEY=" + ClusterNodesTest.MASTER_KEY,
                                 "mailgate.admin-password=" + ADMIN_PASSWORD,

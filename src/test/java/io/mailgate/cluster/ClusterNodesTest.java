@@ -1,7 +1,6 @@
 package io.mailgate.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,11 +55,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class ClusterNodesTest {
 
-    static final String URL = System.getenv()
-            .getOrDefault("MAILGATE_TEST_POSTGRES_CLUSTER_URL", System.getenv("MAILGATE_TEST_POSTGRES_INGEST_URL"));
-    static final String USER = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
-    static final String PASSWORD = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", "");
-    static final String SCHEMA = "mailgate_cluster_test";
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final String ADMIN_PASSWORD = "Cluster-admin-password-1";
     static final int CONNECTIONS = 6;
@@ -70,6 +62,7 @@ class ClusterNodesTest {
 
     static TestingServer zookeeper;
     static GreenMail mail;
+    static NodeProcess.Database database;
     static WireMockServer soar;
     static final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
     static final ObjectMapper json = new ObjectMapper();
@@ -77,17 +70,7 @@ class ClusterNodesTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(URL)
-                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_INGEST_URL)")
-                    .isNotBlank();
-        }
-        assumeThat(URL)
-                .as("MAILGATE_TEST_POSTGRES_INGEST_URL or MAILGATE_TEST_POSTGRES_CLUSTER_URL")
-                .isNotBlank();
-        try (Connection db = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            db.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        database = NodeProcess.Database.fromEnvironment("mailgate_cluster_test");
         zookeeper = new TestingServer(true);
         mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
         mail.start();
@@ -109,16 +92,15 @@ class ClusterNodesTest {
     }
 
     static ConfigurableApplicationContext start(String node, String masterKey) {
-        String url = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
         // command-line arguments: they win over application.yaml, as a node's own settings would
         return new SpringApplicationBuilder(MailgateApplication.class)
                 .run(Stream.of(
                                 "server.port=0",
                                 "spring.jmx.unique-names=true",
-                                "spring.datasource.url=" + url,
-                                "spring.datasource.username=" + USER,
-                                "spring.datasource.password=" + PASSWORD,
-                                "spring.flyway.default-schema=" + SCHEMA,
+                                "spring.datasource.url=" + database.schemaUrl(),
+                                "spring.datasource.username=" + database.user(),
+                                "spring.datasource.password=" + database.password(),
+                                "spring.flyway.default-schema=" + database.schema(),
                                 "spring.flyway.create-schemas=true",
                                 "MAILGATE_MASTER_KEY=" + masterKey,
                                 "mailgate.admin-password=" + ADMIN_PASSWORD,
@@ -139,6 +121,9 @@ class ClusterNodesTest {
     @AfterAll
     static void stopCluster() throws Exception {
         nodes.values().forEach(ConfigurableApplicationContext::close);
+        if (database != null) {
+            database.drop();
+        }
         if (soar != null) {
             soar.stop();
         }

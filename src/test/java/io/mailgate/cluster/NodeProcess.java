@@ -1,5 +1,8 @@
 package io.mailgate.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.MailgateApplication;
@@ -42,6 +45,38 @@ final class NodeProcess {
 
     /** A PostgreSQL schema of its own in the test database, shared by the nodes of one run. */
     record Database(String url, String user, String password, String schema) {
+
+        /**
+         * A fresh schema in the PostgreSQL database the environment names (the one CI provides): CI must provide
+         * it, elsewhere the test is skipped without it.
+         */
+        static Database fromEnvironment(String prefix) throws Exception {
+            String url = firstSet(
+                    "MAILGATE_TEST_POSTGRES_CLUSTER_URL",
+                    "MAILGATE_TEST_POSTGRES_INGEST_URL",
+                    "MAILGATE_TEST_POSTGRES_URL");
+            if ("true".equals(System.getenv("CI"))) {
+                assertThat(url).as("CI must provide PostgreSQL").isNotBlank();
+            }
+            assumeThat(url)
+                    .as("MAILGATE_TEST_POSTGRES_CLUSTER_URL, _INGEST_URL or _URL")
+                    .isNotBlank();
+            return create(
+                    url,
+                    System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"),
+                    System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""),
+                    prefix);
+        }
+
+        private static String firstSet(String... names) {
+            for (String name : names) {
+                String value = System.getenv(name);
+                if (value != null && !value.isBlank()) {
+                    return value;
+                }
+            }
+            return null;
+        }
 
         static Database create(String url, String user, String password, String prefix) throws Exception {
             String schema = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
