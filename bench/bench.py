@@ -16,6 +16,7 @@ import imaplib
 import json
 import os
 import random
+import re
 import resource
 import signal
 import socket
@@ -323,6 +324,20 @@ class Mailgate:
         self.last_connection = body
         return started
 
+    def group_commits(self):
+        """The group committer's counters (io.mailgate.pipeline.GroupCommitMetrics) from /actuator/prometheus, summed
+        over its labels: commits, messages, alone, rollbacks."""
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/actuator/prometheus")
+        req.add_header("Authorization", "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode())
+        with urllib.request.urlopen(req, timeout=30) as r:
+            text = r.read().decode()
+        counts = {}
+        for line in text.splitlines():
+            m = re.match(r"mailgate_ingest_group_(\w+)_total(?:\{.*\})? ([0-9.eE+-]+)$", line)
+            if m:
+                counts[m.group(1)] = counts.get(m.group(1), 0) + float(m.group(2))
+        return counts
+
     def disable(self, api_name):
         """A finished round's connection stops polling, so that it costs the next rounds nothing."""
         self.call("PUT", f"/connections/{api_name}", dict(self.last_connection, enabled=False))
@@ -354,6 +369,7 @@ def warm_up(mg, dovecot, warm_users, n):
 def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench", threads=None):
     cpu = process_cpu(mg.proc.pid)
     by_thread = thread_cpu(mg.proc.pid)
+    groups = mg.group_commits() if threads is not None else {}
     started = mg.add_connection(api_name, dovecot, port, user, 1, False)
     deadline = started + timeout
     last_report = time.monotonic()
@@ -381,6 +397,7 @@ def run_mailgate(mg, dovecot, port, user, n, timeout, api_name="bench", threads=
     cpu = process_cpu(mg.proc.pid) - cpu
     if threads is not None:
         threads.update({g: c - by_thread.get(g, 0) for g, c in thread_cpu(mg.proc.pid).items()})
+        threads["groups"] = {k: v - groups.get(k, 0) for k, v in mg.group_commits().items()}
     mg.disable(api_name)
     return seconds, detail, done, cpu
 
@@ -642,6 +659,16 @@ def report(args, rows, mg_rows, pushes):
         for r in sorted(threaded, key=lambda r: (r["n"], r["rtt"], r["client"], r["db"])):
             per = lambda g: r["threads"].get(g, 0) * 1000 / max(r["done"], 1)
             print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms " + "".join(f"{per(g):>10.1f}" for g in groups))
+        print()
+        print("group commit (io.mailgate.pipeline.GroupCommitMetrics, this round): transactions that stored a group, "
+              "messages per group, messages stored alone (one transaction each), groups rolled back and redone alone")
+        print(f"{'client':<20} {'N':>6} {'db':<3} {'rtt':>5} {'groups':>8} {'per group':>10} {'alone':>8} {'rollbacks':>10}")
+        for r in sorted(threaded, key=lambda r: (r["n"], r["rtt"], r["client"], r["db"])):
+            g = r["threads"].get("groups") or {}
+            commits = g.get("commits", 0)
+            print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {commits:>8.0f} "
+                  f"{g.get('messages', 0) / commits if commits else 0:>10.1f} {g.get('alone', 0):>8.0f} "
+                  f"{g.get('rollbacks', 0):>10.0f}")
     if mg_rows:
         print()
         print(f"mailgate JVM (-Xmx{args.xmx}): start-up until the HTTP port answers, until the API answers the admin, "
