@@ -1,6 +1,5 @@
 package io.mailgate.decrypt;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -25,8 +24,8 @@ final class MultipartSplitter {
     static List<Part> split(Path file, long bodyOffset, String boundary) throws IOException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         List<Part> parts = new ArrayList<>();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            in.skipNBytes(bodyOffset);
+        try (Bytes in = new Bytes(Files.newInputStream(file))) {
+            in.skip(bodyOffset);
             long position = bodyOffset;
             long partStart = -1;
             int previousTerminator = 0;
@@ -73,6 +72,42 @@ final class MultipartSplitter {
         }
         // No closing delimiter: the entity is truncated; what was complete is still returned.
         return parts;
+    }
+
+    /**
+     * The file's bytes one at a time from a buffer of its own: BufferedInputStream's read() is synchronized, and
+     * this loop calls it for every byte of every signed message (issue 13).
+     */
+    private static final class Bytes implements AutoCloseable {
+        private final InputStream in;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int position;
+        private int limit;
+
+        Bytes(InputStream in) {
+            this.in = in;
+        }
+
+        int read() throws IOException {
+            if (position == limit) {
+                int n = in.readNBytes(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    return -1;
+                }
+                position = 0;
+                limit = n;
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        void skip(long n) throws IOException {
+            in.skipNBytes(n);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** @return 0 not a delimiter line, 1 a delimiter, 2 the closing delimiter */

@@ -44,6 +44,44 @@ class MultipartSplitterTest {
     }
 
     @Test
+    void canonicalLineEndingsHoldAcrossTheStreamsBuffer() throws Exception {
+        // A CR at the end of one 16 kB chunk and its LF at the start of the next must stay one CRLF; bare LFs
+        // anywhere become CRLF; read in odd-sized blocks and single bytes alike.
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 100_000; i++) {
+            text.append("line ").append(i).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        text.setLength(16 * 1024 - 1);
+        text.append("\r\nafter the boundary\nend\n");
+        for (int i = 0; i < 20_000; i++) {
+            text.append(i % 7 == 0 ? "\n" : "x");
+        }
+        byte[] input = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        String expected = text.toString().replaceAll("(?<!\r)\n", "\r\n");
+
+        var in = new CanonicalLineEndingsInputStream(new ByteArrayInputStream(input));
+        var out = new java.io.ByteArrayOutputStream();
+        byte[] block = new byte[1000];
+        for (int round = 0; ; round++) {
+            if (round % 5 == 0) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                out.write(b);
+            } else {
+                int n = in.read(block, 0, 1 + round % block.length);
+                if (n < 0) {
+                    break;
+                }
+                out.write(block, 0, n);
+            }
+        }
+
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+    }
+
+    @Test
     void headerFieldsKeepTheirBytes() throws Exception {
         Path file = dir.resolve("h.eml");
         Files.writeString(file, "Subject: one\r\n two\r\nContent-Type: text/plain;\n charset=utf-8\n\nbody");

@@ -22,6 +22,20 @@ class LenientBase64InputStreamTest {
     }
 
     @Test
+    void quantaSplitAcrossLineBreaksAndBuffersDecodeTheSame() throws IOException {
+        // Lines of 73 characters: most quanta start mid-line, so the four-at-a-time path and the character loop
+        // take turns; 200 kB crosses the stream's 48 kB buffer several times.
+        byte[] data = new byte[150_000];
+        new SplittableRandom(11).nextBytes(data);
+        String encoded = Base64.getEncoder().encodeToString(data);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < encoded.length(); i += 73) {
+            lines.append(encoded, i, Math.min(encoded.length(), i + 73)).append(i % 2 == 0 ? "\r\n" : " \n");
+        }
+        assertThat(decode(ascii(lines.toString()))).isEqualTo(data);
+    }
+
+    @Test
     void skipsStrayCharactersAndToleratesCutOffAndConcatenatedInput() throws IOException {
         assertThat(decode(ascii(" QUJD\r\nREVG \t"))).isEqualTo(ascii("ABCDEF"));
         assertThat(decode(ascii("QUJDREVGR"))).isEqualTo(ascii("ABCDEF")); // one dangling character
