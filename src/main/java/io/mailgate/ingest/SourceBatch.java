@@ -1,5 +1,9 @@
 package io.mailgate.ingest;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
 /**
  * The messages a source fetched together (one IMAP {@code UID FETCH}), so that the incident sink stores them in
  * source order although they are decrypted and parsed in parallel. The source puts one instance on every exchange
@@ -18,6 +22,9 @@ public final class SourceBatch {
     /** The first message not yet passed: the only one the sink may take next. */
     private int next;
 
+    /** What every message of the batch shares and the pipeline loads once per batch (the connection's row). */
+    private final Map<Class<?>, Object> shared = new ConcurrentHashMap<>();
+
     private Runnable listener = () -> {};
     /** The batch fetched before this one, until all of it passed: this one's messages wait for it. */
     private SourceBatch previous;
@@ -30,6 +37,14 @@ public final class SourceBatch {
     public SourceBatch(int size, SourceBatch previous) {
         this.passed = new boolean[size];
         this.previous = previous;
+    }
+
+    /**
+     * A value all messages of the batch share, loaded by the first message that asks (the others wait for it) and
+     * kept while the batch lives; a load that fails is not kept, the next message tries again.
+     */
+    public <T> T shared(Class<T> type, Supplier<T> load) {
+        return type.cast(shared.computeIfAbsent(type, k -> load.get()));
     }
 
     /** The exchange at this index completed (stored, quarantined or failed): it no longer holds the others back. */
