@@ -32,6 +32,10 @@ class ArtifactScannersTest {
         "fe80::1",
         "2001:db8::",
         "1.2.3.4",
+        "10.0.0.255",
+        "256.1.1.1",
+        "1234.5.6.7",
+        "9.",
         ".",
         "-",
         "@",
@@ -74,6 +78,7 @@ class ArtifactScannersTest {
             same(t, ArtifactExtractor.URL, ArtifactExtractor::eachUrl, false);
             same(t, ArtifactExtractor.IPV6_CANDIDATE, ArtifactExtractor::eachIpv6Candidate, true);
             same(t, ArtifactExtractor.EMAIL, ArtifactExtractor::eachEmail, false);
+            same(t, ArtifactExtractor.IPV4, ArtifactExtractor::eachIpv4, false);
         }
     }
 
