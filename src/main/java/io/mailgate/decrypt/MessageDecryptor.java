@@ -3,8 +3,8 @@ package io.mailgate.decrypt;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.CORRUPT;
 import static io.mailgate.decrypt.UndecryptableMessageException.Reason.TOO_LARGE;
 
+import io.mailgate.parse.StreamProviderLoader;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeUtility;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -346,7 +346,7 @@ public final class MessageDecryptor {
         InputStream in = new BufferedInputStream(Files.newInputStream(entity), 64 * 1024);
         in.skipNBytes(headers.bodyOffset());
         try {
-            return MimeUtility.decode(in, encoding);
+            return StreamProviderLoader.decode(in, encoding); // MimeUtility.decode, without a class path scan
         } catch (MessagingException e) {
             return in; // an unknown transfer encoding: take the bytes as they are
         }

@@ -1,5 +1,7 @@
 package io.mailgate.parse;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,8 +20,9 @@ import java.util.List;
  * lookup was most of the time of parsing a small message. While the parser runs, the thread's context
  * class loader is this one: it delegates everything to the parser's own class loader and answers the
  * one service lookup from a list found once. The previous context class loader is always restored.
+ * The decrypt package decodes transfer encodings through {@link #decode} for the same reason.
  */
-final class StreamProviderLoader extends ClassLoader {
+public final class StreamProviderLoader extends ClassLoader {
 
     private static final String SERVICE = "META-INF/services/jakarta.mail.util.StreamProvider";
 
@@ -75,6 +78,11 @@ final class StreamProviderLoader extends ClassLoader {
 
     interface Call<T, E1 extends Exception, E2 extends Exception> {
         T run() throws E1, E2;
+    }
+
+    /** {@link MimeUtility#decode} without the class path scan. */
+    public static InputStream decode(InputStream in, String encoding) throws MessagingException {
+        return with(() -> MimeUtility.decode(in, encoding));
     }
 
     /** Runs {@code call} with this loader as the thread's context class loader. */
