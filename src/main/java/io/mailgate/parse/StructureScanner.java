@@ -61,7 +61,7 @@ final class StructureScanner {
     void scan(InputStream raw, int baseDepth) throws IOException, MalformedEmailException {
         LineReader lines = new LineReader(raw);
         List<Frame> open = new ArrayList<>(); // innermost last
-        ByteArrayOutputStream line = new ByteArrayOutputStream(MAX_DELIMITER_LINE);
+        Line line = new Line();
         StringBuilder contentType = null; // unfolded Content-Type of the header block being read
         boolean inHeaders = true; // the message starts with its header block
         boolean inContentType = false;
@@ -117,7 +117,7 @@ final class StructureScanner {
                         inContentType = false; // Jakarta uses the first Content-Type; so do we
                     }
                 }
-            } else if (!open.isEmpty() && line.size() >= 2 && line.size() <= MAX_DELIMITER_LINE) {
+            } else if (!open.isEmpty() && line.startsWithDashes() && line.size() <= MAX_DELIMITER_LINE) {
                 String text = line.toString(StandardCharsets.ISO_8859_1).stripTrailing();
                 if (text.startsWith("--")) {
                     Frame innermost = open.get(open.size() - 1);
@@ -152,6 +152,20 @@ final class StructureScanner {
             if (lines.endOfStream) {
                 return;
             }
+        }
+    }
+
+    /**
+     * The line being read. Only a line starting with "--" can be a delimiter: the others (most of a message, base64
+     * lines above all) are passed over without making a String of them.
+     */
+    private static final class Line extends ByteArrayOutputStream {
+        Line() {
+            super(MAX_DELIMITER_LINE);
+        }
+
+        boolean startsWithDashes() {
+            return count >= 2 && buf[0] == '-' && buf[1] == '-';
         }
     }
 
