@@ -72,6 +72,11 @@ public final class SourceBatch {
         return index == next || index < 0 || index >= passed.length;
     }
 
+    /** Whether some message of the batch has neither been taken by the sink nor finished elsewhere. */
+    public synchronized boolean hasMore() {
+        return next < passed.length;
+    }
+
     synchronized boolean allPassed() {
         return next >= passed.length;
     }

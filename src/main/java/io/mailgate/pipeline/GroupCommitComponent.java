@@ -2,6 +2,7 @@ package io.mailgate.pipeline;
 
 import io.mailgate.incident.ChangeSequencer;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.AsyncCallback;
@@ -28,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GroupCommitComponent extends DefaultComponent {
 
     static final int DEFAULT_MAX_MESSAGES = 50;
+    static final int DEFAULT_LINGER_MILLIS = 50;
 
     private final PlatformTransactionManager transactions;
     private final EntityManager entities;
@@ -60,20 +62,27 @@ class GroupCommitComponent extends DefaultComponent {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("group-commit maxMessages must be at least 1: " + uri);
         }
-        return new GroupCommitEndpoint(uri, this, remaining, maxMessages);
+        int lingerMillis = getAndRemoveParameter(parameters, "lingerMillis", Integer.class, DEFAULT_LINGER_MILLIS);
+        if (lingerMillis < 0) {
+            throw new IllegalArgumentException("group-commit lingerMillis must not be negative: " + uri);
+        }
+        return new GroupCommitEndpoint(uri, this, remaining, maxMessages, Duration.ofMillis(lingerMillis));
     }
 
     private final class GroupCommitEndpoint extends DefaultEndpoint {
 
         private final String sinkName;
         private final int maxMessages;
+        private final Duration linger;
         private Producer sink;
         private GroupCommitter committer;
 
-        GroupCommitEndpoint(String uri, GroupCommitComponent component, String sinkName, int maxMessages) {
+        GroupCommitEndpoint(
+                String uri, GroupCommitComponent component, String sinkName, int maxMessages, Duration linger) {
             super(uri, component);
             this.sinkName = sinkName;
             this.maxMessages = maxMessages;
+            this.linger = linger;
         }
 
         @Override
@@ -108,6 +117,7 @@ class GroupCommitComponent extends DefaultComponent {
                     entities,
                     sequencer,
                     maxMessages,
+                    linger,
                     stats,
                     completions);
             committer.start();

@@ -53,6 +53,10 @@ class GroupCommitterTest {
     }
 
     private GroupCommitter start(int maxGroup) {
+        return start(maxGroup, Duration.ofMillis(GroupCommitComponent.DEFAULT_LINGER_MILLIS));
+    }
+
+    private GroupCommitter start(int maxGroup, Duration linger) {
         committer = new GroupCommitter(
                 "test",
                 exchange -> {
@@ -68,6 +72,7 @@ class GroupCommitterTest {
                 mock(EntityManager.class),
                 sequencer,
                 maxGroup,
+                linger,
                 stats,
                 Runnable::run);
         committer.start();
@@ -110,6 +115,43 @@ class GroupCommitterTest {
         assertThat(transactions.commits).isEqualTo(1);
         assertThat(completions).allSatisfy((name, times) -> assertThat(times).isEqualTo(1));
         verify(sequencer, times(1)).afterCommit();
+    }
+
+    @Test
+    void theCommitterLingersForTheRestOfABatchButNotAfterItsLastMessage() {
+        start(50, Duration.ofSeconds(5));
+        SourceBatch batch = new SourceBatch(3);
+        offer(exchange("m0", batch, 0));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(calls::isEmpty);
+        offer(exchange("m1", batch, 1));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(calls::isEmpty);
+        long lastOffered = System.nanoTime();
+        offer(exchange("m2", batch, 2));
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> completions.size() == 3);
+        assertThat(Duration.ofNanos(System.nanoTime() - lastOffered))
+                .as("nothing more to wait for once the last message of the batch came")
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(calls).containsExactly("m0 in group", "m1 in group", "m2 in group");
+        assertThat(transactions.commits).isEqualTo(1);
+    }
+
+    @Test
+    void lingeringEndsAfterItsTimeWithWhatCameAndWithoutLingerEachReadyMessageGoesAtOnce() throws Exception {
+        start(50, Duration.ofMillis(400));
+        SourceBatch batch = new SourceBatch(3);
+        offer(exchange("m0", batch, 0));
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(calls::isEmpty);
+        await().atMost(Duration.ofSeconds(2)).until(() -> completions.containsKey("m0"));
+        assertThat(calls).containsExactly("m0 alone");
+        committer.stop();
+
+        calls.clear();
+        start(50, Duration.ZERO);
+        SourceBatch next = new SourceBatch(3);
+        offer(exchange("n0", next, 0));
+        await().atMost(Duration.ofMillis(500)).until(() -> completions.containsKey("n0"));
+        assertThat(calls).containsExactly("n0 alone");
     }
 
     @Test
