@@ -51,18 +51,6 @@ class IncidentEntity {
 
     protected IncidentEntity() {}
 
-    /** A new incident, pending its first change-feed position. */
-    IncidentEntity(long orgId, Long connectionId, String connectionApiName, String title, Instant now) {
-        this.orgId = orgId;
-        this.connectionId = connectionId;
-        this.connectionApiName = connectionApiName;
-        this.title = title;
-        this.status = "OPEN";
-        this.changePending = true;
-        this.createdAt = now;
-        this.updatedAt = now;
-    }
-
     Long getId() {
         return id;
     }

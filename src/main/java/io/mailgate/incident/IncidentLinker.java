@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.data.domain.Limit;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,13 +30,17 @@ public class IncidentLinker {
     /** The incident a message joins (null: a new one) and why; handed to the store step in an exchange property. */
     public record Decision(Long incidentId, LinkReason reason) {}
 
-    private final IncidentRepository incidents;
-    private final EmailMessageRepository messages;
+    // Plain JDBC: this runs for every message on the group committer's thread, where going through Hibernate's
+    // query machinery cost more than the query (issue 13).
+    private static final String INCIDENT_OF_ORG = "SELECT id FROM incidents WHERE id = ? AND org_id = ?";
+    private static final String LATEST_INCIDENT_OF_MESSAGE_IDS =
+            "SELECT incident_id FROM email_messages WHERE org_id = ? AND message_id IN (%s) ORDER BY id DESC LIMIT 1";
+
+    private final JdbcTemplate jdbc;
     private final ConcurrentHashMap<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    IncidentLinker(IncidentRepository incidents, EmailMessageRepository messages) {
-        this.incidents = incidents;
-        this.messages = messages;
+    IncidentLinker(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
     }
 
     /** The connection's incident policy applied to a message; UNMATCHED rejects it in APPEND mode. */
@@ -77,10 +81,9 @@ public class IncidentLinker {
         while (matcher.find()) {
             String id = matcher.groupCount() >= 1 ? matcher.group(1) : null;
             if (id != null && id.matches("\\d{1,18}")) {
-                Optional<Long> found =
-                        incidents.findByIdAndOrgId(Long.parseLong(id), orgId).map(IncidentEntity::getId);
-                if (found.isPresent()) {
-                    return found;
+                List<Long> found = jdbc.queryForList(INCIDENT_OF_ORG, Long.class, Long.parseLong(id), orgId);
+                if (!found.isEmpty()) {
+                    return Optional.of(found.get(0));
                 }
             }
         }
@@ -102,7 +105,11 @@ public class IncidentLinker {
             return Optional.empty();
         }
         List<String> bounded = ids.stream().limit(MAX_THREAD_IDS).toList();
-        return messages.incidentsOfMessageIds(orgId, bounded, Limit.of(1)).stream()
-                .findFirst();
+        List<Object> arguments = new ArrayList<>(bounded.size() + 1);
+        arguments.add(orgId);
+        arguments.addAll(bounded);
+        String sql =
+                LATEST_INCIDENT_OF_MESSAGE_IDS.formatted(String.join(", ", Collections.nCopies(bounded.size(), "?")));
+        return jdbc.queryForList(sql, Long.class, arguments.toArray()).stream().findFirst();
     }
 }

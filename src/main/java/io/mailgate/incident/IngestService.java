@@ -30,8 +30,7 @@ public class IngestService {
 
     private static final int MAX_TITLE = 1000;
 
-    private final EmailMessageRepository messages;
-    private final IncidentRepository incidents;
+    private final IngestRows rows;
     private final ArtifactWriter artifacts;
     private final RawContentStore rawStore;
     private final JdbcTemplate jdbc;
@@ -39,14 +38,8 @@ public class IngestService {
     private final Clock clock = Clock.systemUTC();
 
     IngestService(
-            EmailMessageRepository messages,
-            IncidentRepository incidents,
-            ArtifactWriter artifacts,
-            RawContentStore rawStore,
-            JdbcTemplate jdbc,
-            ObjectMapper json) {
-        this.messages = messages;
-        this.incidents = incidents;
+            IngestRows rows, ArtifactWriter artifacts, RawContentStore rawStore, JdbcTemplate jdbc, ObjectMapper json) {
+        this.rows = rows;
         this.artifacts = artifacts;
         this.rawStore = rawStore;
         this.jdbc = jdbc;
@@ -65,10 +58,8 @@ public class IngestService {
         long rawId = rawStore.save(raw);
         long incidentId = link.incidentId() != null
                 ? link.incidentId()
-                : incidents
-                        .save(new IncidentEntity(
-                                orgId, connection.getId(), connection.getApiName(), title(email), clock.instant()))
-                        .getId();
+                : rows.insertIncident(
+                        orgId, connection.getId(), connection.getApiName(), title(email), clock.instant());
 
         EmailMessageEntity m = new EmailMessageEntity();
         m.orgId = orgId;
@@ -106,9 +97,9 @@ public class IngestService {
         m.htmlBody = email.htmlBody();
         ReportedOriginal reported = ReportedOriginal.of(email.reported());
         m.reportedJson = reported == null ? null : toJson(reported);
-        m = messages.save(m); // IDENTITY: inserted here, before the artifacts that refer to it
+        long messageId = rows.insertMessage(m); // before the artifacts that refer to it
 
-        artifacts.add(incidentId, m.id, email.artifacts());
+        artifacts.add(incidentId, messageId, email.artifacts());
         if (link.incidentId() != null) {
             // An existing incident changed: pending its next change-feed position. A plain UPDATE: no load, and
             // no lock but this incident's row (positions are given after the commit, see ChangeSequencer).
@@ -120,7 +111,7 @@ public class IngestService {
                 throw new IllegalStateException("Incident " + incidentId + " no longer exists");
             }
         }
-        return new IngestResult(IngestResult.Outcome.STORED, m.id, incidentId, link.reason());
+        return new IngestResult(IngestResult.Outcome.STORED, messageId, incidentId, link.reason());
     }
 
     private static List<String> addresses(List<EmailAddress> list) {

@@ -1,6 +1,5 @@
 package io.mailgate.incident;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Limit;
@@ -26,10 +25,6 @@ interface EmailMessageRepository extends JpaRepository<EmailMessageEntity, Long>
     long countByConnectionId(Long connectionId);
 
     long countByIncidentId(long incidentId);
-
-    /** Incidents in this org holding a message with one of these Message-IDs: the thread a reply belongs to. */
-    @Query("select m.incidentId from EmailMessageEntity m where m.orgId = ?1 and m.messageId in ?2 order by m.id desc")
-    List<Long> incidentsOfMessageIds(long orgId, Collection<String> messageIds, Limit limit);
 
     @Query("select m from EmailMessageEntity m where m.orgId = ?1 and m.id > ?2"
             + " and (?3 is null or m.connectionApiName = ?3) and (?4 is null or m.incidentId = ?4) order by m.id")
