@@ -207,6 +207,7 @@ final class GroupCommitter {
         lock.lock();
         try {
             List<Waiting> group = new ArrayList<>();
+            boolean lingering = false;
             long lingerUntil = 0;
             while (true) {
                 if (!running) {
@@ -222,7 +223,8 @@ final class GroupCommitter {
                     return group;
                 }
                 long now = System.nanoTime();
-                if (lingerUntil == 0) {
+                if (!lingering) {
+                    lingering = true;
                     lingerUntil = now + lingerNanos;
                 }
                 if (now - lingerUntil >= 0) {
