@@ -1,7 +1,7 @@
 package io.mailgate.decrypt;
 
+import io.mailgate.parse.ByteReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,9 @@ final class MultipartSplitter {
     static List<Part> split(Path file, long bodyOffset, String boundary) throws IOException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         List<Part> parts = new ArrayList<>();
-        try (Bytes in = new Bytes(Files.newInputStream(file))) {
-            in.skip(bodyOffset);
+        // ByteReader, not BufferedInputStream: this loop reads every byte of every signed message one at a time
+        try (ByteReader in = new ByteReader(Files.newInputStream(file), 64 * 1024)) {
+            in.skipFirst(bodyOffset);
             long position = bodyOffset;
             long partStart = -1;
             int previousTerminator = 0;
@@ -72,42 +73,6 @@ final class MultipartSplitter {
         }
         // No closing delimiter: the entity is truncated; what was complete is still returned.
         return parts;
-    }
-
-    /**
-     * The file's bytes one at a time from a buffer of its own: BufferedInputStream's read() is synchronized, and
-     * this loop calls it for every byte of every signed message (issue 13).
-     */
-    private static final class Bytes implements AutoCloseable {
-        private final InputStream in;
-        private final byte[] buffer = new byte[64 * 1024];
-        private int position;
-        private int limit;
-
-        Bytes(InputStream in) {
-            this.in = in;
-        }
-
-        int read() throws IOException {
-            if (position == limit) {
-                int n = in.readNBytes(buffer, 0, buffer.length);
-                if (n <= 0) {
-                    return -1;
-                }
-                position = 0;
-                limit = n;
-            }
-            return buffer[position++] & 0xff;
-        }
-
-        void skip(long n) throws IOException {
-            in.skipNBytes(n);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     /** @return 0 not a delimiter line, 1 a delimiter, 2 the closing delimiter */

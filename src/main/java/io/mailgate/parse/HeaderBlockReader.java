@@ -40,7 +40,7 @@ final class HeaderBlockReader {
             throws IOException, MalformedEmailException {
         // Buffered because we read byte by byte; it may read past the block, so callers use bodyOffset
         // rather than the stream's position afterwards.
-        Bytes in = new Bytes(raw);
+        ByteReader in = new ByteReader(raw, 8192); // not closed: the caller owns the stream
         List<HeaderBlock.Field> fields = new ArrayList<>();
         ByteArrayOutputStream field = null; // the field being unfolded
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
@@ -159,43 +159,5 @@ final class HeaderBlockReader {
             }
         }
         return true;
-    }
-
-    /**
-     * The stream's bytes one at a time, with one byte of push-back: a buffer of its own instead of a
-     * PushbackInputStream over a BufferedInputStream, whose read() is synchronized and was called for every byte of
-     * every header block (issue 13).
-     */
-    private static final class Bytes {
-        private final InputStream in;
-        private final byte[] buffer = new byte[8192];
-        private int position;
-        private int limit;
-        private int pushedBack = -1;
-
-        Bytes(InputStream in) {
-            this.in = in;
-        }
-
-        int read() throws IOException {
-            if (pushedBack >= 0) {
-                int b = pushedBack;
-                pushedBack = -1;
-                return b;
-            }
-            if (position == limit) {
-                int n = in.read(buffer, 0, buffer.length);
-                if (n <= 0) {
-                    return -1;
-                }
-                position = 0;
-                limit = n;
-            }
-            return buffer[position++] & 0xff;
-        }
-
-        void unread(int b) {
-            pushedBack = b;
-        }
     }
 }
