@@ -25,7 +25,6 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cms.CMSCompressedDataParser;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.jcajce.ZlibExpanderProvider;
-import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Unwraps S/MIME and PGP/MIME: decrypts, checks and removes signatures, layer after layer (sign then
@@ -208,7 +207,7 @@ public final class MessageDecryptor {
             } else if (CMSObjectIdentifiers.signedData.equals(type)) {
                 try {
                     record(SmimeSignatures.verifyOpaque(der, next, keys.trustedCertificates(), maxLayerBytes));
-                } catch (CMSException | OperatorCreationException | IOException e) {
+                } catch (CMSException | IOException e) {
                     if (e instanceof LimitedOutputStream.LimitExceededException limit) {
                         throw limit;
                     }

@@ -38,19 +38,19 @@ final class SmimeSignatures {
     static SignatureResult verifyDetached(Path content, byte[] signature, List<X509Certificate> trusted) {
         try (InputStream in = new CanonicalLineEndingsInputStream(
                 new BufferedInputStream(Files.newInputStream(content), 64 * 1024))) {
-            CMSSignedDataParser parser = new CMSSignedDataParser(digests(), new CMSTypedStream(in), signature);
+            CMSSignedDataParser parser = new CMSSignedDataParser(DIGESTS, new CMSTypedStream(in), signature);
             parser.getSignedContent().drain();
             return verdict(parser, trusted);
-        } catch (CMSException | IOException | OperatorCreationException | RuntimeException e) {
+        } catch (CMSException | IOException | RuntimeException e) {
             return SignatureResult.of(SignatureStatus.INVALID);
         }
     }
 
     /** Opaque signed-data: writes the signed content to {@code target} and verifies it on the way. */
     static SignatureResult verifyOpaque(Path der, Path target, List<X509Certificate> trusted, long limit)
-            throws IOException, CMSException, OperatorCreationException {
+            throws IOException, CMSException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(der), 64 * 1024)) {
-            CMSSignedDataParser parser = new CMSSignedDataParser(digests(), in);
+            CMSSignedDataParser parser = new CMSSignedDataParser(DIGESTS, in);
             CMSTypedStream signed = parser.getSignedContent();
             if (signed == null) {
                 throw new CMSException("signed-data without content");
@@ -72,20 +72,26 @@ final class SmimeSignatures {
     /**
      * Digests of the signed content: the JDK's own first (its SHA-1 and SHA-2 use the processor's SHA instructions,
      * several times faster than BouncyCastle's Java code, which was most of the cost of checking a signature), and
-     * BouncyCastle's for an algorithm the JDK does not have. Both builders make a new digest for every call.
+     * BouncyCastle's for an algorithm the JDK does not have. Built once: both make a new digest for every call.
      */
-    private static DigestCalculatorProvider digests() throws OperatorCreationException {
-        DigestCalculatorProvider jdk = new JcaDigestCalculatorProviderBuilder().build();
-        DigestCalculatorProvider bc = new JcaDigestCalculatorProviderBuilder()
-                .setProvider(Bc.PROVIDER)
-                .build();
-        return algorithm -> {
-            try {
-                return jdk.get(algorithm);
-            } catch (OperatorCreationException notInTheJdk) {
-                return bc.get(algorithm);
-            }
-        };
+    private static final DigestCalculatorProvider DIGESTS = jdkFirstDigests();
+
+    private static DigestCalculatorProvider jdkFirstDigests() {
+        try {
+            DigestCalculatorProvider jdk = new JcaDigestCalculatorProviderBuilder().build();
+            DigestCalculatorProvider bc = new JcaDigestCalculatorProviderBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build();
+            return algorithm -> {
+                try {
+                    return jdk.get(algorithm);
+                } catch (OperatorCreationException notInTheJdk) {
+                    return bc.get(algorithm);
+                }
+            };
+        } catch (OperatorCreationException impossible) {
+            throw new IllegalStateException("the JCA digest providers cannot be built", impossible);
+        }
     }
 
     /** The first signer decides; mail practically always has one. */
