@@ -2,6 +2,7 @@ package io.mailgate.parse;
 
 import jakarta.activation.DataSource;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMultipart;
@@ -108,11 +109,53 @@ final class LimitedMultipart extends MimeMultipart {
         allowEmpty = true; // an empty multipart is odd, not fatal
     }
 
+    /**
+     * Splits with {@link MultipartSplit} when the content is a range of the message file (always, for the
+     * messages we parse); Jakarta's own split is kept for any other stream.
+     */
+    @Override
+    protected synchronized void parse() throws MessagingException {
+        if (parsed) {
+            return;
+        }
+        InputStream in;
+        try {
+            in = ds.getInputStream();
+        } catch (IOException | RuntimeException e) {
+            throw new MessagingException("cannot read the content of a multipart", e);
+        }
+        if (!(in instanceof SharedFileRange content)) {
+            closeQuietly(in);
+            super.parse();
+            return;
+        }
+        initializeProperties();
+        try (content) {
+            String boundary = new ContentType(contentType).getParameter("boundary");
+            parsed = true; // first: MimeMultipart.addBodyPart() would parse again
+            complete = MultipartSplit.split(content, boundary, (start, end) -> {
+                try (SharedFileRange part = content.newStream(start, end)) {
+                    super.addBodyPart(createMimeBodyPart(part));
+                }
+            });
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the content of a multipart", e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // only read from: nothing was lost
+        }
+    }
+
     @Override
     protected MimeBodyPart createMimeBodyPart(InputStream in) throws MessagingException {
         counter.count();
         if (!(in instanceof SharedInputStream shared)) {
-            // not expected: our root stream is a SharedFileInputStream, and so is every part of it
+            // not expected: our root stream is a SharedFileRange, and so is every part of it
             return new WalkedBodyPart(in, null);
         }
         HeaderBlock headerBlock;

@@ -6,7 +6,6 @@ import io.mailgate.parse.MimeWalker.Leaf;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedFileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +18,7 @@ import java.util.Properties;
 /**
  * Parses raw RFC 5322 messages stored in files into {@link ParsedEmail}.
  *
- * <p>The file is read through a {@link SharedFileInputStream}, so Jakarta Mail keeps only positions
+ * <p>The file is read through a {@link SharedFileRange}, so Jakarta Mail keeps only positions
  * and every part's content is streamed from the file when needed: a 100 MB message never sits in the
  * heap. Only the text bodies (bounded by {@link ParseLimits#maxTextChars()}) and the header values are
  * held as strings. Thread-safe: one instance may serve every route.
@@ -186,8 +185,7 @@ public final class MimeParser {
     }
 
     /** The message over a shared file stream; closing it closes the file. */
-    private record Opened(SharedFileInputStream stream, MimeMessage message, HeaderBlock headers)
-            implements AutoCloseable {
+    private record Opened(SharedFileRange stream, MimeMessage message, HeaderBlock headers) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             stream.close();
@@ -207,7 +205,7 @@ public final class MimeParser {
         try (InputStream in = Files.newInputStream(rawFile)) {
             new StructureScanner(limits).scan(in, depth);
         }
-        SharedFileInputStream stream = new SharedFileInputStream(rawFile.toFile());
+        SharedFileRange stream = SharedFileRange.open(rawFile);
         try {
             return new Opened(stream, new MimeMessage(session, stream), headers);
         } catch (MessagingException | RuntimeException e) {

@@ -21,8 +21,9 @@
  *   <li>{@code StructureScanner} follows only Content-Type headers and boundary lines in one pass to
  *       reject nesting bombs and part floods before Jakarta Mail splits anything.</li>
  *   <li>{@code ContentFingerprint} streams the file once for the dedup fingerprint and the raw SHA-256.</li>
- *   <li>{@code MimeWalker} walks Jakarta Mail's tree over a {@code SharedFileInputStream} iteratively,
- *       through {@code LimitedMultipart}, which enforces the limits again while splitting.</li>
+ *   <li>{@code MimeWalker} walks Jakarta Mail's tree over ranges of the file ({@code SharedFileRange})
+ *       iteratively, through {@code LimitedMultipart}, which splits with {@code MultipartSplit} (Jakarta's
+ *       rules, one buffered pass) and enforces the limits again while splitting.</li>
  *   <li>{@code LeafContents} decodes the bodies ({@code CharsetFallback}) and hashes the attachments
  *       ({@code AttachmentDigester}) as streams; {@code ArtifactExtractor} finds URLs, domains, IPs,
  *       addresses, file names and hashes.</li>
