@@ -69,7 +69,8 @@ final class StructureScanner {
         long headerBytes = 0;
         int parts = 0;
         while (true) {
-            lines.read(line, inHeaders ? limits.maxHeaderBytes() + 1 : MAX_DELIMITER_LINE);
+            // in a body only a line starting with "--" can matter (a delimiter): the others are not even copied
+            lines.read(line, inHeaders ? limits.maxHeaderBytes() + 1 : MAX_DELIMITER_LINE, !inHeaders);
             if (lines.endOfStream && lines.length == 0) {
                 return;
             }
@@ -217,11 +218,17 @@ final class StructureScanner {
             this.in = in;
         }
 
-        /** Reads one line into {@code line} (cleared first); bytes past {@code keep} are consumed, not kept. */
-        void read(ByteArrayOutputStream line, int keep) throws IOException {
+        /**
+         * Reads one line into {@code line} (cleared first); bytes past {@code keep} are consumed, not kept, and so is
+         * the whole line if {@code onlyDashes} and it does not start with '-'.
+         */
+        void read(ByteArrayOutputStream line, int keep, boolean onlyDashes) throws IOException {
             line.reset();
             length = 0;
             boolean afterCr = false;
+            if (onlyDashes && (position < limit || fill()) && buffer[position] != '-') {
+                keep = 0;
+            }
             while (true) {
                 if (position == limit && !fill()) {
                     endOfStream = true;
@@ -234,17 +241,21 @@ final class StructureScanner {
                     }
                     return;
                 }
+                byte[] b = buffer;
                 int start = position;
-                while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
-                    position++;
+                int p = start;
+                int end = limit;
+                while (p < end && b[p] != '\n' && b[p] != '\r') {
+                    p++;
                 }
-                int kept = Math.min(position - start, keep - line.size());
+                position = p;
+                int kept = Math.min(p - start, keep - line.size());
                 if (kept > 0) {
-                    line.write(buffer, start, kept);
+                    line.write(b, start, kept);
                 }
-                length += position - start;
-                if (position < limit) {
-                    byte terminator = buffer[position++];
+                length += p - start;
+                if (p < end) {
+                    byte terminator = b[position++];
                     length++;
                     if (terminator == '\n') {
                         return;
