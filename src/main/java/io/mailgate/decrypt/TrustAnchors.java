@@ -21,6 +21,9 @@ import javax.net.ssl.X509TrustManager;
 /** Decides whether a signer certificate chains to the JVM trust store or to certificates the caller trusts. */
 final class TrustAnchors {
 
+    /** Verdicts of built paths, remembered for minutes: see {@link ChainVerdicts}. */
+    private static final ChainVerdicts VERDICTS = new ChainVerdicts(System::currentTimeMillis);
+
     private TrustAnchors() {}
 
     /** Loaded once: the JVM trust store does not change while the application runs. */
@@ -53,6 +56,11 @@ final class TrustAnchors {
         if (trusted.contains(signer) || JvmTrustStore.CERTIFICATES.contains(signer)) {
             return true;
         }
+        return VERDICTS.isTrusted(signer, intermediates, trusted, () -> buildsPath(signer, intermediates, trusted));
+    }
+
+    private static boolean buildsPath(
+            X509Certificate signer, Collection<X509Certificate> intermediates, Collection<X509Certificate> trusted) {
         Set<TrustAnchor> anchors = new HashSet<>();
         for (X509Certificate certificate : trusted) {
             anchors.add(new TrustAnchor(certificate, null));
