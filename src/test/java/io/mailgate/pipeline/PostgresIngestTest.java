@@ -82,8 +82,19 @@ class PostgresIngestTest extends IngestTestSupport {
 
     @Test
     void aLargeMessageIsStoredAsALargeObjectAndComesBackByteForByte() throws Exception {
+        // over RawContentStore.POSTGRES_ONE_PARAMETER_MAX once encoded: written through the driver's Blob API
+        storesAndReturnsByteForByte(6 * 1024 * 1024);
+    }
+
+    @Test
+    void aMessageOfUsualSizeIsStoredAsALargeObjectInOneStatementAndComesBackByteForByte() throws Exception {
+        // under RawContentStore.POSTGRES_ONE_PARAMETER_MAX: one bytea parameter, made a large object by lo_from_bytea
+        storesAndReturnsByteForByte(100 * 1024);
+    }
+
+    private void storesAndReturnsByteForByte(int payloadSize) throws Exception {
         Mailbox mailbox = mailbox();
-        byte[] payload = new byte[6 * 1024 * 1024];
+        byte[] payload = new byte[payloadSize];
         new Random(42).nextBytes(payload);
         String raw = "From: reporter@example.org\r\nTo: soc@example.test\r\nSubject: Big sample\r\n"
                 + "Message-ID: " + newMessageId() + "\r\nMIME-Version: 1.0\r\n"
