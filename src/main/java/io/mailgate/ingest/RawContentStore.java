@@ -34,8 +34,8 @@ public class RawContentStore {
      * On PostgreSQL, a message up to this size is sent as one bytea parameter that the INSERT itself turns into a
      * large object ({@code lo_from_bytea}): one round trip. The driver's Blob API, used above this size, creates,
      * opens and closes a large object in a round trip each and writes it 8 kB per round trip (PgJDBC 42.7): about
-     * 14 round trips for a message of average size (87 kB), each a function call for PostgreSQL (issue 13). Either way the client streams the
-     * file; the server holds at most this much of it in memory.
+     * 14 round trips for a message of average size (87 kB), each a function call for PostgreSQL (issue 13).
+     * Either way the client streams the file; the server holds at most this much of it in memory.
      */
     static final long POSTGRES_ONE_PARAMETER_MAX = 8L * 1024 * 1024;
 
