@@ -1,5 +1,6 @@
 package io.mailgate.incident;
 
+import io.mailgate.ingest.SqlDialect;
 import io.mailgate.parse.Artifact;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.sql.Blob;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Locale;
 import org.springframework.dao.EmptyResultDataAccessException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
@@ -42,11 +40,9 @@ public class RawContentStore {
     private final JdbcTemplate jdbc;
     private final boolean postgres;
 
-    RawContentStore(JdbcTemplate jdbc) {
+    RawContentStore(JdbcTemplate jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
-        String product =
-                jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
-        this.postgres = product != null && product.toLowerCase(Locale.ROOT).contains("postgres");
+        this.postgres = dialect.postgres();
     }
 
     @Transactional(propagation = Propagation.MANDATORY)

@@ -1,4 +1,4 @@
-package io.mailgate.incident;
+package io.mailgate.ingest;
 
 import java.util.Locale;
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -7,17 +7,23 @@ import org.springframework.stereotype.Component;
 
 /**
  * The few statements of the store path that H2 and PostgreSQL spell differently, chosen once from the
- * database the application is connected to. Everything else is written once for both.
+ * database the application is connected to (here, next to the raw content store that needs it too, because
+ * the incident package depends on this one). Everything else is written once for both.
  */
 @Component
-class SqlDialect {
+public class SqlDialect {
 
     private final boolean postgres;
 
-    SqlDialect(JdbcTemplate jdbc) {
+    public SqlDialect(JdbcTemplate jdbc) {
         String product =
                 jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
         this.postgres = product != null && product.toLowerCase(Locale.ROOT).contains("postgres");
+    }
+
+    /** Whether the database is PostgreSQL (else H2). */
+    public boolean postgres() {
+        return postgres;
     }
 
     /**
@@ -25,7 +31,7 @@ class SqlDialect {
      * parameters: incident_id, message_id, type, artifact_value, value_key, found_in. The existing row keeps
      * the message it was first found in.
      */
-    String insertArtifactUnlessPresent() {
+    public String insertArtifactUnlessPresent() {
         return postgres
                 ? "INSERT INTO artifacts (incident_id, message_id, type, artifact_value, value_key, found_in)"
                         + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, type, value_key) DO NOTHING"
