@@ -2,7 +2,8 @@
 # mailgate's start-up benchmark: time to "Started", to /actuator/health and to the first authenticated API call,
 # CPU seconds, and idle memory after 60 s, with -Xmx512m, 3 runs (bench/startup.py describes the columns).
 #
-#   bench/startup.sh [--runs N] [--idle S] [--restart] [--extract | --cds | --aot] [-- extra JVM options]
+#   bench/startup.sh [--runs N] [--idle S] [--restart] [--extract | --cds | --aot | --launcher] [--spring-aot]
+#                     [-- extra JVM options]
 #
 # Builds the jar (./mvnw -q -DskipTests package) unless MAILGATE_JAR names one.
 set -euo pipefail
