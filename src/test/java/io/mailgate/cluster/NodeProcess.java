@@ -6,21 +6,16 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.MailgateApplication;
+import io.mailgate.testing.ChildMailgate;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -40,8 +35,6 @@ final class NodeProcess {
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final String ADMIN_PASSWORD = "Cluster-kill-admin-password-1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A PostgreSQL schema of its own in the test database, shared by the nodes of one run. */
     record Database(String url, String user, String password, String schema) {
@@ -221,16 +214,7 @@ final class NodeProcess {
     }
 
     HttpResponse<String> call(String method, String path, String body) throws Exception {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(20))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return ChildMailgate.callAsAdmin(port, ADMIN_PASSWORD, method, path, body);
     }
 
     /** An IMAP connection polling every second, on GreenMail without TLS. */

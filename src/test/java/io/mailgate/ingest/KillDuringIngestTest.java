@@ -6,20 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailgate.MailgateApplication;
-import jakarta.mail.Flags;
+import io.mailgate.testing.ChildMailgate;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +25,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +53,6 @@ class KillDuringIngestTest {
     private static final String ADMIN_PASSWORD = "Kill-test-admin-password-1";
     private static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static GreenMail mail;
 
     @TempDir
@@ -296,28 +289,11 @@ class KillDuringIngestTest {
     }
 
     private static HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v1/orgs/default" + path))
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(20))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return ChildMailgate.callAsAdmin(port, ADMIN_PASSWORD, method, "/api/v1/orgs/default" + path, body);
     }
 
     private static Set<String> seen(GreenMailUser mailbox) throws Exception {
-        Set<String> seen = new HashSet<>();
-        for (StoredMessage message :
-                mail.getManagers().getImapHostManager().getInbox(mailbox).getMessages()) {
-            if (message.getFlags().contains(Flags.Flag.SEEN)) {
-                seen.add(message.getMimeMessage().getMessageID());
-            }
-        }
-        return seen;
+        return ChildMailgate.seenMessageIds(mail, mailbox);
     }
 
     private static MimeMessage message(String messageId, int i) throws Exception {
