@@ -1,6 +1,7 @@
 package io.mailgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * starts it: the first start makes its class data sharing archive (Java 17 to 24) or AOT cache (Java 25 and later) in
  * a training start of its own, then runs mailgate with Spring's build-time bean definitions; mailgate ingests from a
  * real IMAP server (GreenMail) in that mode; a second start on the same data loads its classes from the archive and
- * stores nothing twice. The launcher runs on the JDK of this test.
+ * stores nothing twice. The launcher runs on the JDK of this test. On H2, and on PostgreSQL when
+ * MAILGATE_TEST_POSTGRES_URL is set (CI sets it).
  */
 class LauncherIT {
 
@@ -65,7 +70,46 @@ class LauncherIT {
     }
 
     @Test
-    void firstStartTrainsAnArchiveThenMailgateIngestsAndASecondStartLoadsItsClassesFromIt() throws Exception {
+    void h2FirstStartTrainsAnArchiveThenMailgateIngestsAndASecondStartLoadsItsClassesFromIt() throws Exception {
+        trainIngestRestart("h2", List.of("--spring.datasource.url=" + H2_URL));
+    }
+
+    /** The database production runs on: Spring's AOT mode was prepared at build time with H2's settings. */
+    @Test
+    void postgresqlInSpringsAotModeToo() throws Exception {
+        String url = System.getenv("MAILGATE_TEST_POSTGRES_URL");
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(url)
+                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)")
+                    .isNotBlank();
+        }
+        assumeThat(url).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
+        String user = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
+        String password = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", "");
+        // a schema of its own: the database is shared with the other tests, which bootstrap their own admin
+        String schema = "launcher_" + UUID.randomUUID().toString().substring(0, 8);
+        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        try {
+            trainIngestRestart(
+                    "postgresql",
+                    List.of(
+                            "--spring.datasource.url=" + schemaUrl,
+                            "--spring.datasource.username=" + user,
+                            "--spring.datasource.password=" + password,
+                            "--spring.flyway.schemas=" + schema,
+                            "--spring.flyway.default-schema=" + schema));
+        } finally {
+            try (Connection db = DriverManager.getConnection(url, user, password);
+                    Statement sql = db.createStatement()) {
+                sql.execute("SELECT lo_unlink(content) FROM " + schema + ".raw_content");
+                sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            } catch (Exception cleanupFailed) {
+                System.err.println("Could not drop test schema " + schema + ": " + cleanupFailed);
+            }
+        }
+    }
+
+    private void trainIngestRestart(String database, List<String> databaseArgs) throws Exception {
         Path launch = work.resolve("launch");
         Path run = Files.createDirectories(work.resolve("run"));
         String address = "soc-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
@@ -75,10 +119,10 @@ class LauncherIT {
         deliver(mailbox, delivered, "first", 30);
         int port = freePort();
 
-        Process first = start(launch, run, port, "-Xmx384m", "first");
+        Process first = start(launch, run, port, "-Xmx384m", database + "-first", databaseArgs);
         try {
-            awaitUp(port, first, "first");
-            String console = Files.readString(console("first"));
+            awaitUp(port, first, database + "-first");
+            String console = Files.readString(console(database + "-first"));
             assertThat(console)
                     .as("the launcher's first start of this jar trains an archive")
                     .contains("a training start makes")
@@ -103,10 +147,16 @@ class LauncherIT {
 
         // The second start: no training, and its classes come from the archive (-Xlog names where each came from).
         Path classLog = work.resolve("classes.log");
-        Process second = start(launch, run, port, "-Xmx384m -Xlog:class+load=info:file=" + classLog, "second");
+        Process second = start(
+                launch,
+                run,
+                port,
+                "-Xmx384m -Xlog:class+load=info:file=" + classLog,
+                database + "-second",
+                databaseArgs);
         try {
-            awaitUp(port, second, "second");
-            assertThat(Files.readString(console("second"))).doesNotContain("a training start makes");
+            awaitUp(port, second, database + "-second");
+            assertThat(Files.readString(console(database + "-second"))).doesNotContain("a training start makes");
             long shared;
             try (Stream<String> lines = Files.lines(classLog)) {
                 shared = lines.filter(line -> line.contains("source: shared objects file"))
@@ -130,14 +180,17 @@ class LauncherIT {
     }
 
     /** bin/mailgate in the run folder, on the jar package built and the JDK of this test. */
-    private static Process start(Path launch, Path run, int port, String javaOpts, String name) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of("bin", "mailgate").toAbsolutePath().toString(),
-                        "--server.port=" + port,
-                        "--mailgate.admin-password=" + ADMIN_PASSWORD,
-                        "--spring.datasource.url=" + H2_URL,
-                        "--logging.level.root=WARN",
-                        "--logging.level.io.mailgate.MailgateApplication=INFO")
+    private static Process start(
+            Path launch, Path run, int port, String javaOpts, String name, List<String> databaseArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of("bin", "mailgate").toAbsolutePath().toString(),
+                "--server.port=" + port,
+                "--mailgate.admin-password=" + ADMIN_PASSWORD,
+                "--logging.level.root=WARN",
+                "--logging.level.io.mailgate.MailgateApplication=INFO"));
+        command.addAll(databaseArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(run.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(console(name).toFile()));
