@@ -235,7 +235,8 @@ def main():
     load = os.getloadavg()[0]
     how = (f"bin/mailgate, JAVA_OPTS={env['JAVA_OPTS']}" if env else
            f"java -Xmx512m {' '.join(args.jvm_opts)} -jar {os.path.basename(jar)}")
-    print(f"mailgate start-up: {os.cpu_count()} cores, load {load:.2f}, {how} ({mode}), {'restart on existing data' if args.restart else 'fresh data directory'}, "
+    data = "restart on existing data" if args.restart else "fresh data directory"
+    print(f"mailgate start-up: {os.cpu_count()} cores, load {load:.2f}, {how} ({mode}), {data}, "
           f"memory after {args.idle:.0f} s idle; logs in {log_dir}", flush=True)
     print(f"{'run':<8}" + "".join(f"{h:>11}" for _, h, _ in COLUMNS), flush=True)
     results = []
