@@ -128,18 +128,19 @@ def launcher_env(jar, jvm_opts, log_dir):
                 JAVA_OPTS=" ".join(["-Xmx512m", *jvm_opts]))
 
 
-def run_once(jar, jvm_opts, idle, restart_dir=None, log_dir=None, index=0, timeout=300, launcher_env=None):
+def run_once(jar, jvm_opts, idle, restart_dir=None, log_dir=None, index=0, timeout=300, env=None):
+    """One start; env is bin/mailgate's environment (launcher_env) to run the launcher instead of java -jar."""
     work = restart_dir or tempfile.mkdtemp(prefix="mailgate-startup-")
     port = free_port()
     log_path = os.path.join(log_dir or work, f"startup-{index}.log")
     out = open(log_path, "w")
     app_args = [f"--server.port={port}", f"--mailgate.admin-password={PASSWORD}"]
-    if launcher_env is None:
+    if env is None:
         cmd = ["java", "-Xmx512m", *jvm_opts, "-jar", jar, *app_args]
     else:  # the launcher execs java: the process (and its CPU figure) stays the same one
         cmd = [LAUNCHER, *app_args]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=launcher_env)
+    proc = subprocess.Popen(cmd, cwd=work, stdout=out, stderr=subprocess.STDOUT, env=env)
     r = {"log": log_path}
     base = f"http://127.0.0.1:{port}"
     try:

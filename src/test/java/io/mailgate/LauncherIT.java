@@ -1,7 +1,6 @@
 package io.mailgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,24 +8,16 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailgate.testing.ChildMailgate;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
+import io.mailgate.testing.PostgresTestSchema;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -77,35 +68,11 @@ class LauncherIT {
     /** The database production runs on: Spring's AOT mode was prepared at build time with H2's settings. */
     @Test
     void postgresqlInSpringsAotModeToo() throws Exception {
-        String url = System.getenv("MAILGATE_TEST_POSTGRES_URL");
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(url)
-                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)")
-                    .isNotBlank();
-        }
-        assumeThat(url).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
-        String user = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
-        String password = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", "");
-        // a schema of its own: the database is shared with the other tests, which bootstrap their own admin
-        String schema = "launcher_" + UUID.randomUUID().toString().substring(0, 8);
-        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        PostgresTestSchema schema = PostgresTestSchema.fromEnvironment("launcher");
         try {
-            trainIngestRestart(
-                    "postgresql",
-                    List.of(
-                            "--spring.datasource.url=" + schemaUrl,
-                            "--spring.datasource.username=" + user,
-                            "--spring.datasource.password=" + password,
-                            "--spring.flyway.schemas=" + schema,
-                            "--spring.flyway.default-schema=" + schema));
+            trainIngestRestart("postgresql", schema.applicationArguments());
         } finally {
-            try (Connection db = DriverManager.getConnection(url, user, password);
-                    Statement sql = db.createStatement()) {
-                sql.execute("SELECT lo_unlink(content) FROM " + schema + ".raw_content");
-                sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (Exception cleanupFailed) {
-                System.err.println("Could not drop test schema " + schema + ": " + cleanupFailed);
-            }
+            schema.drop();
         }
     }
 
@@ -117,7 +84,7 @@ class LauncherIT {
         GreenMailUser mailbox = mail.setUser(address, address, mailboxPassword);
         Set<String> delivered = new HashSet<>();
         deliver(mailbox, delivered, "first", 30);
-        int port = freePort();
+        int port = ChildMailgate.freePort();
 
         Process first = start(launch, run, port, "-Xmx384m", database + "-first", databaseArgs);
         try {
@@ -283,20 +250,8 @@ class LauncherIT {
     private static void deliver(GreenMailUser mailbox, Set<String> delivered, String tag, int count) throws Exception {
         for (int i = 0; i < count; i++) {
             String messageId = "<launcher-" + tag + "-" + i + "-" + UUID.randomUUID() + "@example.org>";
-            String raw = "From: Reporter <reporter@example.org>\r\nTo: soc@example.test\r\nSubject: Report " + tag
-                    + " " + i + "\r\nMessage-ID: " + messageId + "\r\nDate: Fri, 04 Dec 2026 10:15:30 +0000\r\n"
-                    + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nSuspicious link http://bad"
-                    + i + ".example/login\r\n";
-            mailbox.deliver(new MimeMessage(
-                    Session.getInstance(new Properties()),
-                    new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
+            mailbox.deliver(ChildMailgate.report(messageId, "Report " + tag + " " + i, i));
             delivered.add(messageId);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

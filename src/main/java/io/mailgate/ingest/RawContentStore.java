@@ -35,7 +35,7 @@ public class RawContentStore {
      * 14 round trips for a message of average size (87 kB), each a function call for PostgreSQL (issue 13).
      * Either way the client streams the file; the server holds at most this much of it in memory.
      */
-    static final long POSTGRES_ONE_PARAMETER_MAX = 8L * 1024 * 1024;
+    public static final long POSTGRES_ONE_PARAMETER_MAX = 8L * 1024 * 1024;
 
     private final JdbcTemplate jdbc;
     private final boolean postgres;

@@ -3,6 +3,7 @@ package io.mailgate.cluster;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.mailgate.testing.PostgresTestSchema;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -84,7 +85,7 @@ public final class ClusterBenchmark {
     private static Result round(int count, String zookeeper, String url, String user, String password, int each)
             throws Exception {
         String run = "cluster-bench-" + count;
-        NodeProcess.Database db = NodeProcess.Database.create(url, user, password, "cluster_bench");
+        PostgresTestSchema db = PostgresTestSchema.create(url, user, password, "cluster_bench");
         GreenMail mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
         mail.start();
         List<NodeProcess> nodes = new ArrayList<>();
@@ -188,7 +189,7 @@ public final class ClusterBenchmark {
         return cpu;
     }
 
-    private static Map<String, Integer> stored(NodeProcess.Database db) throws Exception {
+    private static Map<String, Integer> stored(PostgresTestSchema db) throws Exception {
         Map<String, Integer> copies = new HashMap<>();
         try (Connection connection = db.connect();
                 Statement sql = connection.createStatement();

@@ -9,6 +9,7 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.mailgate.testing.PostgresTestSchema;
 import jakarta.mail.Flags;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -68,7 +69,7 @@ class ClusterFailoverTest {
         assumeThat(Boolean.getBoolean("mailgate.test.cluster-failover") || "true".equals(System.getenv("CI")))
                 .as("a three-minute test: CI=true or -Dmailgate.test.cluster-failover=true")
                 .isTrue();
-        NodeProcess.Database db = NodeProcess.Database.fromEnvironment("cluster_kill");
+        PostgresTestSchema db = PostgresTestSchema.fromEnvironment("cluster_kill");
         long testStart = System.nanoTime();
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         ScheduledExecutorService mailer = Executors.newSingleThreadScheduledExecutor();
@@ -302,7 +303,7 @@ class ClusterFailoverTest {
     }
 
     /** Every message \Seen on the server now must already be in the database: \Seen follows the commit. */
-    static void assertSeenOnlyWhenStored(NodeProcess.Database db, GreenMail mail, List<Mailbox> mailboxes)
+    static void assertSeenOnlyWhenStored(PostgresTestSchema db, GreenMail mail, List<Mailbox> mailboxes)
             throws Exception {
         Set<String> seen = new HashSet<>();
         for (Mailbox mailbox : mailboxes) {
@@ -320,16 +321,16 @@ class ClusterFailoverTest {
         return mail.getManagers().getImapHostManager().getInbox(mailbox.user()).getMessages();
     }
 
-    static Map<String, Integer> storedPerConnection(NodeProcess.Database db) throws Exception {
+    static Map<String, Integer> storedPerConnection(PostgresTestSchema db) throws Exception {
         return query(db, "SELECT connection_api_name, COUNT(*) FROM email_messages GROUP BY connection_api_name");
     }
 
     /** Message-ID → how many times it is stored. */
-    static Map<String, Integer> storedMessageIds(NodeProcess.Database db) throws Exception {
+    static Map<String, Integer> storedMessageIds(PostgresTestSchema db) throws Exception {
         return query(db, "SELECT message_id, COUNT(*) FROM email_messages GROUP BY message_id");
     }
 
-    private static Map<String, Integer> query(NodeProcess.Database db, String sql) throws Exception {
+    private static Map<String, Integer> query(PostgresTestSchema db, String sql) throws Exception {
         Map<String, Integer> rows = new HashMap<>();
         try (Connection connection = db.connect();
                 Statement statement = connection.createStatement();

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.mailgate.MailgateApplication;
+import io.mailgate.testing.PostgresTestSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,14 +60,14 @@ class ClusterKubernetesLeaseTest {
     static KubernetesMockServer kubernetes;
     static KubernetesClient client;
     static GreenMail mail;
-    static NodeProcess.Database database;
+    static PostgresTestSchema database;
     static final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
     static final ObjectMapper json = new ObjectMapper();
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startCluster() throws Exception {
-        database = NodeProcess.Database.fromEnvironment("mailgate_k8s_test");
+        database = PostgresTestSchema.fromEnvironment("mailgate_k8s_test");
         kubernetes = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         kubernetes.init();

@@ -13,6 +13,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailgate.MailgateApplication;
+import io.mailgate.testing.PostgresTestSchema;
 import jakarta.mail.Flags;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -62,7 +63,7 @@ class ClusterNodesTest {
 
     static TestingServer zookeeper;
     static GreenMail mail;
-    static NodeProcess.Database database;
+    static PostgresTestSchema database;
     static WireMockServer soar;
     static final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
     static final ObjectMapper json = new ObjectMapper();
@@ -70,7 +71,7 @@ class ClusterNodesTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        database = NodeProcess.Database.fromEnvironment("mailgate_cluster_test");
+        database = PostgresTestSchema.fromEnvironment("mailgate_cluster_test");
         zookeeper = new TestingServer(true);
         mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
         mail.start();

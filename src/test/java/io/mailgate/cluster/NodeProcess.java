@@ -1,27 +1,20 @@
 package io.mailgate.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.MailgateApplication;
 import io.mailgate.testing.ChildMailgate;
+import io.mailgate.testing.PostgresTestSchema;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,73 +28,6 @@ final class NodeProcess {
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final String ADMIN_PASSWORD = "Cluster-kill-admin-password-1";
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** A PostgreSQL schema of its own in the test database, shared by the nodes of one run. */
-    record Database(String url, String user, String password, String schema) {
-
-        /**
-         * A fresh schema in the PostgreSQL database the environment names (the one CI provides): CI must provide
-         * it, elsewhere the test is skipped without it.
-         */
-        static Database fromEnvironment(String prefix) throws Exception {
-            String url = firstSet(
-                    "MAILGATE_TEST_POSTGRES_CLUSTER_URL",
-                    "MAILGATE_TEST_POSTGRES_INGEST_URL",
-                    "MAILGATE_TEST_POSTGRES_URL");
-            if ("true".equals(System.getenv("CI"))) {
-                assertThat(url).as("CI must provide PostgreSQL").isNotBlank();
-            }
-            assumeThat(url)
-                    .as("MAILGATE_TEST_POSTGRES_CLUSTER_URL, _INGEST_URL or _URL")
-                    .isNotBlank();
-            return create(
-                    url,
-                    System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate"),
-                    System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", ""),
-                    prefix);
-        }
-
-        private static String firstSet(String... names) {
-            for (String name : names) {
-                String value = System.getenv(name);
-                if (value != null && !value.isBlank()) {
-                    return value;
-                }
-            }
-            return null;
-        }
-
-        static Database create(String url, String user, String password, String prefix) throws Exception {
-            String schema = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-            try (Connection db = DriverManager.getConnection(url, user, password);
-                    Statement sql = db.createStatement()) {
-                sql.execute("CREATE SCHEMA " + schema);
-            }
-            return new Database(url, user, password, schema);
-        }
-
-        String schemaUrl() {
-            return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        }
-
-        Connection connect() throws Exception {
-            return DriverManager.getConnection(schemaUrl(), user, password);
-        }
-
-        void drop() {
-            try (Connection db = DriverManager.getConnection(url, user, password);
-                    Statement sql = db.createStatement()) {
-                try {
-                    sql.execute("SELECT lo_unlink(content) FROM " + schema + ".raw_content");
-                } catch (Exception noLargeObjects) {
-                    // the schema may not have been migrated
-                }
-                sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (Exception e) {
-                System.err.println("Could not drop schema " + schema + ": " + e);
-            }
-        }
-    }
 
     final String id;
     final int port;
@@ -119,10 +45,10 @@ final class NodeProcess {
      * Starts a node; {@code zookeeper} null for a single node without a coordinator. Its folder is
      * {@code target/<run>/<id>}, kept after the run for a failed test's diagnosis.
      */
-    static NodeProcess start(String run, String id, Database db, String zookeeper, List<String> extra)
+    static NodeProcess start(String run, String id, PostgresTestSchema db, String zookeeper, List<String> extra)
             throws IOException {
         Path folder = Files.createDirectories(Path.of("target", run, id).toAbsolutePath());
-        int port = freePort();
+        int port = ChildMailgate.freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // three of these on two cores: small heap, client compiler only, one GC thread
@@ -136,15 +62,12 @@ final class NodeProcess {
                 MailgateApplication.class.getName(),
                 "--server.port=" + port,
                 "--mailgate.admin-password=" + ADMIN_PASSWORD,
-                "--spring.datasource.url=" + db.schemaUrl(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--spring.flyway.default-schema=" + db.schema(),
                 "--spring.jmx.unique-names=true",
                 "--camel.main.name=mailgate-" + id,
                 "--logging.level.root=WARN",
                 "--logging.level.io.mailgate.cluster=INFO",
                 "--logging.level.io.mailgate.route.ConnectionRouteSync=INFO"));
+        command.addAll(db.applicationArguments());
         if (zookeeper != null) {
             command.add("--mailgate.cluster.node-id=" + id);
             command.add("--mailgate.cluster.zookeeper.connect-string=" + zookeeper);
@@ -227,12 +150,6 @@ final class NodeProcess {
         if (created.statusCode() != 201) {
             throw new IllegalStateException(
                     "connection " + apiName + ": " + created.statusCode() + " " + created.body());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.mailgate.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,13 +10,9 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailgate.MailgateApplication;
 import io.mailgate.testing.ChildMailgate;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
+import io.mailgate.testing.PostgresTestSchema;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -85,38 +79,12 @@ class KillDuringIngestTest {
 
     @Test
     void postgresqlKeepsEveryMessageAcrossAKill() throws Exception {
-        String url = System.getenv("MAILGATE_TEST_POSTGRES_URL");
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(url)
-                    .as("CI must provide PostgreSQL (MAILGATE_TEST_POSTGRES_URL)")
-                    .isNotBlank();
-        }
-        assumeThat(url).as("MAILGATE_TEST_POSTGRES_URL").isNotBlank();
-        String user = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_USER", "mailgate");
-        String password = System.getenv().getOrDefault("MAILGATE_TEST_POSTGRES_PASSWORD", "");
-        // A schema of its own: the database is shared with the system tests, which bootstrap their own admin.
-        String schema = "kill_" + UUID.randomUUID().toString().substring(0, 8);
-        String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        PostgresTestSchema schema = PostgresTestSchema.fromEnvironment("kill");
         try {
             killDuringIngestAndRestart(new Database(
-                    "postgresql",
-                    List.of(
-                            "--spring.datasource.url=" + schemaUrl,
-                            "--spring.datasource.username=" + user,
-                            "--spring.datasource.password=" + password,
-                            "--spring.flyway.schemas=" + schema,
-                            "--spring.flyway.default-schema=" + schema),
-                    schemaUrl,
-                    user,
-                    password));
+                    "postgresql", schema.applicationArguments(), schema.schemaUrl(), schema.user(), schema.password()));
         } finally {
-            try (Connection db = DriverManager.getConnection(url, user, password);
-                    Statement sql = db.createStatement()) {
-                sql.execute("SELECT lo_unlink(content) FROM " + schema + ".raw_content");
-                sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (Exception cleanupFailed) {
-                System.err.println("Could not drop test schema " + schema + ": " + cleanupFailed);
-            }
+            schema.drop();
         }
     }
 
@@ -128,10 +96,10 @@ class KillDuringIngestTest {
         for (int i = 0; i < MESSAGES; i++) {
             String messageId = "<kill-" + i + "-" + UUID.randomUUID() + "@example.org>";
             delivered.add(messageId);
-            mailbox.deliver(message(messageId, i));
+            mailbox.deliver(ChildMailgate.report(messageId, "Report " + i, i));
         }
 
-        int port = freePort();
+        int port = ChildMailgate.freePort();
         Process first = start(port, database.args(), database.name() + "-first");
         String seenAtKill;
         Set<String> seenBeforeKill;
@@ -183,7 +151,8 @@ class KillDuringIngestTest {
             // SIGTERM while ingesting more: Camel drains first, the database closes after it (no "Database is
             // already closed"), and every message then \Seen is stored.
             for (int i = MESSAGES; i < MESSAGES + 100; i++) {
-                mailbox.deliver(message("<term-" + i + "-" + UUID.randomUUID() + "@example.org>", i));
+                mailbox.deliver(ChildMailgate.report(
+                        "<term-" + i + "-" + UUID.randomUUID() + "@example.org>", "Report " + i, i));
             }
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(5))
@@ -294,20 +263,5 @@ class KillDuringIngestTest {
 
     private static Set<String> seen(GreenMailUser mailbox) throws Exception {
         return ChildMailgate.seenMessageIds(mail, mailbox);
-    }
-
-    private static MimeMessage message(String messageId, int i) throws Exception {
-        String raw = "From: Reporter <reporter@example.org>\r\nTo: soc@example.test\r\nSubject: Report " + i + "\r\n"
-                + "Message-ID: " + messageId + "\r\nDate: Fri, 27 Nov 2026 10:15:30 +0000\r\nMIME-Version: 1.0\r\n"
-                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nSuspicious link http://bad" + i
-                + ".example/login\r\n";
-        return new MimeMessage(
-                Session.getInstance(new Properties()), new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

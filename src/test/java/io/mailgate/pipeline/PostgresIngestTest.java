@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgate.incident.ChangeFeedOrder;
 import io.mailgate.incident.ChangeSequencer;
+import io.mailgate.ingest.RawContentStore;
 import io.mailgate.testing.IngestTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -83,16 +84,19 @@ class PostgresIngestTest extends IngestTestSupport {
     @Test
     void aLargeMessageIsStoredAsALargeObjectAndComesBackByteForByte() throws Exception {
         // over RawContentStore.POSTGRES_ONE_PARAMETER_MAX once encoded: written through the driver's Blob API
-        storesAndReturnsByteForByte(6 * 1024 * 1024);
+        byte[] raw = storesAndReturnsByteForByte(6 * 1024 * 1024);
+        assertThat((long) raw.length).isGreaterThan(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
     }
 
     @Test
     void aMessageOfUsualSizeIsStoredAsALargeObjectInOneStatementAndComesBackByteForByte() throws Exception {
         // under RawContentStore.POSTGRES_ONE_PARAMETER_MAX: one bytea parameter, made a large object by lo_from_bytea
-        storesAndReturnsByteForByte(100 * 1024);
+        byte[] raw = storesAndReturnsByteForByte(100 * 1024);
+        assertThat((long) raw.length).isLessThanOrEqualTo(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
     }
 
-    private void storesAndReturnsByteForByte(int payloadSize) throws Exception {
+    /** Returns the raw message as downloaded, so that a caller can say which way it was written. */
+    private byte[] storesAndReturnsByteForByte(int payloadSize) throws Exception {
         Mailbox mailbox = mailbox();
         byte[] payload = new byte[payloadSize];
         new Random(42).nextBytes(payload);
@@ -116,6 +120,7 @@ class PostgresIngestTest extends IngestTestSupport {
                 "/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/attachments/"
                         + attachment.get("index").asInt());
         assertThat(file).isEqualTo(payload);
+        return downloaded;
     }
 
     @Test

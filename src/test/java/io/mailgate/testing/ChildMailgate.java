@@ -4,6 +4,11 @@ import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import jakarta.mail.Flags;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.Properties;
 import java.util.Set;
 
 /**
- * What the tests that run mailgate in a JVM of its own (kill -9, the launcher, cluster nodes) share: its API called
- * as the admin with HTTP Basic, and what the IMAP server in the test's JVM has marked \Seen.
+ * What the tests that run mailgate in a JVM of its own (kill -9, the launcher, cluster nodes) share: a port for it,
+ * its API called as the admin with HTTP Basic, a small report to deliver, and what the IMAP server in the test's JVM
+ * has marked \Seen.
  */
 public final class ChildMailgate {
 
@@ -50,5 +57,22 @@ public final class ChildMailgate {
             }
         }
         return seen;
+    }
+
+    /** A plain-text report with one link ({@code http://bad<i>.example/login}), as a reporting button sends it. */
+    public static MimeMessage report(String messageId, String subject, int i) throws Exception {
+        String raw = "From: Reporter <reporter@example.org>\r\nTo: soc@example.test\r\nSubject: " + subject + "\r\n"
+                + "Message-ID: " + messageId + "\r\nDate: Fri, 27 Nov 2026 10:15:30 +0000\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nSuspicious link http://bad" + i
+                + ".example/login\r\n";
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A TCP port free on this machine now, for the child's web server. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }
