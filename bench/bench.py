@@ -18,6 +18,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import socket
 import ssl
@@ -31,6 +32,15 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 PASSWORD = "bench"
 children = []
+keep_bulk = False  # --keep
+
+
+def discard(path):
+    """Removes what a round leaves behind once it is measured (mail copies, a database): a run of 1,000 and 10,000
+    messages wrote about 6 GB, and a few runs filled this machine's disk. --keep leaves everything for inspection;
+    logs and the report are always kept."""
+    if not keep_bulk:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def log(msg):
@@ -197,6 +207,7 @@ SyncState *
     subprocess.run(["mbsync", "-q", "-c", cfg, "-a"], check=True)
     seconds, cpu = time.monotonic() - start, children_cpu() - cpu
     got = len(os.listdir(f"{out}/mail/INBOX/new")) + len(os.listdir(f"{out}/mail/INBOX/cur"))
+    discard(os.path.join(out, "mail"))
     if got != n:
         raise RuntimeError(f"mbsync stored {got} of {n}")
     return seconds, f"{got} stored", got, cpu
@@ -208,6 +219,7 @@ def run_pyimap(work, dovecot, port, user, n):
     got = subprocess.run([sys.executable, f"{HERE}/pyimap.py", "127.0.0.1", str(port), user, PASSWORD,
                           dovecot.cert, out], check=True, capture_output=True, text=True).stdout.strip()
     seconds, cpu = time.monotonic() - start, children_cpu() - cpu
+    discard(out)
     if int(got) != n or dovecot.unseen(user) != 0:
         raise RuntimeError(f"pyimap handled {got} of {n}, {dovecot.unseen(user)} still unseen")
     return seconds, f"{got} stored", int(got), cpu
@@ -225,8 +237,9 @@ class Mailgate:
         self.base = self.root + "/default"
         self.key = None
         env = dict(os.environ)
+        self.dbname = None
         if db == "pg":
-            dbname = "mailgate_bench"
+            dbname = self.dbname = "mailgate_bench"
             subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {dbname} && createdb -O mailgate {dbname}"],
                            check=True)
             env.update(SPRING_DATASOURCE_URL=f"jdbc:postgresql://127.0.0.1:5432/{dbname}",
@@ -353,6 +366,9 @@ class Mailgate:
         if self.proc:
             stop(self.proc)
         self.out.close()
+        discard(os.path.join(self.dir, "data"))  # H2's database and the spool; logs/ and stdout.log stay
+        if self.dbname and not keep_bulk:
+            subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {self.dbname}"])
 
 
 def warm_up(mg, dovecot, warm_users, n):
@@ -530,9 +546,13 @@ def main():
                          "measured rounds, so that no round pays for JIT compilation; 0 measures a cold JVM first")
     ap.add_argument("--push-samples", type=int, default=20, help="0 skips the push latency test")
     ap.add_argument("--push-timeout", type=float, default=10.0, help="seconds to wait for one pushed message")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the mail copies and databases of every round (by default removed once measured)")
     ap.add_argument("--push-only", action="store_true",
                     help="only the push latency test, on one mailgate JVM per jar with H2 (no ingest rounds)")
     args = ap.parse_args()
+    global keep_bulk
+    keep_bulk = args.keep
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
     dbs = [d for d in args.db.split(",") if d]
@@ -634,6 +654,7 @@ def main():
         for p in list(children):
             stop(p, 5)
         dovecot.stop()
+        discard(os.path.join(dovecot.dir, "home"))  # the users' mailboxes: links to the corpus, and Dovecot's indexes
         report(args, rows, mg_rows, pushes)
 
 
