@@ -25,6 +25,12 @@ public class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (DatabaseOutage.causedBy(e)) {
+            // the credentials could not be checked, which is not the same as refused (DatabaseOutage)
+            response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
+            problems.write(request, response, DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
+            return;
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
         // Same words for an unknown user, a wrong password and an unknown key: reveal nothing.
         String detail = e instanceof BadCredentialsException

@@ -147,6 +147,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e, WebRequest request) {
+        if (DatabaseOutage.causedBy(e)) {
+            return databaseOutage(e, request);
+        }
         // The id ties the caller's report to the log entry; the stack trace stays in the log.
         String errorId = UUID.randomUUID().toString();
         log.error("Unexpected error {} on {}", errorId, path(request), e);
@@ -155,6 +158,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "An unexpected error occurred. It has been logged with id " + errorId + ".");
         body.setProperty("errorId", errorId);
         return respond(body, List.of(), new HttpHeaders(), request);
+    }
+
+    /** 503, not 500: see {@link DatabaseOutage}. One line in the log; the outage itself is no bug to trace. */
+    private ResponseEntity<Object> databaseOutage(Exception e, WebRequest request) {
+        log.warn("Database unavailable on {}: {}", path(request), rootMessage(e));
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
+        return respond(body, List.of(), headers, request);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     // ---- Spring's, with field errors added ----------------------------------------------------

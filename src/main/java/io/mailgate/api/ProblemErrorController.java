@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,28 +27,40 @@ class ProblemErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
-        HttpStatus status = status(request);
+        boolean outage = databaseOutage(request);
+        HttpStatus status = outage ? DatabaseOutage.STATUS : status(request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", status.getReasonPhrase());
         body.put("status", status.value());
         body.put(
                 "detail",
-                status.is5xxServerError()
-                        ? "An unexpected error occurred. It has been logged."
-                        : status.getReasonPhrase());
+                outage
+                        ? DatabaseOutage.DETAIL
+                        : status.is5xxServerError()
+                                ? "An unexpected error occurred. It has been logged."
+                                : status.getReasonPhrase());
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (uri != null) {
             body.put("instance", uri.toString());
         }
-        return ResponseEntity.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+        var response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (outage) {
+            response.header(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
+        }
+        return response.body(body);
     }
 
     /** The same error for a browser: the page "error" (templates/error.html), still without the exception. */
     @RequestMapping(value = "${server.error.path:/error}", produces = MediaType.TEXT_HTML_VALUE)
     ModelAndView errorPage(HttpServletRequest request) {
+        if (databaseOutage(request)) {
+            var page = new ModelAndView("error", DatabaseOutage.STATUS);
+            page.addObject("status", DatabaseOutage.STATUS.value());
+            page.addObject("title", DatabaseOutage.TITLE);
+            page.addObject("detail", DatabaseOutage.DETAIL);
+            return page;
+        }
         HttpStatus status = status(request);
         var page = new ModelAndView("error", status);
         page.addObject("status", status.value());
@@ -81,6 +94,12 @@ class ProblemErrorController implements ErrorController {
                     + "need them.";
         }
         return "Your role does not allow this page.";
+    }
+
+    /** An exception that left a filter (the API key lookup, say) because the database is down: see DatabaseOutage. */
+    private static boolean databaseOutage(HttpServletRequest request) {
+        return request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable e
+                && DatabaseOutage.causedBy(e);
     }
 
     private static HttpStatus status(HttpServletRequest request) {

@@ -1,6 +1,7 @@
 package io.mailgate.web;
 
 import io.mailgate.api.ApiProblem;
+import io.mailgate.api.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -43,6 +44,10 @@ class PageErrors {
             status = status == null ? HttpStatus.BAD_REQUEST : status;
             String detail = error.getBody().getDetail();
             return page(status, status.getReasonPhrase(), detail == null ? status.getReasonPhrase() : detail);
+        }
+        if (DatabaseOutage.causedBy(e)) {
+            log.warn("A page could not be served: the database is unavailable ({})", e.getMessage());
+            return page(DatabaseOutage.STATUS, DatabaseOutage.TITLE, DatabaseOutage.DETAIL);
         }
         log.error("A page failed", e);
         return page(

@@ -120,6 +120,16 @@ class ProblemDetailsTest extends SystemApiTestSupport {
     }
 
     @Test
+    void databaseOutageInAControllerIs503WithRetryAfter() {
+        Reply reply = getOnce(PROBE + "/database-down", ADMIN);
+
+        assertProblem(reply, 503);
+        assertThat(reply.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(DatabaseOutage.RETRY_AFTER);
+        assertThat(reply.json().get("detail").asText()).isEqualTo(DatabaseOutage.DETAIL);
+        assertThat(reply.body()).doesNotContain("HikariPool", "JPA");
+    }
+
+    @Test
     void wrongMethodUnsupportedMediaTypeAndUnknownPath() {
         assertProblem(call(HttpMethod.PUT, "/api/v1/orgs", ADMIN, "{}"), 405);
 

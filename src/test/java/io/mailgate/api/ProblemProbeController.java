@@ -8,11 +8,13 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Set;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.MediaType;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -74,6 +76,14 @@ public class ProblemProbeController {
     @PostMapping("/conflict")
     String conflict() {
         throw new DataIntegrityViolationException("duplicate key value violates unique constraint \"secret_table\"");
+    }
+
+    /** What a repository call throws when the pool gets no connection because the database is down. */
+    @GetMapping("/database-down")
+    String databaseDown() {
+        throw new CannotCreateTransactionException(
+                "Could not open JPA EntityManager for transaction",
+                new SQLTransientConnectionException("HikariPool-1 - Connection is not available, request timed out"));
     }
 
     @GetMapping("/boom")

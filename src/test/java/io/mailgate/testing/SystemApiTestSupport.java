@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.account.ApiKeys;
 import io.mailgate.api.ProblemProbeController;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -47,6 +52,8 @@ public abstract class SystemApiTestSupport {
     /** SHA-256 of every API key created in the tests: none may ever appear in a response. */
     private static final Set<String> KEY_HASHES = ConcurrentHashMap.newKeySet();
 
+    private static final HttpClient ONCE = HttpClient.newHttpClient();
+
     @Autowired
     protected TestRestTemplate http;
 
@@ -79,6 +86,29 @@ public abstract class SystemApiTestSupport {
 
     public Reply get(String path, String authorization) {
         return call(HttpMethod.GET, path, authorization, null);
+    }
+
+    /**
+     * A GET sent exactly once. The template's HTTP client retries a 503 after its Retry-After (as a well-behaved
+     * client should), which would hide the first answer and make a test wait.
+     */
+    public Reply getOnce(String path, String authorization) {
+        try {
+            HttpResponse<String> response = ONCE.send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(http.getRootUri() + path))
+                            .header(HttpHeaders.AUTHORIZATION, authorization)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpHeaders headers = new HttpHeaders();
+            response.headers().map().forEach(headers::addAll);
+            assertNoSecrets(response.body());
+            return new Reply(response.statusCode(), headers, response.body(), parse(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Reply post(String path, String authorization, Object body) {
