@@ -8,6 +8,7 @@ import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RawSpool;
+import io.mailgate.testing.ChildMailgate;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,11 +64,11 @@ public final class IngestBenchmark {
         int latencySamples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int smallMessages = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int bigMb = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int imapPort = freePort();
-        int smtpPort = freePort();
+        int imapPort = ChildMailgate.freePort();
+        int smtpPort = ChildMailgate.freePort();
         Process mailServer = startMailServer(imapPort, smtpPort);
         Path work = Files.createTempDirectory("mailgate-bench");
-        int httpPort = freePort();
+        int httpPort = ChildMailgate.freePort();
         ConfigurableApplicationContext app = SpringApplication.run(
                 MailgateApplication.class,
                 "--server.port=" + httpPort,
@@ -342,11 +342,5 @@ public final class IngestBenchmark {
                                         + Base64.getEncoder()
                                                 .encodeToString(
                                                         ("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

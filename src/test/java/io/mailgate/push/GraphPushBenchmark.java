@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.MailgateApplication;
 import io.mailgate.component.msgraph.GraphSimulator;
 import io.mailgate.oauth.EntraSimulator;
-import java.net.ServerSocket;
+import io.mailgate.testing.ChildMailgate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ public final class GraphPushBenchmark {
         graph.acceptTokens(token -> entra.scopesOf(token) != null);
         graph.allowHttpNotificationUrls();
         Path work = Files.createTempDirectory("bench-graph-push-");
-        int port = freePort();
+        int port = ChildMailgate.freePort();
         ConfigurableApplicationContext app = SpringApplication.run(
                 MailgateApplication.class,
                 "--server.port=" + port,
@@ -164,11 +164,5 @@ public final class GraphPushBenchmark {
                     method + " " + url + " -> " + response.statusCode() + " " + response.body());
         }
         return response.body();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.component.ews.EwsSimulator;
 import io.mailgate.component.msgraph.GraphSimulator;
 import io.mailgate.oauth.EntraSimulator;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.mailgate.testing.ChildMailgate;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -50,7 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class SourcePushTest {
 
     static final String ADMIN_PASSWORD = "Graph-push-admin-password-1";
-    static final int PORT = freePort();
+    static final int PORT = ChildMailgate.freePort();
     static final EntraSimulator ENTRA = new EntraSimulator();
     static final GraphSimulator GRAPH = new GraphSimulator();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -77,14 +76,6 @@ class SourcePushTest {
         GRAPH.allowHttpNotificationUrls();
         GRAPH.subscriberUnreachable(false);
         GRAPH.sendNotifications();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     record Reply(int status, String body, String contentType) {}

@@ -8,11 +8,11 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.mailgate.component.msgraph.GraphSimulator;
 import io.mailgate.oauth.EntraSimulator;
+import io.mailgate.testing.ChildMailgate;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -57,7 +57,7 @@ abstract class WebTestSupport {
     static final String ADMIN_PASSWORD = "Web-admin-password-1";
     static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     static final GreenMail MAIL = startMailServer();
-    static final int PORT = freePort();
+    static final int PORT = ChildMailgate.freePort();
     static final EntraSimulator ENTRA = new EntraSimulator();
     static final GraphSimulator GRAPH = new GraphSimulator();
 
@@ -71,14 +71,6 @@ abstract class WebTestSupport {
         registry.add("mailgate.oauth.public-url", () -> "http://127.0.0.1:" + PORT);
         registry.add("mailgate.oauth.authority-override", () -> ENTRA.baseUrl().toString());
         registry.add("mailgate.oauth.graph-override", GRAPH::baseUrl);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static final AtomicInteger NAMES = new AtomicInteger();
