@@ -62,7 +62,7 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
      * the server, no change. What it costs: one more batch ({@code fetchMaxMessages}, {@code fetchMaxBytes}) spooled
      * and parsed ahead of its commit.
      */
-    static final int BATCHES_IN_FLIGHT = 3;
+    private static final int BATCHES_IN_FLIGHT = 3;
     /** Reconnect back-off after a lost connection: 1 s, 2 s, 4 s, ... up to this (and never beyond the poll). */
     private static final long MAX_RECONNECT_DELAY_MS = 60_000L;
 
