@@ -4,11 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.mailgate.testing.SystemApiTestSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.cookie.BasicCookieStore;
+import org.apache.hc.client5.http.entity.UrlEncodedFormEntity;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -19,8 +32,8 @@ import org.springframework.test.context.TestPropertySource;
  * The database goes away under a running mailgate (here: its pool can no longer log in, so every new connection
  * fails, as when the server is down or an embedded H2 closed itself on a full disk). Every API call, whichever way
  * it authenticates, answers 503 with Retry-After and says why, instead of 500 (an API key lookup failing in the
- * security filter) or 401 (a password that could not be checked); once the database is back the same calls work.
- * A context of its own, thrown away afterwards, since its pool is broken on purpose.
+ * security filter) or 401 (a password that could not be checked); a signed-in page says the same. Once the database
+ * is back the same calls work. A context of its own, thrown away afterwards, since its pool is broken on purpose.
  */
 @TestPropertySource(properties = "spring.datasource.hikari.connection-timeout=1000")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -36,13 +49,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
         String connections = "/api/v1/orgs/" + org + "/connections";
         assertThat(get(connections, key).status()).isEqualTo(200);
 
-        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
-        String username = pool.getUsername();
-        String password = pool.getPassword();
-        pool.getHikariConfigMXBean().setUsername("mailgate-outage-test");
-        pool.getHikariConfigMXBean().setPassword("not-the-password");
-        pool.getHikariPoolMXBean().softEvictConnections();
-        try {
+        try (BrokenPool broken = breakPool()) {
             for (String authorization : List.of(ADMIN, key)) {
                 Reply reply = getOnce(connections, authorization);
 
@@ -52,17 +59,91 @@ class DatabaseOutageTest extends SystemApiTestSupport {
                 assertThat(reply.headers().getFirst(HttpHeaders.WWW_AUTHENTICATE))
                         .isNull();
             }
-        } finally {
+        }
+
+        assertThat(eventually(() -> getOnce(connections, key).status())).isEqualTo(200);
+        assertThat(get(connections, ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSignedInPageSaysTheDatabaseIsUnavailableAndWorksAgainAfter() throws Exception {
+        String page = http.getRootUri() + "/orgs/" + newOrg("outage-page") + "/connections";
+        try (CloseableHttpClient browser = HttpClients.custom()
+                .setDefaultCookieStore(new BasicCookieStore())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .build()) {
+            signIn(browser);
+            assertThat(send(browser, new HttpGet(page)).status()).isEqualTo(200);
+
+            try (BrokenPool broken = breakPool()) {
+                Html answer = send(browser, new HttpGet(page));
+
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.body()).contains(DatabaseOutage.TITLE, DatabaseOutage.DETAIL);
+                assertThat(answer.body()).doesNotContain("Exception", "HikariPool", "\tat ");
+            }
+
+            assertThat(eventually(() -> send(browser, new HttpGet(page)).status()))
+                    .isEqualTo(200);
+        }
+    }
+
+    /** Until the pool is closed: its user and password are ones that cannot log in, and its connections are gone. */
+    private BrokenPool breakPool() throws SQLException {
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        BrokenPool broken = new BrokenPool(pool, pool.getUsername(), pool.getPassword());
+        pool.getHikariConfigMXBean().setUsername("mailgate-outage-test");
+        pool.getHikariConfigMXBean().setPassword("not-the-password");
+        pool.getHikariPoolMXBean().softEvictConnections();
+        return broken;
+    }
+
+    private record BrokenPool(HikariDataSource pool, String username, String password) implements AutoCloseable {
+        @Override
+        public void close() {
             pool.getHikariConfigMXBean().setUsername(username);
             pool.getHikariConfigMXBean().setPassword(password);
         }
+    }
 
+    /** The status once it is 200, or the last one after 20 s: the pool opens new connections in the background. */
+    private static int eventually(Supplier<Integer> status) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        Reply reply = getOnce(connections, key);
-        while (reply.status() != 200 && Instant.now().isBefore(deadline)) {
-            reply = getOnce(connections, key);
+        int last = status.get();
+        while (last != 200 && Instant.now().isBefore(deadline)) {
+            last = status.get();
         }
-        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-        assertThat(get(connections, ADMIN).status()).isEqualTo(200);
+        return last;
+    }
+
+    private record Html(int status, String body) {}
+
+    private Html send(CloseableHttpClient browser, HttpUriRequestBase request) {
+        request.setHeader("Accept", "text/html");
+        try {
+            return browser.execute(
+                    request,
+                    response -> new Html(
+                            response.getCode(),
+                            response.getEntity() == null
+                                    ? ""
+                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The sign-in form, with the CSRF token its page carries. */
+    private void signIn(CloseableHttpClient browser) {
+        String csrf = send(browser, new HttpGet(http.getRootUri() + "/login"))
+                .body()
+                .replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+        HttpPost post = new HttpPost(http.getRootUri() + "/login");
+        post.setEntity(new UrlEncodedFormEntity(List.of(
+                new BasicNameValuePair("username", "admin"),
+                new BasicNameValuePair("password", ADMIN_PASSWORD),
+                new BasicNameValuePair("_csrf", csrf))));
+        assertThat(send(browser, post).status()).isEqualTo(302);
     }
 }
