@@ -43,7 +43,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
     DataSource dataSource;
 
     @Test
-    void everyApiCallIs503WithRetryAfterWhileTheDatabaseIsUnreachableAndWorksAgainAfter() throws SQLException {
+    void everyApiCallIs503WithRetryAfterWhileTheDatabaseIsUnreachableAndWorksAgainAfter() throws Exception {
         String org = newOrg("outage");
         String key = bearer(newApiKey(org, "ADMIN"));
         String connections = "/api/v1/orgs/" + org + "/connections";
@@ -89,13 +89,25 @@ class DatabaseOutageTest extends SystemApiTestSupport {
         }
     }
 
-    /** Until the pool is closed: its user and password are ones that cannot log in, and its connections are gone. */
-    private BrokenPool breakPool() throws SQLException {
+    /**
+     * Until the result is closed: the pool's user and password are ones that cannot log in, and it holds no connection.
+     * Evicting once is not enough: a connection the pool was opening with the old credentials, or one in use by a
+     * background task, can join it afterwards, so this evicts until none is left.
+     */
+    private BrokenPool breakPool() throws SQLException, InterruptedException {
         HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
         BrokenPool broken = new BrokenPool(pool, pool.getUsername(), pool.getPassword());
         pool.getHikariConfigMXBean().setUsername("mailgate-outage-test");
         pool.getHikariConfigMXBean().setPassword("not-the-password");
-        pool.getHikariPoolMXBean().softEvictConnections();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        do {
+            pool.getHikariPoolMXBean().softEvictConnections();
+            Thread.sleep(50);
+        } while (pool.getHikariPoolMXBean().getTotalConnections() > 0
+                && Instant.now().isBefore(deadline));
+        assertThat(pool.getHikariPoolMXBean().getTotalConnections())
+                .as("connections left in the pool")
+                .isZero();
         return broken;
     }
 
