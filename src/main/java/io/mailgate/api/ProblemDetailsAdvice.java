@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -162,19 +163,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     /** 503, not 500: see {@link DatabaseOutage}. One line in the log; the outage itself is no bug to trace. */
     private ResponseEntity<Object> databaseOutage(Exception e, WebRequest request) {
-        log.warn("Database unavailable on {}: {}", path(request), rootMessage(e));
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+        log.warn(
+                "Database unavailable on {}: {}: {}",
+                path(request),
+                cause.getClass().getSimpleName(),
+                cause.getMessage());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
         return respond(body, List.of(), headers, request);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     // ---- Spring's, with field errors added ----------------------------------------------------
