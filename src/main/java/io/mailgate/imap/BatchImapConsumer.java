@@ -38,7 +38,8 @@ import org.slf4j.MDC;
  * One poll drains the folder: {@code UID SEARCH UNSEEN UNDELETED}, then the unseen messages in rounds of
  * {@code maxMessagesPerPoll}, each round fetched in batches (many messages per {@code UID FETCH}, within a byte
  * budget; a large message streamed in chunks straight to its spool file). While the route works through one
- * batch, a shared worker fetches the next. The messages of a batch go to the route all at once, asynchronously
+ * batch, a shared worker fetches the next; a round's last batches are still in the route while the next round is
+ * searched for and fetched. The messages of a batch go to the route all at once, asynchronously
  * (the pipeline parses them in parallel and commits them in groups, in UID order: {@link SourceBatch}). A message
  * is marked \Seen only once its exchange completed (stored or quarantined): the UIDs committed by a batch get one
  * {@code UID STORE}; a failed message stays unseen and is not tried again before the next poll. The folder stays open between polls and is never expunged.
@@ -331,53 +332,26 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
 
     private int drain() throws Exception {
         Set<Long> attempted = new HashSet<>();
+        // Oldest first. Kept across rounds: the next round's SEARCH and first FETCH go out while the last batches
+        // of this one are still parsed and committed, instead of the pipeline running dry every round.
+        Deque<Handed> inFlight = new ArrayDeque<>();
         int handed = 0;
-        while (isPollAllowed()) {
-            List<Long> round = new ArrayList<>();
-            for (long uid : commands.searchUnseen()) {
-                if (attempted.add(uid)) {
-                    round.add(uid);
-                    if (getMaxMessagesPerPoll() > 0 && round.size() >= getMaxMessagesPerPoll()) {
-                        break;
-                    }
-                }
-            }
-            if (round.isEmpty()) {
-                return handed;
-            }
-            handed += handRound(round);
-        }
-        return handed;
-    }
-
-    private int handRound(List<Long> round) throws Exception {
-        long validity = commands.uidValidity();
-        Map<Long, Long> sizes = commands.sizes(round);
-        List<FetchPlan.Batch> batches =
-                FetchPlan.of(round, sizes, endpoint.getFetchMaxMessages(), endpoint.getFetchMaxBytes());
-        int handed = 0;
-        Deque<Handed> inFlight = new ArrayDeque<>(); // oldest first
-        CompletableFuture<List<Spooled>> next = fetchAsync(batches, 0, validity);
         try {
-            for (int i = 0; i < batches.size(); i++) {
-                List<Spooled> current = await(next);
-                next = i + 1 < batches.size() && isPollAllowed() ? fetchAsync(batches, i + 1, validity) : null;
-                try {
-                    Handed now = hand(
-                            new ArrayDeque<>(current),
-                            inFlight.isEmpty() ? null : inFlight.peekLast().order());
-                    handed += now.count();
-                    inFlight.addLast(now);
-                    while (inFlight.size() >= BATCHES_IN_FLIGHT) {
-                        finish(inFlight.removeFirst());
+            while (isPollAllowed()) {
+                List<Long> round = new ArrayList<>();
+                // A message still in flight is unseen until its batch is finished: attempted keeps it out.
+                for (long uid : commands.searchUnseen()) {
+                    if (attempted.add(uid)) {
+                        round.add(uid);
+                        if (getMaxMessagesPerPoll() > 0 && round.size() >= getMaxMessagesPerPoll()) {
+                            break;
+                        }
                     }
-                } catch (Exception e) {
-                    discard(next);
-                    throw e;
                 }
-                if (next == null) {
+                if (round.isEmpty()) {
                     break;
                 }
+                handed += handRound(round, inFlight);
             }
         } catch (Exception e) {
             while (!inFlight.isEmpty()) {
@@ -391,6 +365,41 @@ final class BatchImapConsumer extends ScheduledBatchPollingConsumer {
         }
         while (!inFlight.isEmpty()) {
             finish(inFlight.removeFirst());
+        }
+        return handed;
+    }
+
+    /**
+     * Fetches the round's batches (the next while the route takes the one before) and hands each to the route,
+     * finishing the oldest batch in flight whenever {@link #BATCHES_IN_FLIGHT} are. Returns with the round's last
+     * batches possibly still in flight; on an error, the caller finishes them.
+     */
+    private int handRound(List<Long> round, Deque<Handed> inFlight) throws Exception {
+        long validity = commands.uidValidity();
+        Map<Long, Long> sizes = commands.sizes(round);
+        List<FetchPlan.Batch> batches =
+                FetchPlan.of(round, sizes, endpoint.getFetchMaxMessages(), endpoint.getFetchMaxBytes());
+        int handed = 0;
+        CompletableFuture<List<Spooled>> next = fetchAsync(batches, 0, validity);
+        for (int i = 0; i < batches.size(); i++) {
+            List<Spooled> current = await(next);
+            next = i + 1 < batches.size() && isPollAllowed() ? fetchAsync(batches, i + 1, validity) : null;
+            try {
+                Handed now = hand(
+                        new ArrayDeque<>(current),
+                        inFlight.isEmpty() ? null : inFlight.peekLast().order());
+                handed += now.count();
+                inFlight.addLast(now);
+                while (inFlight.size() >= BATCHES_IN_FLIGHT) {
+                    finish(inFlight.removeFirst());
+                }
+            } catch (Exception e) {
+                discard(next);
+                throw e;
+            }
+            if (next == null) {
+                break;
+            }
         }
         return handed;
     }

@@ -82,22 +82,47 @@ class ImapBatchSourceTest extends IngestTestSupport {
     }
 
     @Test
-    void aPollDrainsMoreThanMaxMessagesPerPollWithoutWaitingForTheNextPoll() {
+    void aPollDrainsMoreThanMaxMessagesPerPollWithoutWaitingForTheNextPollOrForItsOwnPreviousRound() throws Exception {
         Mailbox mailbox = mailbox();
         int count = 130; // more than mailgate.routes.max-messages-per-poll (100)
         for (int i = 0; i < count; i++) {
             deliver(mailbox, message(newMessageId(), "Backlog " + i, "x"));
         }
-        Map<String, Object> request = imapConnection(unique("drain"), mailbox, mailbox.password());
-        request.put("polling", Map.of("intervalSeconds", 300));
-        String connection = createConnection(request);
+        try (ImapCommandRecorder recorder =
+                new ImapCommandRecorder(MAIL.getImap().getPort())) {
+            Map<String, Object> request = imapConnection(unique("drain"), mailbox, mailbox.password());
+            ((Map<String, Object>) request.get("imap")).put("port", recorder.port());
+            request.put("polling", Map.of("intervalSeconds", 300));
+            String connection = createConnection(request);
 
-        // The first poll starts at once; the next would be in five minutes. All arrive well before that.
-        await().atMost(Duration.ofSeconds(150))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(messages(connection)).hasSize(count));
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(count));
+            // The first poll starts at once; the next would be in five minutes. All arrive well before that.
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(messages(connection)).hasSize(count));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(seen(mailbox)).isEqualTo(count));
+
+            // The second round (messages 101 to 130) was searched for and fetched while the first round's two
+            // batches were still in the pipeline: the pipeline does not run dry between rounds.
+            List<String> commands = recorder.commands();
+            int firstFetch = indexOf(commands, "\\S+ UID FETCH 1:50 \\(UID BODY\\.PEEK\\[\\]\\)", 0);
+            int secondSearch = indexOf(commands, "\\S+ UID SEARCH UNSEEN UNDELETED", firstFetch);
+            int secondRoundFetch = indexOf(commands, "\\S+ UID FETCH 101:130 \\(UID BODY\\.PEEK\\[\\]\\)", 0);
+            int firstStore = indexOf(commands, "\\S+ UID STORE .*", 0);
+            assertThat(firstFetch).isNotNegative();
+            assertThat(secondSearch).isNotNegative().isLessThan(firstStore);
+            assertThat(secondRoundFetch).isNotNegative().isLessThan(firstStore);
+            remove(connection);
+        }
+    }
+
+    private static int indexOf(List<String> commands, String regex, int from) {
+        for (int i = Math.max(0, from); i < commands.size(); i++) {
+            if (commands.get(i).matches(regex)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
