@@ -1,6 +1,7 @@
 package io.mailgate.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The same pipeline on PostgreSQL: Flyway's migrations (including large-object storage of raw messages),
+ * The same pipeline on PostgreSQL: Flyway's migrations (including where raw messages are stored: in their row, or as large objects),
  * the repositories, and the change feed. CI starts PostgreSQL and sets MAILGATE_TEST_POSTGRES_INGEST_URL; a
  * developer without PostgreSQL skips this class, CI never does.
  */
@@ -84,19 +85,63 @@ class PostgresIngestTest extends IngestTestSupport {
     @Test
     void aLargeMessageIsStoredAsALargeObjectAndComesBackByteForByte() throws Exception {
         // over RawContentStore.POSTGRES_ONE_PARAMETER_MAX once encoded: written through the driver's Blob API
-        byte[] raw = storesAndReturnsByteForByte(6 * 1024 * 1024);
-        assertThat((long) raw.length).isGreaterThan(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
+        Stored stored = storesAndReturnsByteForByte(6 * 1024 * 1024);
+        assertThat((long) stored.raw().length).isGreaterThan(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
+        assertThat(stored.where()).isEqualTo("large object");
     }
 
     @Test
-    void aMessageOfUsualSizeIsStoredAsALargeObjectInOneStatementAndComesBackByteForByte() throws Exception {
-        // under RawContentStore.POSTGRES_ONE_PARAMETER_MAX: one bytea parameter, made a large object by lo_from_bytea
-        byte[] raw = storesAndReturnsByteForByte(100 * 1024);
-        assertThat((long) raw.length).isLessThanOrEqualTo(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
+    void aMessageOverTheInlineLimitIsStoredAsALargeObjectInOneStatementAndComesBackByteForByte() throws Exception {
+        // between the two limits: one bytea parameter, made a large object by lo_from_bytea
+        Stored stored = storesAndReturnsByteForByte(2 * 1024 * 1024);
+        assertThat((long) stored.raw().length)
+                .isGreaterThan(RawContentStore.POSTGRES_INLINE_MAX)
+                .isLessThanOrEqualTo(RawContentStore.POSTGRES_ONE_PARAMETER_MAX);
+        assertThat(stored.where()).isEqualTo("large object");
     }
 
-    /** Returns the raw message as downloaded, so that a caller can say which way it was written. */
-    private byte[] storesAndReturnsByteForByte(int payloadSize) throws Exception {
+    @Test
+    void aMessageOfUsualSizeIsStoredInItsRowUncompressedAndComesBackByteForByte() throws Exception {
+        // up to RawContentStore.POSTGRES_INLINE_MAX: a bytea value in the row, never compressed (STORAGE EXTERNAL)
+        Stored stored = storesAndReturnsByteForByte(100 * 1024);
+        assertThat((long) stored.raw().length).isLessThanOrEqualTo(RawContentStore.POSTGRES_INLINE_MAX);
+        assertThat(stored.where()).isEqualTo("row");
+        assertThat(jdbc.queryForObject(
+                        "SELECT a.attstorage FROM pg_attribute a WHERE a.attrelid = 'raw_content'::regclass"
+                                + " AND a.attname = 'inline_content'",
+                        String.class))
+                .isEqualTo("e");
+    }
+
+    @Test
+    void deletingARawMessageFreesItsLargeObjectAndLeavesAnInlineOneAlone() {
+        long inline = jdbc.queryForObject(
+                "INSERT INTO raw_content (size, sha256, inline_content) VALUES (1, 'x', '\\x41') RETURNING id",
+                Long.class);
+        long large = jdbc.queryForObject(
+                "INSERT INTO raw_content (size, sha256, content) VALUES (1, 'y', lo_from_bytea(0, '\\x42'))"
+                        + " RETURNING id",
+                Long.class);
+        long object = jdbc.queryForObject("SELECT content FROM raw_content WHERE id = ?", Long.class, large);
+        jdbc.update("DELETE FROM raw_content WHERE id IN (?, ?)", inline, large);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM pg_largeobject_metadata WHERE oid = ?", Long.class, object))
+                .isZero();
+    }
+
+    @Test
+    void aRawMessageIsInExactlyOnePlace() {
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO raw_content (size, sha256) VALUES (1, 'z')"))
+                .hasMessageContaining("raw_content_in_one_place");
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO raw_content (size, sha256, content, inline_content)"
+                        + " VALUES (1, 'z', lo_from_bytea(0, '\\x41'), '\\x41')"))
+                .hasMessageContaining("raw_content_in_one_place");
+    }
+
+    private record Stored(byte[] raw, String where) {}
+
+    /** Returns the raw message as downloaded and where its bytes are, so that a caller can say which way it was written. */
+    private Stored storesAndReturnsByteForByte(int payloadSize) throws Exception {
         Mailbox mailbox = mailbox();
         byte[] payload = new byte[payloadSize];
         new Random(42).nextBytes(payload);
@@ -120,7 +165,13 @@ class PostgresIngestTest extends IngestTestSupport {
                 "/api/v1/orgs/default/email-messages/" + message.get("id").asLong() + "/attachments/"
                         + attachment.get("index").asInt());
         assertThat(file).isEqualTo(payload);
-        return downloaded;
+        String where = jdbc.queryForObject(
+                "SELECT CASE WHEN r.inline_content IS NOT NULL THEN 'row' WHEN r.content IS NOT NULL"
+                        + " THEN 'large object' END FROM raw_content r JOIN email_messages m ON m.raw_content_id = r.id"
+                        + " WHERE m.id = ?",
+                String.class,
+                message.get("id").asLong());
+        return new Stored(downloaded, where);
     }
 
     @Test
