@@ -115,6 +115,32 @@ def thread_cpu(pid):
     return groups
 
 
+# The servers' processes by name (Linux's comm): Dovecot's master and its children, PostgreSQL's postmaster and its
+# backends and background processes. Only the benchmark's Dovecot runs here; PostgreSQL is the machine's.
+SERVER_PROCESSES = (
+    ("imapd", ("dovecot", "imap", "imap-login", "auth", "anvil", "log", "config", "stats")),
+    ("pg", ("postgres",)),
+)
+
+
+def server_cpu():
+    """CPU seconds per server: user + system of each of its processes, plus that of its children that ended and were
+    waited for (cutime, cstime), so a connection's process that exits within a round still counts, in its parent."""
+    totals = dict.fromkeys((name for name, _ in SERVER_PROCESSES), 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        server = next((name for name, comms in SERVER_PROCESSES if comm in comms), None)
+        if server:
+            fields = stat[stat.rindex(")") + 2:].split()
+            totals[server] += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return totals
+
+
 def proc_status(pid, field):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -599,6 +625,7 @@ def main():
             row = {"client": client, "n": n, "db": db, "rtt": rtt, "load0": load()}
             try:
                 dovecot.check(user, n)
+                servers = server_cpu()
                 if client == "mbsync":
                     row["seconds"], row["detail"], row["done"], row["cpu"] = run_mbsync(args.work, dovecot, port, user, n)
                 elif client == "python":
@@ -615,6 +642,7 @@ def main():
                     row["seconds"], row["detail"], row["done"], row["cpu"] = run_mailgate(
                         mg, dovecot, port, user, n, max(300, args.round_timeout * n / 1000), threads=row["threads"])
                     mg_rows[-1]["peak"] = proc_status(mg.proc.pid, "VmHWM")
+                row["servers"] = {k: v - servers[k] for k, v in server_cpu().items()}
             except Exception as e:  # a failed round is reported in the table, the others still run
                 row["error"] = str(e).splitlines()[0][:160]
                 log(f"  failed: {row['error']}")
@@ -658,15 +686,22 @@ def main():
         report(args, rows, mg_rows, pushes)
 
 
+def server_ms(row, server):
+    """A server's CPU per message in a round, as printed."""
+    return f"{row['servers'][server] * 1000 / max(row['done'], 1):.1f}" if "servers" in row else "-"
+
+
 def report(args, rows, mg_rows, pushes):
     print()
     print(f"mailgate ingest benchmark {args.label} — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{os.cpu_count()} cores, mailgate -Xmx{args.xmx}, Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
           f"IMAPS on loopback")
     print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
-          "CPU (user + system, not Dovecot's) per message, which load barely changes")
+          "CPU (user + system, not Dovecot's) per message, which load barely changes; imapd and pg are the CPU per "
+          "message of Dovecot's and PostgreSQL's processes in the same time (pg only for rounds on PostgreSQL: other "
+          "rounds have none)")
     print(f"{'client':<20} {'N':>6} {'db':<3} {'rtt':>5} {'msgs/s':>8} {'x mbsync':>8} {'x python':>8} {'seconds':>8} "
-          f"{'cpu ms/msg':>10} {'load':>9}  detail")
+          f"{'cpu ms/msg':>10} {'imapd':>6} {'pg':>5} {'load':>9}  detail")
     order = {"mbsync": 0, "python": 1}
     for r in sorted(rows, key=lambda r: (r["n"], r["rtt"], order.get(r["client"], 2), r["client"], r["db"])):
         ref = {c: next((x for x in rows if x["client"] == c and x["n"] == r["n"] and x["rtt"] == r["rtt"]
@@ -676,9 +711,11 @@ def report(args, rows, mg_rows, pushes):
             ratios = [f"{rate / (ref[c]['done'] / ref[c]['seconds']):.2f}" if ref[c] else "-" for c in ("mbsync", "python")]
             print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {rate:>8.1f} {ratios[0]:>8} {ratios[1]:>8} "
                   f"{r['seconds']:>8.1f} {r['cpu'] * 1000 / max(r['done'], 1):>10.1f} "
+                  f"{server_ms(r, 'imapd'):>6} {server_ms(r, 'pg') if r['db'] == 'pg' else '-':>5} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['detail']}")
         else:
             print(f"{r['client']:<20} {r['n']:>6} {r['db']:<3} {r['rtt']:>3}ms {'FAILED':>8} {'':>8} {'':>8} {'':>8} {'':>10} "
+                  f"{'':>6} {'':>5} "
                   f"{r['load0']:>4.1f}-{r['load1']:<4.1f}  {r['error']}")
     threaded = [r for r in rows if r.get("threads") and "seconds" in r]
     if threaded:
