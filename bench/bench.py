@@ -98,18 +98,25 @@ THREAD_GROUPS = (
 )
 
 
+def read_stat(path):
+    """A /proc stat file's name (comm) and the fields after it (fields[11] is utime), or None once it is gone."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+
+
 def thread_cpu(pid):
     """CPU seconds (user + system) per thread group of a running process, from /proc/<pid>/task/*/stat. A thread
     that ended takes its CPU with it, so this is for pools that live through a round."""
     groups = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                stat = f.read()
-        except OSError:
+        stat = read_stat(f"/proc/{pid}/task/{tid}/stat")
+        if stat is None:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
+        name, fields = stat
         group = next((g for g, prefixes in THREAD_GROUPS if name.startswith(prefixes)), "other")
         groups[group] = groups.get(group, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return groups
@@ -128,15 +135,12 @@ def server_cpu():
     waited for (cutime, cstime), so a connection's process that exits within a round still counts, in its parent."""
     totals = dict.fromkeys((name for name, _ in SERVER_PROCESSES), 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
+        stat = read_stat(f"/proc/{pid}/stat")
+        if stat is None:
             continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        comm, fields = stat
         server = next((name for name, comms in SERVER_PROCESSES if comm in comms), None)
         if server:
-            fields = stat[stat.rindex(")") + 2:].split()
             totals[server] += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return totals
 
