@@ -36,8 +36,9 @@ public class RawContentStore {
      * On PostgreSQL, a message up to this size is stored as a {@code bytea} value in its row. The driver reads such a
      * value whole into memory when it is downloaded, hence the bound; most mail is far smaller (87 kB on average in
      * the benchmark's corpus). The column is {@code STORAGE EXTERNAL}: not compressed, since most of a message's bytes
-     * are base64 of files that are compressed already, and pglz spent four times the CPU of storing them failing to
-     * compress them (1,000 messages of the benchmark's corpus: 1.69 s against 0.43 s; as large objects 1.22 s).
+     * are base64 of files that are compressed already; pglz mostly failed to compress them and storing them with it
+     * took four times as long (1,000 messages of the benchmark's corpus: 1.69 s against 0.43 s; as large objects
+     * 1.22 s).
      */
     public static final long POSTGRES_INLINE_MAX = 1024L * 1024;
 
