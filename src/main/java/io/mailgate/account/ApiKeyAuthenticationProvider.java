@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 
 /** Checks a presented API key against the stored SHA-256 hashes and records its use. */
 public class ApiKeyAuthenticationProvider implements AuthenticationProvider {
@@ -25,11 +27,22 @@ public class ApiKeyAuthenticationProvider implements AuthenticationProvider {
         if (presented == null || !ApiKeys.looksLikeKey(presented)) {
             throw new BadCredentialsException("Invalid API key");
         }
-        ApiKey key = keys.findByKeyHash(ApiKeys.hash(presented))
-                .orElseThrow(() -> new BadCredentialsException("Invalid API key"));
-        Instant now = Timestamps.now();
-        if (key.getLastUsedAt() == null || key.getLastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
-            keys.touch(key.getId(), now, now.minus(TOUCH_INTERVAL));
+        ApiKey key;
+        try {
+            key = keys.findByKeyHash(ApiKeys.hash(presented))
+                    .orElseThrow(() -> new BadCredentialsException("Invalid API key"));
+            Instant now = Timestamps.now();
+            if (key.getLastUsedAt() == null || key.getLastUsedAt().isBefore(now.minus(TOUCH_INTERVAL))) {
+                keys.touch(key.getId(), now, now.minus(TOUCH_INTERVAL));
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof AuthenticationException refused) {
+                throw refused;
+            }
+            // The key could not be checked (e.g. the database is down): not a refusal. As Spring's own password
+            // check does, an authentication failure of its own kind, which the API's filter chain answers (503 for
+            // an outage: SecurityConfig).
+            throw new InternalAuthenticationServiceException("The API key could not be checked", e);
         }
         return ApiKeyAuthentication.authenticated(
                 new ApiKeyPrincipal(key.getId(), key.getOrgId(), key.getKeyPrefix(), key.getRole()));

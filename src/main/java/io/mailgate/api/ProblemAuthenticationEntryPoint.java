@@ -3,6 +3,9 @@ package io.mailgate.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -13,6 +16,8 @@ import org.springframework.stereotype.Component;
 /** 401 as problem+json with a Basic challenge, instead of a login page or an empty body. */
 @Component
 public class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
 
     static final String CHALLENGE = "Basic realm=\"mailgate\"";
 
@@ -26,7 +31,14 @@ public class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
         if (DatabaseOutage.causedBy(e)) {
-            // the credentials could not be checked, which is not the same as refused (DatabaseOutage)
+            // the credentials could not be checked, which is not the same as refused (DatabaseOutage); one line in
+            // the log, as ProblemDetailsAdvice writes for the same outage
+            Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+            log.warn(
+                    "Database unavailable on {}: credentials could not be checked: {}: {}",
+                    request.getRequestURI(),
+                    cause.getClass().getSimpleName(),
+                    cause.getMessage());
             response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
             problems.write(request, response, DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
             return;

@@ -5,6 +5,7 @@ import io.mailgate.account.ApiKeyAuthenticationProvider;
 import io.mailgate.account.ApiKeyRepository;
 import io.mailgate.account.BearerApiKeyConverter;
 import io.mailgate.account.UserPrincipal;
+import io.mailgate.api.DatabaseOutage;
 import io.mailgate.api.ProblemAccessDeniedHandler;
 import io.mailgate.api.ProblemAuthenticationEntryPoint;
 import io.mailgate.api.ProblemResponses;
@@ -130,7 +131,17 @@ class SecurityConfig {
         AuthenticationFilter apiKeys = new AuthenticationFilter(authentication, new BearerApiKeyConverter());
         // Success: carry on down the chain (the default handler would redirect like a login form).
         apiKeys.setSuccessHandler((request, response, auth) -> {});
-        apiKeys.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
+        // A refused key: 401 from the entry point. A key that could not be checked because the database is down: the
+        // entry point too (503, one line in the log), as for HTTP Basic; Spring's handler would rethrow it into the
+        // servlet container, which logs a stack trace per request. Any other internal failure is still rethrown (500).
+        var refused = new AuthenticationEntryPointFailureHandler(entryPoint);
+        apiKeys.setFailureHandler((request, response, e) -> {
+            if (DatabaseOutage.causedBy(e)) {
+                entryPoint.commence(request, response, e);
+            } else {
+                refused.onAuthenticationFailure(request, response, e);
+            }
+        });
 
         return http.securityMatcher(path("/api/**"))
                 .authenticationManager(authentication)
