@@ -26,7 +26,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -182,8 +184,9 @@ class SecurityConfig {
                         .anyRequest()
                         .authenticated())
                 .httpBasic(basic -> basic.realmName("mailgate").authenticationEntryPoint(entryPoint))
-                .formLogin(form ->
-                        form.loginPage("/login").failureUrl("/login?error").permitAll())
+                .formLogin(form -> form.loginPage("/login")
+                        .failureHandler(signInFailures())
+                        .permitAll())
                 // before the form's and Basic's filters: a throttled sign-in is refused before its password is checked
                 .addFilterBefore(
                         new SignInThrottleFilter(
@@ -221,6 +224,17 @@ class SecurityConfig {
                         .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), browserPage())
                         .defaultAccessDeniedHandlerFor(accessDenied, AnyRequestMatcher.INSTANCE))
                 .build();
+    }
+
+    /**
+     * A refused sign-in back to the form with "not correct"; one whose password could not be checked because the
+     * database is down with that instead, so nobody goes looking for a password that was right.
+     */
+    private static AuthenticationFailureHandler signInFailures() {
+        var refused = new SimpleUrlAuthenticationFailureHandler("/login?error");
+        var unavailable = new SimpleUrlAuthenticationFailureHandler("/login?unavailable");
+        return (request, response, e) ->
+                (DatabaseOutage.causedBy(e) ? unavailable : refused).onAuthenticationFailure(request, response, e);
     }
 
     /** A browser asking for a page (or htmx asking for a piece of one), not a script asking for JSON. */

@@ -5,6 +5,7 @@ import io.mailgate.account.MeService.OrgRole;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -38,10 +39,13 @@ class PageModel {
                 && authentication.getAuthorities().stream().anyMatch(a -> "ROLE_SYSTEM_ADMIN".equals(a.getAuthority()));
     }
 
+    /** None for a visitor not signed in: the sign-in page asks no database (it still works while that is down). */
     @ModelAttribute("organizations")
     List<OrgRole> organizations() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication == null || authentication.getPrincipal() == null
+        return authentication == null
+                        || authentication instanceof AnonymousAuthenticationToken
+                        || authentication.getPrincipal() == null
                 ? List.of()
                 : me.memberships(authentication.getPrincipal());
     }

@@ -36,7 +36,8 @@ import org.springframework.test.context.TestPropertySource;
  * The database goes away under a running mailgate (here: its pool can no longer log in, so every new connection
  * fails, as when the server is down or an embedded H2 closed itself on a full disk). Every API call, whichever way
  * it authenticates, answers 503 with Retry-After and says why, instead of 500 (an API key lookup failing in the
- * security filter) or 401 (a password that could not be checked); a signed-in page says the same. Once the database
+ * security filter) or 401 (a password that could not be checked); a signed-in page says the same, and so does the
+ * sign-in form; such a sign-in does not count as a failed one. Once the database
  * is back the same calls work. A context of its own, thrown away afterwards, since its pool is broken on purpose.
  */
 @TestPropertySource(properties = "spring.datasource.hikari.connection-timeout=1000")
@@ -101,6 +102,39 @@ class DatabaseOutageTest extends SystemApiTestSupport {
         }
     }
 
+    @Test
+    void aSignInWhosePasswordCouldNotBeCheckedSaysSoAndDoesNotCountAsAFailedOne() throws Exception {
+        try (CloseableHttpClient browser = HttpClients.custom()
+                .setDefaultCookieStore(new BasicCookieStore())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .build()) {
+            try (BrokenPool broken = breakPool()) {
+                Html answer = postSignIn(browser); // the sign-in page itself is served without the database
+
+                assertThat(answer.status()).isEqualTo(302);
+                assertThat(answer.location()).endsWith("/login?unavailable");
+                Html form = send(browser, new HttpGet(answer.location()));
+                assertThat(form.status()).isEqualTo(200);
+                assertThat(form.body())
+                        .contains("the database is unavailable, so the password could not be checked")
+                        .doesNotContain("The user name or password is not correct");
+
+                // More than one address may fail in a burst (mailgate.security.sign-in.address-max-failures: 10),
+                // with the right password: counted as failures, they would lock this address out once it is back.
+                // (Spring publishes no failure event for a password that could not be checked, so SignInEvents never
+                // sees these; this keeps it so.)
+                for (int i = 0; i < 11; i++) {
+                    assertThat(getOnce("/api/v1/orgs", ADMIN).status()).isEqualTo(503);
+                }
+            }
+
+            assertThat(eventually(() -> getOnce("/api/v1/orgs", ADMIN).status()))
+                    .isEqualTo(200);
+            signIn(browser);
+        }
+    }
+
     /**
      * Until the result is closed: the pool's user and password are ones that cannot log in, and it holds no connection.
      * Evicting once is not enough: a connection the pool was opening with the old credentials, or one in use by a
@@ -148,7 +182,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
         return last;
     }
 
-    private record Html(int status, String body) {}
+    private record Html(int status, String body, String location) {}
 
     private Html send(CloseableHttpClient browser, HttpUriRequestBase request) {
         request.setHeader("Accept", "text/html");
@@ -159,14 +193,24 @@ class DatabaseOutageTest extends SystemApiTestSupport {
                             response.getCode(),
                             response.getEntity() == null
                                     ? ""
-                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8),
+                            response.getFirstHeader("Location") == null
+                                    ? null
+                                    : response.getFirstHeader("Location").getValue()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The sign-in form, with the CSRF token its page carries. */
+    /** Signs in as admin through the form: redirected on, not back to the form. */
     private void signIn(CloseableHttpClient browser) {
+        Html answer = postSignIn(browser);
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.location()).doesNotContain("/login");
+    }
+
+    /** The sign-in form as admin, with the CSRF token its page carries. */
+    private Html postSignIn(CloseableHttpClient browser) {
         String csrf = send(browser, new HttpGet(http.getRootUri() + "/login"))
                 .body()
                 .replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
@@ -175,6 +219,6 @@ class DatabaseOutageTest extends SystemApiTestSupport {
                 new BasicNameValuePair("username", "admin"),
                 new BasicNameValuePair("password", ADMIN_PASSWORD),
                 new BasicNameValuePair("_csrf", csrf))));
-        assertThat(send(browser, post).status()).isEqualTo(302);
+        return send(browser, post);
     }
 }
