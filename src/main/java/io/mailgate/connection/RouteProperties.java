@@ -9,7 +9,8 @@ import org.springframework.validation.annotation.Validated;
  * How mailbox routes run.
  *
  * @param timeout               bound on connecting to a mail server and on each of its answers
- * @param maxMessagesPerPoll    messages taken per poll; the rest come at the next poll
+ * @param maxMessagesPerPoll    messages taken per poll (EWS, Graph; the rest come at the next poll) or per round (IMAP,
+ *                              which searches again at once until nothing unseen is left)
  * @param backoffErrorThreshold failed polls in a row before a route backs off
  * @param backoffMultiplier     polls skipped between tries while backing off
  */
