@@ -81,10 +81,19 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
+def read_stat(path):
+    """A /proc stat file's name (comm) and the fields after it (fields[11] is utime), or None once it is gone."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+
+
 def process_cpu(pid):
     """CPU seconds (user + system) a running process has used, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    fields = read_stat(f"/proc/{pid}/stat")[1]
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -96,16 +105,6 @@ THREAD_GROUPS = (
     ("committer", ("mailgate-group-",)),
     ("IMAP", ("mailgate-imap",)),
 )
-
-
-def read_stat(path):
-    """A /proc stat file's name (comm) and the fields after it (fields[11] is utime), or None once it is gone."""
-    try:
-        with open(path) as f:
-            stat = f.read()
-    except OSError:
-        return None
-    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
 
 
 def thread_cpu(pid):

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -31,6 +32,15 @@ public final class DatabaseOutage {
     private static final int MAX_CAUSES = 20; // a cause chain is short; this only guards against a cycle
 
     private DatabaseOutage() {}
+
+    /**
+     * What to log of an outage, in one line: the most specific cause's class and message (the wrappers Spring and the
+     * pool add say only that something failed). The outage is no bug to trace, so no stack trace.
+     */
+    public static String cause(Throwable e) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
 
     /** True when {@code e}, or anything in its cause chain, says the database is unreachable or unusable. */
     public static boolean causedBy(Throwable e) {

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -33,12 +32,10 @@ public class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint
         if (DatabaseOutage.causedBy(e)) {
             // the credentials could not be checked, which is not the same as refused (DatabaseOutage); one line in
             // the log, as ProblemDetailsAdvice writes for the same outage
-            Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
             log.warn(
-                    "Database unavailable on {}: credentials could not be checked: {}: {}",
+                    "Database unavailable on {}: credentials could not be checked: {}",
                     request.getRequestURI(),
-                    cause.getClass().getSimpleName(),
-                    cause.getMessage());
+                    DatabaseOutage.cause(e));
             response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);
             problems.write(request, response, DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
             return;

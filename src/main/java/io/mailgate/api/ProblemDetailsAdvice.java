@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -163,12 +162,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     /** 503, not 500: see {@link DatabaseOutage}. One line in the log; the outage itself is no bug to trace. */
     private ResponseEntity<Object> databaseOutage(Exception e, WebRequest request) {
-        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
-        log.warn(
-                "Database unavailable on {}: {}: {}",
-                path(request),
-                cause.getClass().getSimpleName(),
-                cause.getMessage());
+        log.warn("Database unavailable on {}: {}", path(request), DatabaseOutage.cause(e));
         ProblemDetail body = ProblemDetail.forStatusAndDetail(DatabaseOutage.STATUS, DatabaseOutage.DETAIL);
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, DatabaseOutage.RETRY_AFTER);

@@ -101,22 +101,17 @@ public class RawContentStore {
                             ? "SELECT content, inline_content FROM raw_content WHERE id = ?"
                             : "SELECT content FROM raw_content WHERE id = ?",
                     rs -> {
+                        // a row holds its bytes in exactly one of the two columns (PostgreSQL's CHECK)
                         InputStream inline = postgres ? rs.getBinaryStream(2) : null;
-                        if (inline != null) {
-                            try (InputStream in = inline) {
-                                consumer.accept(in);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                            return;
-                        }
-                        Blob blob = rs.getBlob(1);
-                        try (InputStream in = blob.getBinaryStream()) {
+                        Blob blob = inline == null ? rs.getBlob(1) : null;
+                        try (InputStream in = inline != null ? inline : blob.getBinaryStream()) {
                             consumer.accept(in);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         } finally {
-                            blob.free();
+                            if (blob != null) {
+                                blob.free();
+                            }
                         }
                     },
                     id);

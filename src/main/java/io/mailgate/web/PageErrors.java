@@ -46,7 +46,7 @@ class PageErrors {
             return page(status, status.getReasonPhrase(), detail == null ? status.getReasonPhrase() : detail);
         }
         if (DatabaseOutage.causedBy(e)) {
-            log.warn("A page could not be served: the database is unavailable ({})", e.getMessage());
+            log.warn("A page could not be served: the database is unavailable ({})", DatabaseOutage.cause(e));
             return page(DatabaseOutage.STATUS, DatabaseOutage.TITLE, DatabaseOutage.DETAIL);
         }
         log.error("A page failed", e);

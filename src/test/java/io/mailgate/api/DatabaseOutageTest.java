@@ -81,11 +81,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
     @Test
     void aSignedInPageSaysTheDatabaseIsUnavailableAndWorksAgainAfter() throws Exception {
         String page = http.getRootUri() + "/orgs/" + newOrg("outage-page") + "/connections";
-        try (CloseableHttpClient browser = HttpClients.custom()
-                .setDefaultCookieStore(new BasicCookieStore())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .build()) {
+        try (CloseableHttpClient browser = browser()) {
             signIn(browser);
             assertThat(send(browser, new HttpGet(page)).status()).isEqualTo(200);
 
@@ -104,11 +100,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
 
     @Test
     void aSignInWhosePasswordCouldNotBeCheckedSaysSoAndDoesNotCountAsAFailedOne() throws Exception {
-        try (CloseableHttpClient browser = HttpClients.custom()
-                .setDefaultCookieStore(new BasicCookieStore())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .build()) {
+        try (CloseableHttpClient browser = browser()) {
             try (BrokenPool broken = breakPool()) {
                 Html answer = postSignIn(browser); // the sign-in page itself is served without the database
 
@@ -200,6 +192,15 @@ class DatabaseOutageTest extends SystemApiTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A browser of its own: its cookies, redirects shown rather than followed, and no retries of a 503. */
+    private static CloseableHttpClient browser() {
+        return HttpClients.custom()
+                .setDefaultCookieStore(new BasicCookieStore())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .build();
     }
 
     /** Signs in as admin through the form: redirected on, not back to the form. */
