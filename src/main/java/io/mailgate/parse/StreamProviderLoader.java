@@ -2,79 +2,39 @@ package io.mailgate.parse;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import jakarta.mail.util.StreamProvider;
 import java.io.InputStream;
-import java.net.URL;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
+import java.util.ServiceLoader;
 
 /**
- * Works around a cost in Jakarta Mail 2.1: every InternetHeaders, MimeMultipart and MimeUtility.decode
- * call looks its StreamProvider up again with {@link java.util.ServiceLoader} through the thread's
- * context class loader, which scans every jar on the class path (hundreds in this application): that
- * lookup was most of the time of parsing a small message. While the parser runs, the thread's context
- * class loader is this one: it delegates everything to the parser's own class loader and answers the
- * one service lookup from a list found once. The previous context class loader is always restored.
- * The decrypt package decodes transfer encodings through {@link #decode} for the same reason.
+ * Works around a cost in Jakarta Mail 2.1: every InternetHeaders, MimeBodyPart, MimeMultipart and
+ * MimeUtility.decode call looks its StreamProvider up again. Its {@code FactoryFinder} first reads the system
+ * property {@value #PROPERTY}; without it, it runs a {@link ServiceLoader} through the thread's context class
+ * loader, which opens and parses the service file of every jar that has one, each time. In an ingest round that was
+ * a tenth of all the memory mailgate allocated (a reader and its buffers per lookup), several lookups per part.
+ *
+ * <p>So the provider is looked up once, here, and named in that system property (unless the operator named one):
+ * from then on a lookup is a class-name lookup and a constructor call. While a parse runs, the thread's context class
+ * loader is the parser's own, so the named class resolves the same way on every thread (Camel's, Tomcat's, a
+ * test's). The decrypt package decodes transfer encodings through {@link #decode} for the same reason.
  */
-public final class StreamProviderLoader extends ClassLoader {
+public final class StreamProviderLoader {
 
-    private static final String SERVICE = "META-INF/services/jakarta.mail.util.StreamProvider";
+    /** The system property Jakarta Mail's FactoryFinder reads before it scans the class path. */
+    static final String PROPERTY = StreamProvider.class.getName();
+
+    private static final ClassLoader PARSER_LOADER = MimeParser.class.getClassLoader();
 
     static {
-        registerAsParallelCapable();
-    }
-
-    private static final StreamProviderLoader INSTANCE = new StreamProviderLoader(MimeParser.class.getClassLoader());
-
-    private final List<URL> providers;
-
-    private StreamProviderLoader(ClassLoader parent) {
-        super(parent);
-        List<URL> found;
-        try {
-            // the service files' text, read once and served from memory: ServiceLoader reads it again on
-            // every lookup, and reading it out of a jar is not free either
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            for (URL url : Collections.list(parent.getResources(SERVICE))) {
-                try (InputStream in = url.openStream()) {
-                    text.writeBytes(in.readAllBytes());
-                    text.write('\n');
-                }
-            }
-            byte[] bytes = text.toByteArray();
-            found = List.of(new URL(null, "mailgate-parse:" + SERVICE, new URLStreamHandler() {
-                @Override
-                protected URLConnection openConnection(URL u) {
-                    return new URLConnection(u) {
-                        @Override
-                        public void connect() {}
-
-                        @Override
-                        public InputStream getInputStream() {
-                            return new ByteArrayInputStream(bytes);
-                        }
-                    };
-                }
-            }));
-        } catch (IOException | RuntimeException e) {
-            found = null; // fall back to the normal lookup
+        if (System.getProperty(PROPERTY) == null) {
+            ServiceLoader.load(StreamProvider.class, PARSER_LOADER)
+                    .findFirst()
+                    .ifPresent(provider ->
+                            System.setProperty(PROPERTY, provider.getClass().getName()));
         }
-        this.providers = found;
     }
 
-    @Override
-    public Enumeration<URL> getResources(String name) throws IOException {
-        if (providers != null && SERVICE.equals(name)) {
-            return Collections.enumeration(providers);
-        }
-        return super.getResources(name);
-    }
+    private StreamProviderLoader() {}
 
     interface Call<T, E1 extends Exception, E2 extends Exception> {
         T run() throws E1, E2;
@@ -85,11 +45,11 @@ public final class StreamProviderLoader extends ClassLoader {
         return with(() -> MimeUtility.decode(in, encoding));
     }
 
-    /** Runs {@code call} with this loader as the thread's context class loader. */
+    /** Runs {@code call} with the parser's class loader as the thread's context class loader. */
     static <T, E1 extends Exception, E2 extends Exception> T with(Call<T, E1, E2> call) throws E1, E2 {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(INSTANCE);
+        thread.setContextClassLoader(PARSER_LOADER);
         try {
             return call.run();
         } finally {

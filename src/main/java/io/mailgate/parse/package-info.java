@@ -34,6 +34,6 @@
  *
  * <p>Jakarta Mail 2.1 looks its StreamProvider up through a ServiceLoader for every part it creates;
  * with the class path of this application that lookup cost more than the parse.
- * {@code StreamProviderLoader} answers it from memory while a parse runs.
+ * {@code StreamProviderLoader} looks it up once and names it where Jakarta Mail looks first.
  */
 package io.mailgate.parse;
