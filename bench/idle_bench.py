@@ -22,8 +22,8 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import (PASSWORD, Dovecot, Mailgate, children, load, log, process_cpu, proc_status,  # noqa: E402
-                   stop)
+from bench import (PASSWORD, Dovecot, Mailgate, children, load, log, prepare_launcher, process_cpu,  # noqa: E402
+                   proc_status, stop)
 
 
 def uid_of(name):
@@ -120,6 +120,7 @@ def main():
     mg = None
     figures = {}
     try:
+        prepare_launcher(args.work, "mailgate", args.jar, args.xmx)  # started by bin/mailgate, as bench.py does
         dovecot.start()
         mg = Mailgate(args.work, args.jar, "mailgate-idle", "h2", args.xmx, args.startup_timeout)
         mg.use_org("idle")

@@ -62,7 +62,7 @@ class LauncherIT {
 
     @Test
     void h2FirstStartTrainsAnArchiveThenMailgateIngestsAndASecondStartLoadsItsClassesFromIt() throws Exception {
-        trainIngestRestart("h2", List.of("--spring.datasource.url=" + H2_URL));
+        trainIngestRestart("h2", List.of("--spring.datasource.url=" + H2_URL), false);
     }
 
     /** The database production runs on: Spring's AOT mode was prepared at build time with H2's settings. */
@@ -70,13 +70,17 @@ class LauncherIT {
     void postgresqlInSpringsAotModeToo() throws Exception {
         PostgresTestSchema schema = PostgresTestSchema.fromEnvironment("launcher");
         try {
-            trainIngestRestart("postgresql", schema.applicationArguments());
+            trainIngestRestart("postgresql", schema.applicationArguments(), true);
         } finally {
             schema.drop();
         }
     }
 
-    private void trainIngestRestart(String database, List<String> databaseArgs) throws Exception {
+    /**
+     * @param prepareFirst prepare the jar with {@code MAILGATE_PREPARE_ONLY=true} first (as an image build or the
+     *                     benchmark does), so that the first start finds the archive; otherwise the first start trains
+     */
+    private void trainIngestRestart(String database, List<String> databaseArgs, boolean prepareFirst) throws Exception {
         Path launch = work.resolve("launch");
         Path run = Files.createDirectories(work.resolve("run"));
         String address = "soc-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
@@ -86,13 +90,36 @@ class LauncherIT {
         deliver(mailbox, delivered, "first", 30);
         int port = ChildMailgate.freePort();
 
+        if (prepareFirst) {
+            Process prepare =
+                    start(launch, run, port, "-Xmx384m", database + "-prepare", databaseArgs, "MAILGATE_PREPARE_ONLY");
+            // the training start: minutes on a busy two-core machine
+            assertThat(prepare.waitFor(10, TimeUnit.MINUTES))
+                    .as("prepared in time")
+                    .isTrue();
+            assertThat(prepare.exitValue()).isZero();
+            assertThat(Files.readString(console(database + "-prepare")))
+                    .contains("a training start makes")
+                    .contains("prepared " + launch);
+            assertThat(archives(launch)).as("archives in %s", launch).hasSize(1);
+            try (Stream<Path> files = Files.list(run)) {
+                assertThat(files)
+                        .as("mailgate itself did not start in the run folder")
+                        .isEmpty();
+            }
+        }
         Process first = start(launch, run, port, "-Xmx384m", database + "-first", databaseArgs);
         try {
             awaitUp(port, first, database + "-first");
             String console = Files.readString(console(database + "-first"));
+            if (prepareFirst) {
+                assertThat(console).as("prepared: no training now").doesNotContain("a training start makes");
+            } else {
+                assertThat(console)
+                        .as("the launcher's first start of this jar trains an archive")
+                        .contains("a training start makes");
+            }
             assertThat(console)
-                    .as("the launcher's first start of this jar trains an archive")
-                    .contains("a training start makes")
                     .doesNotContain("made no archive")
                     .doesNotContain("did not start mailgate")
                     .as("mailgate runs on Spring's build-time bean definitions")
@@ -146,9 +173,19 @@ class LauncherIT {
         }
     }
 
-    /** bin/mailgate in the run folder, on the jar package built and the JDK of this test. */
+    /**
+     * bin/mailgate in the run folder, on the jar package built and the JDK of this test.
+     *
+     * @param switches launcher variables set to {@code true}
+     */
     private static Process start(
-            Path launch, Path run, int port, String javaOpts, String name, List<String> databaseArgs)
+            Path launch,
+            Path run,
+            int port,
+            String javaOpts,
+            String name,
+            List<String> databaseArgs,
+            String... switches)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of("bin", "mailgate").toAbsolutePath().toString(),
@@ -169,6 +206,10 @@ class LauncherIT {
         env.put("MAILGATE_MASTER_KEY", MASTER_KEY);
         env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/not-for-the-training-start");
         env.remove("MAILGATE_SPRING_AOT");
+        env.remove("MAILGATE_PREPARE_ONLY");
+        for (String variable : switches) {
+            env.put(variable, "true");
+        }
         return builder.start();
     }
 
