@@ -10,6 +10,8 @@ import io.mailgate.api.ProblemAccessDeniedHandler;
 import io.mailgate.api.ProblemAuthenticationEntryPoint;
 import io.mailgate.api.ProblemResponses;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -17,7 +19,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
-import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -58,6 +59,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     /** Reachable without signing in. */
     private static final String[] PUBLIC_PATHS = {
@@ -233,8 +236,18 @@ class SecurityConfig {
     private static AuthenticationFailureHandler signInFailures() {
         var refused = new SimpleUrlAuthenticationFailureHandler("/login?error");
         var unavailable = new SimpleUrlAuthenticationFailureHandler("/login?unavailable");
-        return (request, response, e) ->
-                (DatabaseOutage.causedBy(e) ? unavailable : refused).onAuthenticationFailure(request, response, e);
+        return (request, response, e) -> {
+            if (DatabaseOutage.causedBy(e)) {
+                // one line, as the API's entry point writes for the same outage
+                log.warn(
+                        "Database unavailable on {}: credentials could not be checked: {}",
+                        request.getRequestURI(),
+                        DatabaseOutage.cause(e));
+                unavailable.onAuthenticationFailure(request, response, e);
+            } else {
+                refused.onAuthenticationFailure(request, response, e);
+            }
+        };
     }
 
     /** A browser asking for a page (or htmx asking for a piece of one), not a script asking for JSON. */
@@ -268,10 +281,8 @@ class SecurityConfig {
         return new RequestHeaderRequestMatcher("HX-Request", "true");
     }
 
-    private static DaoAuthenticationProvider userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {
-        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
-        provider.setPasswordEncoder(passwords);
-        return provider;
+    private static UserPasswords userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {
+        return new UserPasswords(users, passwords);
     }
 
     private static RequestMatcher path(String pattern) {

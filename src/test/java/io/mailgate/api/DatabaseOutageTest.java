@@ -99,7 +99,7 @@ class DatabaseOutageTest extends SystemApiTestSupport {
     }
 
     @Test
-    void aSignInWhosePasswordCouldNotBeCheckedSaysSoAndDoesNotCountAsAFailedOne() throws Exception {
+    void aSignInWhosePasswordCouldNotBeCheckedSaysSoAndDoesNotCountAsAFailedOne(CapturedOutput log) throws Exception {
         try (CloseableHttpClient browser = browser()) {
             try (BrokenPool broken = breakPool()) {
                 Html answer = postSignIn(browser); // the sign-in page itself is served without the database
@@ -111,6 +111,11 @@ class DatabaseOutageTest extends SystemApiTestSupport {
                 assertThat(form.body())
                         .contains("the database is unavailable, so the password could not be checked")
                         .doesNotContain("The user name or password is not correct");
+                // One line for the attempt; Spring's form filter logged each such attempt at ERROR with a stack trace.
+                assertThat(log.getOut())
+                        .contains("Database unavailable on /login: credentials could not be checked")
+                        .doesNotContain("An internal error occurred while trying to authenticate")
+                        .doesNotContain("\tat org.springframework.security");
 
                 // More than one address may fail in a burst (mailgate.security.sign-in.address-max-failures: 10),
                 // with the right password: counted as failures, they would lock this address out once it is back.
