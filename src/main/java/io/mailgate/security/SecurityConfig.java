@@ -130,7 +130,7 @@ class SecurityConfig {
             ProblemAccessDeniedHandler accessDenied)
             throws Exception {
         ProviderManager authentication =
-                new ProviderManager(userPasswords(users, passwords), new ApiKeyAuthenticationProvider(keys));
+                new ProviderManager(new UserPasswords(users, passwords), new ApiKeyAuthenticationProvider(keys));
         authentication.setAuthenticationEventPublisher(events);
 
         AuthenticationFilter apiKeys = new AuthenticationFilter(authentication, new BearerApiKeyConverter());
@@ -175,7 +175,7 @@ class SecurityConfig {
             ProblemAuthenticationEntryPoint entryPoint,
             ProblemAccessDeniedHandler accessDenied)
             throws Exception {
-        ProviderManager authentication = new ProviderManager(userPasswords(users, passwords));
+        ProviderManager authentication = new ProviderManager(new UserPasswords(users, passwords));
         authentication.setAuthenticationEventPublisher(events);
         return http.authenticationManager(authentication)
                 .authorizeHttpRequests(authorize -> authorize
@@ -279,10 +279,6 @@ class SecurityConfig {
 
     private static RequestMatcher htmx() {
         return new RequestHeaderRequestMatcher("HX-Request", "true");
-    }
-
-    private static UserPasswords userPasswords(AccountUserDetailsService users, PasswordEncoder passwords) {
-        return new UserPasswords(users, passwords);
     }
 
     private static RequestMatcher path(String pattern) {
