@@ -35,6 +35,7 @@ PASSWORD = "bench"
 children = []
 keep_bulk = False  # --keep
 launcher = "bin"  # --launcher
+jdks = {}  # --jdk: client -> JAVA_HOME
 LAUNCHER = os.path.join(os.path.dirname(HERE), "bin", "mailgate")
 
 
@@ -261,7 +262,7 @@ def run_pyimap(work, dovecot, port, user, n):
 class Mailgate:
     """One mailgate JVM in its own working directory, driven through its REST API."""
 
-    def __init__(self, work, jar, name, db, xmx, startup_timeout):
+    def __init__(self, work, jar, name, db, xmx, startup_timeout, java_home=None):
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir)
         self.port = free_port()
@@ -269,6 +270,8 @@ class Mailgate:
         self.base = self.root + "/default"
         self.key = None
         env = dict(os.environ)
+        if java_home:
+            env["JAVA_HOME"] = java_home
         self.dbname = None
         if db == "pg":
             dbname = self.dbname = "mailgate_bench"
@@ -407,13 +410,15 @@ class Mailgate:
             subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {self.dbname}"])
 
 
-def prepare_launcher(work, label, jar, xmx):
+def prepare_launcher(work, label, jar, xmx, java_home=None):
     """bin/mailgate's first start of a jar extracts it and makes its class archive in a training start of about a
     minute; done here, before the rounds, so that no measured start-up includes it."""
     log(f"{label}: bin/mailgate prepares the jar (extraction, training start)")
     with open(os.path.join(work, f"prepare-{label.replace('@', '-')}.log"), "w") as out:
-        subprocess.run([LAUNCHER], env=dict(os.environ, MAILGATE_JAR=jar, MAILGATE_PREPARE_ONLY="true",
-                                            JAVA_OPTS=f"-Xmx{xmx}"),
+        env = dict(os.environ, MAILGATE_JAR=jar, MAILGATE_PREPARE_ONLY="true", JAVA_OPTS=f"-Xmx{xmx}")
+        if java_home:
+            env["JAVA_HOME"] = java_home
+        subprocess.run([LAUNCHER], env=env,
                        stdout=out, stderr=subprocess.STDOUT, check=True, timeout=900)
 
 
@@ -588,6 +593,9 @@ def main():
     ap.add_argument("--launcher", default="bin", choices=("bin", "jar"),
                     help="bin: bin/mailgate, as the README starts it (the extracted jar with Spring's AOT bean "
                          "definitions and a class archive, prepared once per jar before the rounds); jar: java -jar")
+    ap.add_argument("--jdk", action="append", default=[], metavar="LABEL=JAVA_HOME",
+                    help="run that --jar label's mailgate on this JDK (bin/mailgate only), e.g. to measure Java 17 "
+                         "and 25 side by side with the same jar under two labels; repeat per label")
     ap.add_argument("--round-timeout", type=float, default=120,
                     help="seconds a mailgate round may take per 1,000 messages (at least 300 s); then the rate so far")
     ap.add_argument("--startup-timeout", type=int, default=400)
@@ -604,6 +612,8 @@ def main():
     global keep_bulk, launcher
     keep_bulk = args.keep
     launcher = args.launcher
+    if args.jdk and launcher != "bin":
+        ap.error("--jdk needs --launcher bin")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
     dbs = [d for d in args.db.split(",") if d]
@@ -614,6 +624,11 @@ def main():
     for spec in args.jar:
         label, _, path = spec.rpartition("=")
         jars["mailgate" + (f"@{label}" if label else "")] = path
+    for spec in args.jdk:
+        label, _, home = spec.partition("=")
+        if f"mailgate@{label}" not in jars:
+            ap.error(f"--jdk {spec}: no --jar labelled {label}")
+        jdks[f"mailgate@{label}"] = home
     # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
     plan = []
     for n in args.sizes:
@@ -638,7 +653,7 @@ def main():
     try:
         if launcher == "bin" and (args.push_only or any(c.startswith("mailgate") for _, _, c, _ in plan)):
             for client in jars:
-                prepare_launcher(args.work, client, jars[client], args.xmx)
+                prepare_launcher(args.work, client, jars[client], args.xmx, jdks.get(client))
         dovecot.start()
         for rtt in rtts:
             if rtt:
@@ -661,7 +676,7 @@ def main():
                 else:  # mailgate
                     if mg is None:
                         mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-{n}-{db}", db, args.xmx,
-                                      args.startup_timeout)
+                                      args.startup_timeout, jdks.get(client))
                         mg_rows.append(mg.row(n, db))
                         mg_rows[-1]["client"] = client
                         warm_up(mg, dovecot, warm_users, args.warmup)
@@ -696,7 +711,7 @@ def main():
         for client in (jars if args.push_only else []):
             log(f"{client}: push latency only, {args.push_samples} messages one by one")
             mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-push", "h2", args.xmx,
-                          args.startup_timeout)
+                          args.startup_timeout, jdks.get(client))
             mg_rows.append(dict(mg.row(0, "h2"), client=client))
             warm_up(mg, dovecot, warm_users, args.warmup)
             mg.use_org("push")
@@ -714,10 +729,11 @@ def main():
         report(args, rows, mg_rows, pushes)
 
 
-def java_version():
-    """The JDK mailgate runs on: the java that bin/mailgate and java -jar find (JAVA_HOME first for the launcher)."""
-    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if launcher == "bin" and os.environ.get("JAVA_HOME") \
-        else "java"
+def java_version(home=None):
+    """The JDK mailgate runs on: the java that bin/mailgate and java -jar find (JAVA_HOME first for the launcher),
+    or the one --jdk names."""
+    home = home or (os.environ.get("JAVA_HOME") if launcher == "bin" else None)
+    java = os.path.join(home, "bin", "java") if home else "java"
     text = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     m = re.search(r'version "([^"]+)"', text)
     return f"Java {m.group(1)}" if m else "Java ?"
@@ -732,7 +748,8 @@ def report(args, rows, mg_rows, pushes):
     print()
     print(f"mailgate ingest benchmark {args.label} — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{os.cpu_count()} cores, mailgate -Xmx{args.xmx} "
-          f"({'bin/mailgate' if launcher == 'bin' else 'java -jar'}, {java_version()}), Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
+          f"({'bin/mailgate' if launcher == 'bin' else 'java -jar'}, {java_version()}"
+          f"{''.join(f'; {c} on {java_version(h)}' for c, h in jdks.items())}), Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
           f"IMAPS on loopback")
     print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
           "CPU (user + system, not Dovecot's) per message, which load barely changes; imapd and pg are the CPU per "
