@@ -93,10 +93,14 @@ class LauncherIT {
         if (prepareFirst) {
             Process prepare =
                     start(launch, run, port, "-Xmx384m", database + "-prepare", databaseArgs, "MAILGATE_PREPARE_ONLY");
-            // the training start: minutes on a busy two-core machine
-            assertThat(prepare.waitFor(10, TimeUnit.MINUTES))
-                    .as("prepared in time")
-                    .isTrue();
+            try {
+                // the training start: minutes on a busy two-core machine
+                assertThat(prepare.waitFor(10, TimeUnit.MINUTES))
+                        .as("prepared in time")
+                        .isTrue();
+            } finally {
+                stop(prepare); // a launcher that went on to start mailgate is not left running
+            }
             assertThat(prepare.exitValue()).isZero();
             assertThat(Files.readString(console(database + "-prepare")))
                     .contains("a training start makes")
