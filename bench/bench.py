@@ -269,9 +269,7 @@ class Mailgate:
         self.root = f"http://127.0.0.1:{self.port}/api/v1/orgs"
         self.base = self.root + "/default"
         self.key = None
-        env = dict(os.environ)
-        if java_home:
-            env["JAVA_HOME"] = java_home
+        env = launcher_env(jar, xmx, java_home) if launcher == "bin" else dict(os.environ)
         self.dbname = None
         if db == "pg":
             dbname = self.dbname = "mailgate_bench"
@@ -289,11 +287,8 @@ class Mailgate:
 
     def _start(self, jar, env, xmx, startup_timeout):
         start = time.monotonic()
-        if launcher == "bin":  # the launcher execs the JVM, so proc.pid is mailgate's JVM
-            command = [LAUNCHER]
-            env.update(MAILGATE_JAR=jar, JAVA_OPTS=f"-Xmx{xmx}")
-        else:
-            command = ["java", f"-Xmx{xmx}", "-jar", jar]
+        # the launcher execs the JVM, so proc.pid is mailgate's JVM either way
+        command = [LAUNCHER] if launcher == "bin" else ["java", f"-Xmx{xmx}", "-jar", jar]
         self.proc = spawn(command + [f"--server.port={self.port}", f"--mailgate.admin-password={PASSWORD}"],
                           cwd=self.dir, env=env, stdout=self.out, stderr=subprocess.STDOUT)
         deadline = start + startup_timeout
@@ -410,15 +405,20 @@ class Mailgate:
             subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {self.dbname}"])
 
 
+def launcher_env(jar, xmx, java_home=None, **more):
+    """The environment bin/mailgate runs with: this one, plus the jar, the heap and the JDK (--jdk)."""
+    env = dict(os.environ, MAILGATE_JAR=jar, JAVA_OPTS=f"-Xmx{xmx}", **more)
+    if java_home:
+        env["JAVA_HOME"] = java_home
+    return env
+
+
 def prepare_launcher(work, label, jar, xmx, java_home=None):
     """bin/mailgate's first start of a jar extracts it and makes its class archive in a training start of about a
     minute; done here, before the rounds, so that no measured start-up includes it."""
     log(f"{label}: bin/mailgate prepares the jar (extraction, training start)")
     with open(os.path.join(work, f"prepare-{label.replace('@', '-')}.log"), "w") as out:
-        env = dict(os.environ, MAILGATE_JAR=jar, MAILGATE_PREPARE_ONLY="true", JAVA_OPTS=f"-Xmx{xmx}")
-        if java_home:
-            env["JAVA_HOME"] = java_home
-        subprocess.run([LAUNCHER], env=env,
+        subprocess.run([LAUNCHER], env=launcher_env(jar, xmx, java_home, MAILGATE_PREPARE_ONLY="true"),
                        stdout=out, stderr=subprocess.STDOUT, check=True, timeout=900)
 
 

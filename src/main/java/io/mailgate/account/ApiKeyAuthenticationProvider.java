@@ -1,5 +1,7 @@
 package io.mailgate.account;
 
+import io.mailgate.api.CredentialsNotCheckedException;
+import io.mailgate.api.DatabaseOutage;
 import io.mailgate.api.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,9 +41,11 @@ public class ApiKeyAuthenticationProvider implements AuthenticationProvider {
             if (e instanceof AuthenticationException refused) {
                 throw refused;
             }
-            // The key could not be checked (e.g. the database is down): not a refusal. As Spring's own password
-            // check does, an authentication failure of its own kind, which the API's filter chain answers (503 for
-            // an outage: SecurityConfig).
+            // Not a refusal. The database is down: 503 from the API's entry point (CredentialsNotCheckedException).
+            // Anything else is a bug: as Spring's own password check does, an internal failure (500 with an id).
+            if (DatabaseOutage.causedBy(e)) {
+                throw new CredentialsNotCheckedException("The API key", e);
+            }
             throw new InternalAuthenticationServiceException("The API key could not be checked", e);
         }
         return ApiKeyAuthentication.authenticated(

@@ -136,17 +136,9 @@ class SecurityConfig {
         AuthenticationFilter apiKeys = new AuthenticationFilter(authentication, new BearerApiKeyConverter());
         // Success: carry on down the chain (the default handler would redirect like a login form).
         apiKeys.setSuccessHandler((request, response, auth) -> {});
-        // A refused key: 401 from the entry point. A key that could not be checked because the database is down: the
-        // entry point too (503, one line in the log), as for HTTP Basic; Spring's handler would rethrow it into the
-        // servlet container, which logs a stack trace per request. Any other internal failure is still rethrown (500).
-        var refused = new AuthenticationEntryPointFailureHandler(entryPoint);
-        apiKeys.setFailureHandler((request, response, e) -> {
-            if (DatabaseOutage.causedBy(e)) {
-                entryPoint.commence(request, response, e);
-            } else {
-                refused.onAuthenticationFailure(request, response, e);
-            }
-        });
+        // A refused key: 401 from the entry point; a key that could not be checked because the database is down
+        // (CredentialsNotCheckedException): 503 from it. An internal failure is rethrown (500 with an error id).
+        apiKeys.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
 
         return http.securityMatcher(path("/api/**"))
                 .authenticationManager(authentication)
