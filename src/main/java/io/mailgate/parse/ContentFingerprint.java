@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Computes the content fingerprint that lets dedup tell a redelivery from a different message that
@@ -56,6 +57,8 @@ final class ContentFingerprint {
             "references",
             "mime-version");
 
+    private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+"); // compiled once, not per field
+
     record Result(String fingerprint, long rawSize, String rawSha256) {}
 
     private ContentFingerprint() {}
@@ -85,39 +88,50 @@ final class ContentFingerprint {
             int n;
             while ((n = stream.read(in)) > 0) {
                 raw.update(in, 0, n);
-                int i = (int) Math.max(0, Math.min(n, headers.bodyOffset() - size));
+                int from = (int) Math.max(0, Math.min(n, headers.bodyOffset() - size));
                 size += n;
-                while (i < n) {
-                    // digest whole runs between line ends at once; only the line ends are rewritten
-                    int run = i;
-                    while (i < n && in[i] != '\r' && in[i] != '\n') {
-                        i++;
-                    }
-                    if (i > run) {
-                        fingerprint.update(in, run, i - run);
-                        afterCr = false;
-                    }
-                    if (i == n) {
-                        break;
-                    }
-                    if (in[i++] == '\r') {
-                        fingerprint.update((byte) '\n');
-                        afterCr = true;
-                    } else {
-                        if (!afterCr) {
-                            fingerprint.update((byte) '\n');
-                        }
-                        afterCr = false;
-                    }
-                }
+                afterCr = digestBody(fingerprint, in, from, n, afterCr);
             }
         }
         HexFormat hex = HexFormat.of();
         return new Result(hex.formatHex(fingerprint.digest()), size, hex.formatHex(raw.digest()));
     }
 
+    /**
+     * Digests body bytes {@code in[from..n)} with line ends as LF; returns whether they ended in a CR (an LF at the
+     * start of the next buffer then belongs to it). Its own method, called once per buffer: inline in compute(),
+     * once per message, the JIT compiled this loop on stack together with everything compute() calls (issue 13).
+     */
+    private static boolean digestBody(MessageDigest fingerprint, byte[] in, int from, int n, boolean afterCr) {
+        int i = from;
+        while (i < n) {
+            // digest whole runs between line ends at once; only the line ends are rewritten
+            int run = i;
+            while (i < n && in[i] != '\r' && in[i] != '\n') {
+                i++;
+            }
+            if (i > run) {
+                fingerprint.update(in, run, i - run);
+                afterCr = false;
+            }
+            if (i == n) {
+                break;
+            }
+            if (in[i++] == '\r') {
+                fingerprint.update((byte) '\n');
+                afterCr = true;
+            } else {
+                if (!afterCr) {
+                    fingerprint.update((byte) '\n');
+                }
+                afterCr = false;
+            }
+        }
+        return afterCr;
+    }
+
     private static String normaliseSpace(String value) {
-        return value.replaceAll("\\s+", " ").strip();
+        return WHITESPACE_RUN.matcher(value).replaceAll(" ").strip();
     }
 
     static MessageDigest sha256() {

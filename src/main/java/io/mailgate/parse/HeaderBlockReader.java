@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,48 +41,19 @@ final class HeaderBlockReader {
             throws IOException, MalformedEmailException {
         // Buffered because we read byte by byte; it may read past the block, so callers use bodyOffset
         // rather than the stream's position afterwards.
-        ByteReader in = new ByteReader(raw, 8192); // not closed: the caller owns the stream
+        LineReader lines = new LineReader(new ByteReader(raw, 8192), maxHeaderBytes); // not closed: the caller's
         List<HeaderBlock.Field> fields = new ArrayList<>();
         ByteArrayOutputStream field = null; // the field being unfolded
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        long position = 0;
         boolean firstLine = true;
         while (true) {
-            line.reset();
-            int b;
-            boolean endOfStream = false;
-            while (true) {
-                b = in.read();
-                if (b < 0) {
-                    endOfStream = true;
-                    break;
-                }
-                position++;
-                if (position > maxHeaderBytes) {
-                    throw new MalformedEmailException(
-                            Reason.HEADER_TOO_LARGE, "header block larger than " + maxHeaderBytes + " bytes");
-                }
-                if (b == LF) {
-                    break;
-                }
-                if (b == CR) {
-                    int next = in.read();
-                    if (next == LF) {
-                        position++;
-                    } else if (next >= 0) {
-                        in.unread(next);
-                    }
-                    break;
-                }
-                line.write(b);
-            }
-            if (endOfStream && line.size() == 0) {
+            boolean endOfStream = !lines.next();
+            if (endOfStream && lines.length == 0) {
                 if (topLevel && firstLine) {
                     throw new MalformedEmailException(Reason.NOT_MIME, "not an email message: the file is empty");
                 }
                 break;
             }
-            byte[] bytes = line.toByteArray();
+            byte[] bytes = lines.bytes();
             if (bytes.length == 0) {
                 if (topLevel && firstLine) {
                     throw new MalformedEmailException(
@@ -118,7 +90,61 @@ final class HeaderBlockReader {
         if (field != null) {
             fields.add(toField(field.toByteArray()));
         }
-        return new HeaderBlock(fields, position);
+        return new HeaderBlock(fields, lines.position);
+    }
+
+    /**
+     * The lines of a header block, up to its size limit. Its own class so that the loop over every byte is a small
+     * method the JIT compiles once, instead of being compiled on stack with all of read() (issue 13).
+     */
+    private static final class LineReader {
+        private final ByteReader in;
+        private final int maxHeaderBytes;
+        long position; // bytes read, line ends included
+        private byte[] line = new byte[128];
+        int length; // of the line read last, without its line end
+
+        LineReader(ByteReader in, int maxHeaderBytes) {
+            this.in = in;
+            this.maxHeaderBytes = maxHeaderBytes;
+        }
+
+        /** Reads the next line, without its line end; false at the end of the stream (the line may have bytes). */
+        boolean next() throws IOException, MalformedEmailException {
+            length = 0;
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    return false;
+                }
+                position++;
+                if (position > maxHeaderBytes) {
+                    throw new MalformedEmailException(
+                            Reason.HEADER_TOO_LARGE, "header block larger than " + maxHeaderBytes + " bytes");
+                }
+                if (b == LF) {
+                    return true;
+                }
+                if (b == CR) {
+                    int next = in.read();
+                    if (next == LF) {
+                        position++;
+                    } else if (next >= 0) {
+                        in.unread(next);
+                    }
+                    return true;
+                }
+                if (length == line.length) {
+                    line = Arrays.copyOf(line, line.length * 2); // bounded by maxHeaderBytes
+                }
+                line[length++] = (byte) b;
+            }
+        }
+
+        /** The bytes of the line read last. */
+        byte[] bytes() {
+            return Arrays.copyOf(line, length);
+        }
     }
 
     private static HeaderBlock.Field toField(byte[] bytes) {

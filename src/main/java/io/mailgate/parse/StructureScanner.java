@@ -60,98 +60,142 @@ final class StructureScanner {
     /** @param baseDepth depth of the message scanned, when it is nested in another */
     void scan(InputStream raw, int baseDepth) throws IOException, MalformedEmailException {
         LineReader lines = new LineReader(raw);
-        List<Frame> open = new ArrayList<>(); // innermost last
         Line line = new Line();
-        StringBuilder contentType = null; // unfolded Content-Type of the header block being read
-        boolean inHeaders = true; // the message starts with its header block
-        boolean inContentType = false;
-        boolean encoded = false; // the part has a base64 / quoted-printable body
-        long headerBytes = 0;
-        int parts = 0;
+        Walk walk = new Walk(baseDepth);
+        // Only header lines and body lines that start with '-' come up to this loop: LineReader passes over the others
+        // (most of a message, base64 above all) in a loop of its own. This method runs once per message; had it looped
+        // over every line, the JIT would compile it on stack (OSR), with the header and delimiter code it inlines,
+        // once more for every loop entry it found hot: that was 20% of the JIT's work in a 2,000-message run of the
+        // parser (issue 13).
         while (true) {
-            // in a body only a line starting with "--" can matter (a delimiter): the others are not even copied
-            lines.read(line, inHeaders ? limits.maxHeaderBytes() + 1 : MAX_DELIMITER_LINE, !inHeaders);
+            if (walk.inHeaders) {
+                lines.read(line, limits.maxHeaderBytes() + 1, false);
+            } else if (!walk.enclosed()) {
+                return; // a body outside any multipart or attached message: no line of it can open or close anything
+            } else {
+                lines.readDashLine(line, MAX_DELIMITER_LINE);
+            }
             if (lines.endOfStream && lines.length == 0) {
                 return;
             }
-            if (inHeaders) {
-                headerBytes += lines.length;
-                if (headerBytes > limits.maxHeaderBytes()) {
-                    throw new MalformedEmailException(
-                            Reason.HEADER_TOO_LARGE, "header block larger than " + limits.maxHeaderBytes() + " bytes");
-                }
-                String text = line.toString(StandardCharsets.ISO_8859_1);
-                if (text.isEmpty()) {
-                    inHeaders = false;
-                    String boundary = multipartBoundary(contentType);
-                    boolean message = boundary == null && !encoded && isMessage(contentType);
-                    if (boundary != null || message) {
-                        if (baseDepth + open.size() + 1 > limits.maxDepth()) {
-                            throw new MalformedEmailException(
-                                    Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
-                        }
-                        open.add(new Frame(boundary == null || boundary.isEmpty() ? null : boundary, message));
-                    }
-                    if (message) {
-                        inHeaders = true; // the attached message's own header block follows
-                        contentType = null;
-                        inContentType = false;
-                        encoded = false;
-                        headerBytes = 0;
-                    }
-                } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
-                    if (inContentType) {
-                        contentType.append(text);
-                    }
-                } else {
-                    int colon = text.indexOf(':');
-                    if (colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-transfer-encoding")) {
-                        String cte = text.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-                        encoded = cte.startsWith("base64") || cte.startsWith("quoted-printable");
-                    }
-                    // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
-                    inContentType =
-                            colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
-                    if (inContentType && contentType == null) {
-                        contentType = new StringBuilder(text.substring(colon + 1));
-                    } else if (inContentType) {
-                        inContentType = false; // Jakarta uses the first Content-Type; so do we
-                    }
-                }
-            } else if (!open.isEmpty() && line.startsWithDashes() && line.size() <= MAX_DELIMITER_LINE) {
-                String text = line.toString(StandardCharsets.ISO_8859_1).stripTrailing();
-                if (text.startsWith("--")) {
-                    Frame innermost = open.get(open.size() - 1);
-                    if (innermost.boundary == null && !innermost.message) {
-                        innermost.boundary = text.substring(2);
-                    }
-                    for (int level = open.size() - 1; level >= 0; level--) {
-                        if (open.get(level).message) {
-                            continue;
-                        }
-                        String delimiter = "--" + open.get(level).boundary;
-                        if (text.equals(delimiter)) {
-                            close(open, level + 1); // inner multiparts left open end here
-                            if (++parts > limits.maxParts()) {
-                                throw new MalformedEmailException(
-                                        Reason.TOO_MANY_PARTS, "more than " + limits.maxParts() + " MIME parts");
-                            }
-                            inHeaders = true;
-                            contentType = null;
-                            inContentType = false;
-                            encoded = false;
-                            headerBytes = 0;
-                            break;
-                        }
-                        if (text.equals(delimiter + "--")) {
-                            close(open, level);
-                            break;
-                        }
-                    }
-                }
+            if (walk.inHeaders) {
+                walk.headerLine(line, lines.length);
+            } else if (walk.enclosed() && line.startsWithDashes() && line.size() <= MAX_DELIMITER_LINE) {
+                walk.dashLine(line);
             }
             if (lines.endOfStream) {
                 return;
+            }
+        }
+    }
+
+    /** Where the scan of one message is: the multiparts open around it and the header block being read. */
+    private final class Walk {
+        private final int baseDepth;
+        private final List<Frame> open = new ArrayList<>(); // innermost last
+        private StringBuilder contentType; // unfolded Content-Type of the header block being read
+        private boolean inHeaders = true; // the message starts with its header block
+        private boolean inContentType;
+        private boolean encoded; // the part has a base64 / quoted-printable body
+        private long headerBytes;
+        private int parts;
+
+        Walk(int baseDepth) {
+            this.baseDepth = baseDepth;
+        }
+
+        /** Whether a multipart or attached message is open around the current body: its delimiters may follow. */
+        boolean enclosed() {
+            return !open.isEmpty();
+        }
+
+        /** A line of a header block ({@code length}: the bytes it took, line end included). */
+        void headerLine(Line line, long length) throws MalformedEmailException {
+            headerBytes += length;
+            if (headerBytes > limits.maxHeaderBytes()) {
+                throw new MalformedEmailException(
+                        Reason.HEADER_TOO_LARGE, "header block larger than " + limits.maxHeaderBytes() + " bytes");
+            }
+            String text = line.toString(StandardCharsets.ISO_8859_1);
+            if (text.isEmpty()) {
+                endOfHeaders();
+            } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
+                if (inContentType) {
+                    contentType.append(text);
+                }
+            } else {
+                field(text);
+            }
+        }
+
+        private void field(String text) {
+            int colon = text.indexOf(':');
+            if (colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-transfer-encoding")) {
+                String cte = text.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+                encoded = cte.startsWith("base64") || cte.startsWith("quoted-printable");
+            }
+            // "Content-Type :" (space before the colon) is obsolete syntax Jakarta Mail accepts
+            inContentType = colon > 0 && text.substring(0, colon).strip().equalsIgnoreCase("content-type");
+            if (inContentType && contentType == null) {
+                contentType = new StringBuilder(text.substring(colon + 1));
+            } else if (inContentType) {
+                inContentType = false; // Jakarta uses the first Content-Type; so do we
+            }
+        }
+
+        /** The empty line after a header block: a body follows, maybe a multipart's or an attached message. */
+        private void endOfHeaders() throws MalformedEmailException {
+            inHeaders = false;
+            String boundary = multipartBoundary(contentType);
+            boolean message = boundary == null && !encoded && isMessage(contentType);
+            if (boundary != null || message) {
+                if (baseDepth + open.size() + 1 > limits.maxDepth()) {
+                    throw new MalformedEmailException(
+                            Reason.TOO_DEEP, "MIME nesting deeper than " + limits.maxDepth() + " levels");
+                }
+                open.add(new Frame(boundary == null || boundary.isEmpty() ? null : boundary, message));
+            }
+            if (message) {
+                startHeaders(); // the attached message's own header block follows
+            }
+        }
+
+        private void startHeaders() {
+            inHeaders = true;
+            contentType = null;
+            inContentType = false;
+            encoded = false;
+            headerBytes = 0;
+        }
+
+        /** A body line that starts with "--": maybe a delimiter of an open multipart. */
+        void dashLine(Line line) throws MalformedEmailException {
+            String text = line.toString(StandardCharsets.ISO_8859_1).stripTrailing();
+            if (!text.startsWith("--")) {
+                return;
+            }
+            Frame innermost = open.get(open.size() - 1);
+            if (innermost.boundary == null && !innermost.message) {
+                innermost.boundary = text.substring(2);
+            }
+            for (int level = open.size() - 1; level >= 0; level--) {
+                if (open.get(level).message) {
+                    continue;
+                }
+                String delimiter = "--" + open.get(level).boundary;
+                if (text.equals(delimiter)) {
+                    close(open, level + 1); // inner multiparts left open end here
+                    if (++parts > limits.maxParts()) {
+                        throw new MalformedEmailException(
+                                Reason.TOO_MANY_PARTS, "more than " + limits.maxParts() + " MIME parts");
+                    }
+                    startHeaders();
+                    return;
+                }
+                if (text.equals(delimiter + "--")) {
+                    close(open, level);
+                    return;
+                }
             }
         }
     }
@@ -263,6 +307,16 @@ final class StructureScanner {
                     afterCr = true; // a CR: swallow a following LF, possibly in the next buffer
                 }
             }
+        }
+
+        /**
+         * Reads lines as {@link #read} does with {@code onlyDashes} until one starts with '-' (kept in {@code line}) or
+         * the stream ends: in a body only such a line can be a delimiter.
+         */
+        void readDashLine(ByteArrayOutputStream line, int keep) throws IOException {
+            do {
+                read(line, keep, true);
+            } while (line.size() == 0 && !endOfStream);
         }
 
         private boolean fill() throws IOException {

@@ -92,6 +92,21 @@ class ContentFingerprintTest {
         assertThat(ContentFingerprint.isAuthorContent("Content-Length")).isFalse();
     }
 
+    @Test
+    void lineEndsSplitAcrossReadBuffersCountOnce() throws Exception {
+        String headers = "From: a@example.com\nSubject: big\nMessage-ID: <big@example.com>\n\n";
+        // the file is read 64 kB at a time: put a CRLF and a bare CR right on the first buffer's end
+        String filler = "x".repeat(64 * 1024 - headers.length() - 1);
+        String lf = headers + filler + "\nend\nmore\n";
+        String crlf = headers + filler + "\r\nend\rmore\r\n";
+        String doubled = headers + filler + "\r\n\nend\nmore\n"; // an extra empty line: other content
+
+        String expected = parser.parse(write("lf.eml", lf)).contentFingerprint();
+        assertThat(parser.parse(write("crlf.eml", crlf)).contentFingerprint()).isEqualTo(expected);
+        assertThat(parser.parse(write("doubled.eml", doubled)).contentFingerprint())
+                .isNotEqualTo(expected);
+    }
+
     private Path write(String name, String content) throws Exception {
         return Files.writeString(dir.resolve(name), content, StandardCharsets.ISO_8859_1);
     }
