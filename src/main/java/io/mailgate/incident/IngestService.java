@@ -99,7 +99,7 @@ public class IngestService {
         m.reportedJson = reported == null ? null : toJson(reported);
         long messageId = rows.insertMessage(m); // before the artifacts that refer to it
 
-        artifacts.add(incidentId, messageId, email.artifacts());
+        artifacts.add(incidentId, link.incidentId() == null, messageId, email.artifacts());
         if (link.incidentId() != null) {
             // An existing incident changed: pending its next change-feed position. A plain UPDATE: no load, and
             // no lock but this incident's row (positions are given after the commit, see ChangeSequencer).

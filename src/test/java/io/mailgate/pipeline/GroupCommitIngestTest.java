@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Flags;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,10 +83,21 @@ class GroupCommitIngestTest extends IngestTestSupport {
     void aDuplicateAndAReplyInTheSameGroupSeeTheMessagesBeforeThem() {
         Mailbox mailbox = mailbox();
         String original = newMessageId();
-        String first = message(original, "Phish " + HOLD_BACK, "click here");
+        // Artifacts: a new incident's are plain inserts (the message's own repeats dropped first), a reply's are
+        // added to its thread's incident unless it has them already.
+        String first = message(
+                original,
+                "Phish " + HOLD_BACK,
+                "click https://a.phish.example/x or https://b.phish.example/y (https://b.phish.example/y)");
         deliver(mailbox, first);
         deliver(mailbox, first); // the same message again, in the same batch
-        deliver(mailbox, message(newMessageId(), "Re: Phish", "more", "In-Reply-To: " + original));
+        deliver(
+                mailbox,
+                message(
+                        newMessageId(),
+                        "Re: Phish",
+                        "more https://b.phish.example/y https://c.phish.example/z",
+                        "In-Reply-To: " + original));
         deliver(mailbox, message(newMessageId(), "Unrelated", "x"));
         double groupedBefore = counted("mailgate.ingest.group.messages");
 
@@ -105,6 +117,26 @@ class GroupCommitIngestTest extends IngestTestSupport {
                 .as("the reply joins its thread")
                 .isEqualTo(incident);
         assertThat(bySubject.get("Unrelated").get("incidentId").asLong()).isNotEqualTo(incident);
+        long firstId = bySubject.get("Phish " + HOLD_BACK).get("id").asLong();
+        long replyId = bySubject.get("Re: Phish").get("id").asLong();
+        Map<String, Long> urls = new HashMap<>();
+        get("/api/v1/orgs/default/incidents/" + incident)
+                .json()
+                .get("artifacts")
+                .forEach(a -> {
+                    if (a.get("type").asText().equals("URL")) {
+                        assertThat(urls.put(
+                                        a.get("value").asText(),
+                                        a.get("messageId").asLong()))
+                                .as("each URL once in the incident: " + a)
+                                .isNull();
+                    }
+                });
+        assertThat(urls)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "https://a.phish.example/x", firstId,
+                        "https://b.phish.example/y", firstId,
+                        "https://c.phish.example/z", replyId));
         // The messages were stored in UID order: ids ascend with it.
         assertThat(bySubject.get("Phish " + HOLD_BACK).get("id").asLong())
                 .isLessThan(bySubject.get("Re: Phish").get("id").asLong());
