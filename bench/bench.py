@@ -617,8 +617,12 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
     dbs = [d for d in args.db.split(",") if d]
+    if set(dbs) - {"h2", "pg"}:
+        ap.error(f"--db {args.db}: the databases are h2 and pg")  # anything else ran on H2 under another name
     rtts = [int(r) for r in args.rtt.split(",") if r]
     clients = args.clients.split(",")
+    if set(clients) - {"mbsync", "python", "mailgate"}:
+        ap.error(f"--clients {args.clients}: the clients are mbsync, python and mailgate")
     rows, mg_rows, pushes = [], [], []
     jars = {}
     for spec in args.jar:
