@@ -21,15 +21,18 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * {@code group-commit:NAME?maxMessages=50}: sends a message to the route {@code direct:NAME} the way the
- * {@link GroupCommitter} does, many messages in one transaction, in source order. Producer only; the exchange
- * completes after its group committed (or after it was stored alone, when its group failed).
+ * {@code group-commit:NAME?maxMessages=50&maxBytes=2097152&lingerMillis=50}: sends a message to the route
+ * {@code direct:NAME} the way the {@link GroupCommitter} does, many messages in one transaction, in source order.
+ * Producer only; the exchange completes after its group committed (or after it was stored alone, when its group
+ * failed).
  */
 @Component("group-commit")
 class GroupCommitComponent extends DefaultComponent {
 
     static final int DEFAULT_MAX_MESSAGES = 50;
     static final int DEFAULT_LINGER_MILLIS = 50;
+    /** See {@link GroupCommitter.Limits#maxBytes()} for why 2 MiB. */
+    static final long DEFAULT_MAX_BYTES = 2L * 1024 * 1024;
 
     private final PlatformTransactionManager transactions;
     private final EntityManager entities;
@@ -62,27 +65,32 @@ class GroupCommitComponent extends DefaultComponent {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("group-commit maxMessages must be at least 1: " + uri);
         }
+        long maxBytes = getAndRemoveParameter(parameters, "maxBytes", Long.class, DEFAULT_MAX_BYTES);
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("group-commit maxBytes must be at least 1: " + uri);
+        }
         int lingerMillis = getAndRemoveParameter(parameters, "lingerMillis", Integer.class, DEFAULT_LINGER_MILLIS);
         if (lingerMillis < 0) {
             throw new IllegalArgumentException("group-commit lingerMillis must not be negative: " + uri);
         }
-        return new GroupCommitEndpoint(uri, this, remaining, maxMessages, Duration.ofMillis(lingerMillis));
+        return new GroupCommitEndpoint(
+                uri,
+                this,
+                remaining,
+                new GroupCommitter.Limits(maxMessages, maxBytes, Duration.ofMillis(lingerMillis)));
     }
 
     private final class GroupCommitEndpoint extends DefaultEndpoint {
 
         private final String sinkName;
-        private final int maxMessages;
-        private final Duration linger;
+        private final GroupCommitter.Limits limits;
         private Producer sink;
         private GroupCommitter committer;
 
-        GroupCommitEndpoint(
-                String uri, GroupCommitComponent component, String sinkName, int maxMessages, Duration linger) {
+        GroupCommitEndpoint(String uri, GroupCommitComponent component, String sinkName, GroupCommitter.Limits limits) {
             super(uri, component);
             this.sinkName = sinkName;
-            this.maxMessages = maxMessages;
-            this.linger = linger;
+            this.limits = limits;
         }
 
         @Override
@@ -116,8 +124,7 @@ class GroupCommitComponent extends DefaultComponent {
                     new TransactionTemplate(transactions),
                     entities,
                     sequencer,
-                    maxMessages,
-                    linger,
+                    limits,
                     stats,
                     completions);
             committer.start();

@@ -2,6 +2,7 @@ package io.mailgate.pipeline;
 
 import io.mailgate.incident.ChangeSequencer;
 import io.mailgate.ingest.ExchangePropertyNames;
+import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.SourceBatch;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -22,10 +23,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit for the incident sink: messages that reach it queue here, and one committer thread runs the sink
- * (dedup, link, store) for up to {@code maxGroup} of them inside ONE transaction, so many messages share one
- * commit (one fsync) and one change-feed pass. The sink steps of a later message see what the earlier ones of the
- * group wrote (same transaction, flushed after each message): a second copy of a message is a DUPLICATE, a reply
- * links to the incident the first one created.
+ * (dedup, link, store) for up to {@link Limits#maxMessages()} of them (and {@link Limits#maxBytes()}) inside ONE
+ * transaction, so many messages share one commit (one fsync) and one change-feed pass. The sink steps of a later
+ * message see what the earlier ones of the group wrote (same transaction, flushed after each message): a second copy
+ * of a message is a DUPLICATE, a reply links to the incident the first one created.
  *
  * <p>Order: messages of one {@link SourceBatch} are taken in source order (a message waits until every one before
  * it was taken or finished elsewhere); others in arrival order. A group is what is ready now, except that while
@@ -54,7 +55,22 @@ final class GroupCommitter {
         final AtomicLong rolledBack = new AtomicLong();
     }
 
-    private record Waiting(Exchange exchange, AsyncCallback callback, SourceBatch batch, int index) {}
+    /**
+     * How large a group may grow, and how long the committer waits for more of a source batch.
+     *
+     * @param maxMessages messages per transaction
+     * @param maxBytes raw bytes of the messages per transaction; a message larger than this is stored alone. It bounds
+     *     what one transaction holds, and on H2 it keeps the commit in H2's own write buffer: H2 serialises a commit
+     *     into a buffer it keeps for the next one only while at most 4 MB (it grows 1, 2, 3, then 4.5 MB), so a group
+     *     of 3.4 MB of mail (40 messages of the benchmark's corpus) allocated 5–11 MB of new arrays at every commit.
+     *     Arrays that large bypass G1's young generation, and their rate made G1 run a concurrent marking cycle
+     *     nearly all the time (issue 13's JFR profile). Raw bytes plus what the parse adds (bodies, header JSON)
+     *     stay under 3 MB with 2 MiB of mail.
+     * @param linger how long to wait for more messages of the group's source batch
+     */
+    record Limits(int maxMessages, long maxBytes, Duration linger) {}
+
+    private record Waiting(Exchange exchange, AsyncCallback callback, SourceBatch batch, int index, long bytes) {}
 
     private final String name;
     private final Processor sink;
@@ -62,6 +78,7 @@ final class GroupCommitter {
     private final EntityManager entities;
     private final ChangeSequencer sequencer;
     private final int maxGroup;
+    private final long maxBytes;
     private final long lingerNanos;
     private final Stats stats;
     /** Where exchanges go on after their commit (tags, the after-store hook), so the committer is free at once. */
@@ -81,11 +98,10 @@ final class GroupCommitter {
             TransactionTemplate transaction,
             EntityManager entities,
             ChangeSequencer sequencer,
-            int maxGroup,
-            Duration linger,
+            Limits limits,
             Stats stats,
             Executor completions) {
-        this.lingerNanos = linger.toNanos();
+        this.lingerNanos = limits.linger().toNanos();
         this.stats = stats;
         this.completions = completions;
         this.name = name;
@@ -93,7 +109,8 @@ final class GroupCommitter {
         this.transaction = transaction;
         this.entities = entities;
         this.sequencer = sequencer;
-        this.maxGroup = Math.max(1, maxGroup);
+        this.maxGroup = Math.max(1, limits.maxMessages());
+        this.maxBytes = Math.max(1, limits.maxBytes());
     }
 
     void start() {
@@ -155,7 +172,8 @@ final class GroupCommitter {
                 callback.done(true);
                 return true;
             }
-            waiting.add(new Waiting(exchange, callback, batch, index));
+            RawEmail raw = exchange.getMessage().getBody(RawEmail.class);
+            waiting.add(new Waiting(exchange, callback, batch, index, raw == null ? 0 : raw.size()));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -213,13 +231,13 @@ final class GroupCommitter {
                 if (!running) {
                     return group.isEmpty() ? null : group; // what was taken is still stored
                 }
-                takeReady(group);
+                boolean full = takeReady(group);
                 if (group.isEmpty()) {
                     // Bounded, in case a source forgot to say a message finished elsewhere.
                     changed.await(1, TimeUnit.SECONDS);
                     continue;
                 }
-                if (group.size() >= maxGroup || !moreComing(group)) {
+                if (full || !moreComing(group)) {
                     return group;
                 }
                 long now = System.nanoTime();
@@ -237,17 +255,25 @@ final class GroupCommitter {
         }
     }
 
-    /** Moves every waiting message that is ready onto the group, in storing order, up to its size. */
-    private void takeReady(List<Waiting> group) {
+    /**
+     * Moves every waiting message that is ready onto the group, in storing order, while it has room; returns whether
+     * the group is full (a ready message did not fit, or it has {@code maxGroup} messages).
+     */
+    private boolean takeReady(List<Waiting> group) {
+        long bytes = group.stream().mapToLong(Waiting::bytes).sum();
         boolean took = true;
         // A message taken may make the next of its batch ready: look again until nothing more is.
-        while (took && group.size() < maxGroup) {
+        while (took) {
             took = false;
-            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext() && group.size() < maxGroup; ) {
+            for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
                 Waiting w = it.next();
                 if (w.batch() == null || w.batch().isNext(w.index())) {
+                    if (group.size() >= maxGroup || !group.isEmpty() && bytes + w.bytes() > maxBytes) {
+                        return true; // the next in storing order waits for the next group
+                    }
                     it.remove();
                     group.add(w);
+                    bytes += w.bytes();
                     if (w.batch() != null) {
                         w.batch().taken(w.index());
                     }
@@ -255,6 +281,7 @@ final class GroupCommitter {
                 }
             }
         }
+        return group.size() >= maxGroup;
     }
 
     /** Whether the source batch of the group's last message has messages that have not reached the sink yet. */

@@ -7,9 +7,12 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import io.mailgate.incident.ChangeSequencer;
+import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.SourceBatch;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,6 +60,10 @@ class GroupCommitterTest {
     }
 
     private GroupCommitter start(int maxGroup, Duration linger) {
+        return start(new GroupCommitter.Limits(maxGroup, GroupCommitComponent.DEFAULT_MAX_BYTES, linger));
+    }
+
+    private GroupCommitter start(GroupCommitter.Limits limits) {
         committer = new GroupCommitter(
                 "test",
                 exchange -> {
@@ -71,8 +78,7 @@ class GroupCommitterTest {
                 new TransactionTemplate(transactions),
                 mock(EntityManager.class),
                 sequencer,
-                maxGroup,
-                linger,
+                limits,
                 stats,
                 Runnable::run);
         committer.start();
@@ -242,6 +248,23 @@ class GroupCommitterTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> completions.size() == 5);
         assertThat(calls).containsExactly("m0 in group", "m1 in group", "m2 in group", "m3 in group", "m4 alone");
+        assertThat(transactions.commits).isEqualTo(2);
+    }
+
+    @Test
+    void aGroupHoldsAtMostMaxBytesOfMailAndALargerMessageIsStoredAlone() {
+        start(new GroupCommitter.Limits(50, 1000, Duration.ofMillis(GroupCommitComponent.DEFAULT_LINGER_MILLIS)));
+        SourceBatch batch = new SourceBatch(6);
+        long[] sizes = {400, 400, 300, 1500, 600, 400};
+        for (int i = 5; i >= 0; i--) {
+            Exchange exchange = exchange("m" + i, batch, i);
+            exchange.getMessage().setBody(new RawEmail(Path.of("m" + i), sizes[i], "", null, Instant.EPOCH));
+            offer(exchange);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> completions.size() == 6);
+        // 400 + 400 fit and 300 more would make 1,100; 1,500 is larger than the limit on its own
+        assertThat(calls)
+                .containsExactly("m0 in group", "m1 in group", "m2 alone", "m3 alone", "m4 in group", "m5 in group");
         assertThat(transactions.commits).isEqualTo(2);
     }
 
