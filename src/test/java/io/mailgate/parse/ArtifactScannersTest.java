@@ -98,6 +98,61 @@ class ArtifactScannersTest {
         }
     }
 
+    /** Pieces of defanged forms and of text that only looks like them, in both cases, Latin-1 or not. */
+    private static final String[] DEFANG_FRAGMENTS = {
+        "h",
+        "H",
+        "x",
+        "X",
+        "xx",
+        "hxxp",
+        "hXxPs",
+        "HXXPS",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{",
+        "}",
+        ".",
+        ":",
+        "@",
+        "://",
+        "dot",
+        "DOT",
+        "at",
+        "AT",
+        "a",
+        "d",
+        " ",
+        "[.]",
+        "[dot]",
+        "(.)",
+        "(dot)",
+        "{.}",
+        "[@]",
+        "[at]",
+        "[:]",
+        "[://]",
+        "hxxps[:]//",
+        "array[0]",
+        "\u20ac",
+        "\u0445"
+    };
+
+    @Test
+    void refangReplacesExactlyWhatThePatternFindsFromTheStart() {
+        Random random = new Random(17);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int p = 0; p < 1 + random.nextInt(12); p++) {
+                text.append(DEFANG_FRAGMENTS[random.nextInt(DEFANG_FRAGMENTS.length)]);
+            }
+            String t = text.toString();
+            assertThat(ArtifactExtractor.refang(t)).as(t).isEqualTo(ArtifactExtractor.refangFrom(t, 0));
+        }
+    }
+
     private static void same(
             String text, Pattern pattern, BiConsumer<String, Consumer<MatchResult>> scanner, boolean onlyWithColon) {
         List<String> expected = new ArrayList<>();
