@@ -82,9 +82,9 @@ final class ContentFingerprint {
 
         MessageDigest raw = sha256();
         long size = 0;
-        byte[] in = new byte[64 * 1024];
         boolean afterCr = false;
         try (InputStream stream = Files.newInputStream(rawFile)) {
+            byte[] in = ReadBuffers.forRestOf(stream, 64 * 1024);
             int n;
             while ((n = stream.read(in)) > 0) {
                 raw.update(in, 0, n);

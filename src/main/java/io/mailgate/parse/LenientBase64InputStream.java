@@ -24,16 +24,18 @@ final class LenientBase64InputStream extends InputStream {
     }
 
     private final InputStream in;
-    private final byte[] encoded = new byte[48 * 1024];
-    private final byte[] decoded = new byte[encoded.length]; // 6 bits in never make more than 8 bits out
+    private final byte[] encoded;
+    private final byte[] decoded; // as long: 6 bits in never make more than 8 bits out
     private int position;
     private int limit;
     private int bits; // undecoded bits, right-aligned
     private int bitCount; // how many of them, always < 8 between input characters
     private boolean endOfInput;
 
-    LenientBase64InputStream(InputStream in) {
+    LenientBase64InputStream(InputStream in) throws IOException {
         this.in = in;
+        this.encoded = ReadBuffers.forRestOf(in, 48 * 1024);
+        this.decoded = new byte[encoded.length];
     }
 
     @Override

@@ -145,7 +145,7 @@ final class MultipartSplit {
      */
     private static final class LineReader {
         private final InputStream in;
-        private final byte[] buffer = new byte[64 * 1024];
+        private final byte[] buffer;
         private int position;
         private int limit;
         private long bufferOffset; // offset of buffer[0] in the content
@@ -158,9 +158,10 @@ final class MultipartSplit {
         long strippedLength;
         int lineEnd;
 
-        LineReader(InputStream in, int headSize) {
+        LineReader(InputStream in, int headSize) throws IOException {
             this.in = in;
             this.head = new byte[headSize];
+            this.buffer = ReadBuffers.forRestOf(in, 64 * 1024);
         }
 
         /** Offset of the next unread byte. */

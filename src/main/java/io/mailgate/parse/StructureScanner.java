@@ -252,14 +252,15 @@ final class StructureScanner {
      */
     private static final class LineReader {
         private final InputStream in;
-        private final byte[] buffer = new byte[64 * 1024];
+        private final byte[] buffer;
         private int position;
         private int limit;
         boolean endOfStream;
         long length; // bytes the last line took in the stream, terminator included
 
-        LineReader(InputStream in) {
+        LineReader(InputStream in) throws IOException {
             this.in = in;
+            this.buffer = ReadBuffers.forRestOf(in, 64 * 1024);
         }
 
         /**

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * CPU per message of the pipeline's decrypt and parse stages over a directory of messages (e.g. the corpus
  * bench/run.sh generates in target/bench/corpus-1000-13/new), measured as this thread's CPU time, so the figure
- * barely depends on what else runs on the machine. Prints figures; asserts nothing.
+ * barely depends on what else runs on the machine, and the bytes the two stages allocated. Prints figures; asserts
+ * nothing.
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.mailgate.bench.CorpusCpuBenchmark \
@@ -35,11 +36,14 @@ public final class CorpusCpuBenchmark {
         MimeParser parser = new MimeParser(ParseLimits.defaults());
         MessageDecryptor decryptor = new MessageDecryptor(64L * 1024 * 1024);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // HotSpot's bean also counts the bytes a thread allocated: what the parse costs the garbage collector
+        com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
         Path inner = Files.createTempFile("mailgate-bench-inner", ".eml");
         try {
             for (int round = 0; round < rounds; round++) {
                 long decryptNanos = 0;
                 long parseNanos = 0;
+                long allocatedBefore = allocations.getCurrentThreadAllocatedBytes();
                 int rejected = 0;
                 for (Path file : files) {
                     long t0 = threads.getCurrentThreadCpuTime();
@@ -62,13 +66,16 @@ public final class CorpusCpuBenchmark {
                     decryptNanos += t1 - t0;
                     parseNanos += threads.getCurrentThreadCpuTime() - t1;
                 }
+                long allocated = allocations.getCurrentThreadAllocatedBytes() - allocatedBefore;
                 System.out.printf(
-                        "round %d: %d messages (%d rejected): decrypt %.2f ms/msg, parse %.2f ms/msg CPU%n",
+                        "round %d: %d messages (%d rejected): decrypt %.2f ms/msg, parse %.2f ms/msg CPU,"
+                                + " %.0f kB/msg allocated%n",
                         round,
                         files.size(),
                         rejected,
                         decryptNanos / 1e6 / files.size(),
-                        parseNanos / 1e6 / files.size());
+                        parseNanos / 1e6 / files.size(),
+                        allocated / 1024.0 / files.size());
             }
         } finally {
             Files.deleteIfExists(inner);

@@ -36,6 +36,23 @@ class LenientBase64InputStreamTest {
     }
 
     @Test
+    void aStreamThatCannotTellItsLengthIsReadInSmallBuffersAlike() throws IOException {
+        byte[] data = new byte[20_000];
+        new SplittableRandom(13).nextBytes(data);
+        byte[] encoded = Base64.getMimeEncoder().encode(data);
+        // available() says 1: the buffers are ReadBuffers' 1 kB minimum, so the input crosses them many times
+        ByteArrayInputStream underreporting = new ByteArrayInputStream(encoded) {
+            @Override
+            public synchronized int available() {
+                return 1;
+            }
+        };
+        try (LenientBase64InputStream in = new LenientBase64InputStream(underreporting)) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    @Test
     void skipsStrayCharactersAndToleratesCutOffAndConcatenatedInput() throws IOException {
         assertThat(decode(ascii(" QUJD\r\nREVG \t"))).isEqualTo(ascii("ABCDEF"));
         assertThat(decode(ascii("QUJDREVGR"))).isEqualTo(ascii("ABCDEF")); // one dangling character
