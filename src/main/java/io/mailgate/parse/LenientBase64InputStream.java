@@ -25,7 +25,7 @@ final class LenientBase64InputStream extends InputStream {
 
     private final InputStream in;
     private final byte[] encoded;
-    private final byte[] decoded; // as long: 6 bits in never make more than 8 bits out
+    private final byte[] decoded; // as long as encoded: 6 bits in never make more than 8 bits out
     private int position;
     private int limit;
     private int bits; // undecoded bits, right-aligned
