@@ -28,9 +28,6 @@ class ArtifactWriter {
     static final int MAX_VALUE = 2048;
     static final int MAX_FOUND_IN = 256;
 
-    private static final String INSERT = "INSERT INTO artifacts"
-            + " (incident_id, message_id, type, artifact_value, value_key, found_in) VALUES (?, ?, ?, ?, ?, ?)";
-
     private final JdbcTemplate jdbc;
     private final SqlDialect dialect;
 
@@ -65,7 +62,7 @@ class ArtifactWriter {
             }
         }
         if (!rows.isEmpty()) {
-            jdbc.batchUpdate(newIncident ? INSERT : dialect.insertArtifactUnlessPresent(), rows);
+            jdbc.batchUpdate(newIncident ? dialect.insertArtifact() : dialect.insertArtifactUnlessPresent(), rows);
         }
     }
 

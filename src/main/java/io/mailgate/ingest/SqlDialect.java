@@ -13,6 +13,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SqlDialect {
 
+    private static final String INSERT_ARTIFACT = "INSERT INTO artifacts"
+            + " (incident_id, message_id, type, artifact_value, value_key, found_in) VALUES (?, ?, ?, ?, ?, ?)";
+
     private final boolean postgres;
 
     public SqlDialect(JdbcTemplate jdbc) {
@@ -27,14 +30,21 @@ public class SqlDialect {
     }
 
     /**
+     * Inserts one artifact, the same for both databases (for an incident created in the same transaction, which has
+     * none yet); parameters as {@link #insertArtifactUnlessPresent()}.
+     */
+    public String insertArtifact() {
+        return INSERT_ARTIFACT;
+    }
+
+    /**
      * Inserts one artifact unless its incident has it already (unique index on incident, type and value key);
      * parameters: incident_id, message_id, type, artifact_value, value_key, found_in. The existing row keeps
      * the message it was first found in.
      */
     public String insertArtifactUnlessPresent() {
         return postgres
-                ? "INSERT INTO artifacts (incident_id, message_id, type, artifact_value, value_key, found_in)"
-                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, type, value_key) DO NOTHING"
+                ? INSERT_ARTIFACT + " ON CONFLICT (incident_id, type, value_key) DO NOTHING"
                 // H2's MERGE INTO ... KEY would update the existing row; the standard MERGE can insert only.
                 : "MERGE INTO artifacts t USING (SELECT CAST(? AS BIGINT) incident_id, CAST(? AS BIGINT) message_id,"
                         + " CAST(? AS VARCHAR(32)) type, CAST(? AS VARCHAR(2048)) artifact_value,"

@@ -70,18 +70,18 @@ final class StructureScanner {
         while (true) {
             if (walk.inHeaders) {
                 lines.read(line, limits.maxHeaderBytes() + 1, false);
+                if (lines.endOfStream && lines.length == 0) {
+                    return;
+                }
+                walk.headerLine(line, lines.length);
             } else if (!walk.enclosed()) {
                 return; // a body outside any multipart or attached message: no line of it can open or close anything
             } else {
-                lines.readDashLine(line, MAX_DELIMITER_LINE);
-            }
-            if (lines.endOfStream && lines.length == 0) {
-                return;
-            }
-            if (walk.inHeaders) {
-                walk.headerLine(line, lines.length);
-            } else if (walk.enclosed() && line.startsWithDashes() && line.size() <= MAX_DELIMITER_LINE) {
-                walk.dashLine(line);
+                // one byte more than a delimiter line can have, so that a longer line is seen to be longer
+                lines.readDashLine(line, MAX_DELIMITER_LINE + 1);
+                if (line.startsWithDashes() && line.size() <= MAX_DELIMITER_LINE) {
+                    walk.dashLine(line);
+                }
             }
             if (lines.endOfStream) {
                 return;

@@ -161,6 +161,8 @@ final class GroupCommitter {
     boolean offer(Exchange exchange, AsyncCallback callback) {
         SourceBatch batch = exchange.getProperty(SourceBatch.PROPERTY, SourceBatch.class);
         int index = exchange.getProperty(Exchange.BATCH_INDEX, -1, Integer.class);
+        RawEmail raw = exchange.getMessage().getBody(RawEmail.class);
+        long bytes = raw == null ? 0 : raw.size();
         if (batch != null) {
             batch.listen(this::wake);
         }
@@ -172,8 +174,7 @@ final class GroupCommitter {
                 callback.done(true);
                 return true;
             }
-            RawEmail raw = exchange.getMessage().getBody(RawEmail.class);
-            waiting.add(new Waiting(exchange, callback, batch, index, raw == null ? 0 : raw.size()));
+            waiting.add(new Waiting(exchange, callback, batch, index, bytes));
             changed.signalAll();
         } finally {
             lock.unlock();

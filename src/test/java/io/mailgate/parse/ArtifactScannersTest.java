@@ -69,12 +69,7 @@ class ArtifactScannersTest {
     void anchoredScannersFindWhatFindFinds() {
         Random random = new Random(15);
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder text = new StringBuilder();
-            int parts = 1 + random.nextInt(12);
-            for (int p = 0; p < parts; p++) {
-                text.append(FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
-            }
-            String t = text.toString();
+            String t = randomText(random, FRAGMENTS, 12);
             same(t, ArtifactExtractor.URL, ArtifactExtractor::eachUrl, false);
             same(t, ArtifactExtractor.IPV6_CANDIDATE, ArtifactExtractor::eachIpv6Candidate, true);
             same(t, ArtifactExtractor.EMAIL, ArtifactExtractor::eachEmail, false);
@@ -86,11 +81,7 @@ class ArtifactScannersTest {
     void refangFindsTheSameDefangedFormsAsBefore() {
         Random random = new Random(16);
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder text = new StringBuilder();
-            for (int p = 0; p < 1 + random.nextInt(10); p++) {
-                text.append(FRAGMENTS[random.nextInt(FRAGMENTS.length)]);
-            }
-            String t = text.toString();
+            String t = randomText(random, FRAGMENTS, 10);
             Matcher m = ArtifactExtractor.DEFANGED.matcher(t);
             boolean defanged = m.find();
             // every defanged form is replaced by something else, so the text changes exactly when one is found
@@ -144,13 +135,19 @@ class ArtifactScannersTest {
     void refangReplacesExactlyWhatThePatternFindsFromTheStart() {
         Random random = new Random(17);
         for (int i = 0; i < 50_000; i++) {
-            StringBuilder text = new StringBuilder();
-            for (int p = 0; p < 1 + random.nextInt(12); p++) {
-                text.append(DEFANG_FRAGMENTS[random.nextInt(DEFANG_FRAGMENTS.length)]);
-            }
-            String t = text.toString();
+            String t = randomText(random, DEFANG_FRAGMENTS, 12);
             assertThat(ArtifactExtractor.refang(t)).as(t).isEqualTo(ArtifactExtractor.refangFrom(t, 0));
         }
+    }
+
+    /** One to {@code maxParts} fragments picked at random, joined. */
+    private static String randomText(Random random, String[] fragments, int maxParts) {
+        StringBuilder text = new StringBuilder();
+        int parts = 1 + random.nextInt(maxParts);
+        for (int p = 0; p < parts; p++) {
+            text.append(fragments[random.nextInt(fragments.length)]);
+        }
+        return text.toString();
     }
 
     private static void same(
