@@ -36,6 +36,7 @@ children = []
 keep_bulk = False  # --keep
 launcher = "bin"  # --launcher
 jdks = {}  # --jdk: client -> JAVA_HOME
+java_opts = {}  # --java-opts: client -> JVM options after -Xmx
 LAUNCHER = os.path.join(os.path.dirname(HERE), "bin", "mailgate")
 
 
@@ -262,14 +263,14 @@ def run_pyimap(work, dovecot, port, user, n):
 class Mailgate:
     """One mailgate JVM in its own working directory, driven through its REST API."""
 
-    def __init__(self, work, jar, name, db, xmx, startup_timeout, java_home=None):
+    def __init__(self, work, jar, name, db, xmx, startup_timeout, client):
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir)
         self.port = free_port()
         self.root = f"http://127.0.0.1:{self.port}/api/v1/orgs"
         self.base = self.root + "/default"
         self.key = None
-        env = launcher_env(jar, xmx, java_home) if launcher == "bin" else dict(os.environ)
+        env = launcher_env(jar, xmx, client) if launcher == "bin" else dict(os.environ)
         self.dbname = None
         if db == "pg":
             dbname = self.dbname = "mailgate_bench"
@@ -405,20 +406,21 @@ class Mailgate:
             subprocess.run(["su", "postgres", "-c", f"dropdb --if-exists {self.dbname}"])
 
 
-def launcher_env(jar, xmx, java_home=None, **more):
-    """The environment bin/mailgate runs with: this one, plus the jar, the heap and the JDK (--jdk)."""
-    env = dict(os.environ, MAILGATE_JAR=jar, JAVA_OPTS=f"-Xmx{xmx}", **more)
-    if java_home:
-        env["JAVA_HOME"] = java_home
+def launcher_env(jar, xmx, client, **more):
+    """The environment bin/mailgate runs with: this one, plus the jar, the heap, the client's JDK (--jdk) and JVM
+    options (--java-opts)."""
+    env = dict(os.environ, MAILGATE_JAR=jar, JAVA_OPTS=f"-Xmx{xmx} {java_opts.get(client, '')}".strip(), **more)
+    if client in jdks:
+        env["JAVA_HOME"] = jdks[client]
     return env
 
 
-def prepare_launcher(work, label, jar, xmx, java_home=None):
+def prepare_launcher(work, label, jar, xmx):
     """bin/mailgate's first start of a jar extracts it and makes its class archive in a training start of about a
     minute; done here, before the rounds, so that no measured start-up includes it."""
     log(f"{label}: bin/mailgate prepares the jar (extraction, training start)")
     with open(os.path.join(work, f"prepare-{label.replace('@', '-')}.log"), "w") as out:
-        subprocess.run([LAUNCHER], env=launcher_env(jar, xmx, java_home, MAILGATE_PREPARE_ONLY="true"),
+        subprocess.run([LAUNCHER], env=launcher_env(jar, xmx, label, MAILGATE_PREPARE_ONLY="true"),
                        stdout=out, stderr=subprocess.STDOUT, check=True, timeout=900)
 
 
@@ -596,6 +598,9 @@ def main():
     ap.add_argument("--jdk", action="append", default=[], metavar="LABEL=JAVA_HOME",
                     help="run that --jar label's mailgate on this JDK (bin/mailgate only), e.g. to measure Java 17 "
                          "and 25 side by side with the same jar under two labels; repeat per label")
+    ap.add_argument("--java-opts", action="append", default=[], metavar="LABEL=OPTIONS",
+                    help="JVM options for that --jar label's mailgate after -Xmx (bin/mailgate only), e.g. to measure "
+                         "a collector side by side with the same jar under two labels; repeat per label")
     ap.add_argument("--round-timeout", type=float, default=120,
                     help="seconds a mailgate round may take per 1,000 messages (at least 300 s); then the rate so far")
     ap.add_argument("--startup-timeout", type=int, default=400)
@@ -612,8 +617,8 @@ def main():
     global keep_bulk, launcher
     keep_bulk = args.keep
     launcher = args.launcher
-    if args.jdk and launcher != "bin":
-        ap.error("--jdk needs --launcher bin")
+    if (args.jdk or args.java_opts) and launcher != "bin":
+        ap.error("--jdk and --java-opts need --launcher bin")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
     dbs = [d for d in args.db.split(",") if d]
@@ -633,6 +638,11 @@ def main():
         if f"mailgate@{label}" not in jars:
             ap.error(f"--jdk {spec}: no --jar labelled {label}")
         jdks[f"mailgate@{label}"] = home
+    for spec in args.java_opts:
+        label, _, opts = spec.partition("=")
+        if f"mailgate@{label}" not in jars:
+            ap.error(f"--java-opts {spec}: no --jar labelled {label}")
+        java_opts[f"mailgate@{label}"] = opts
     # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
     plan = []
     for n in args.sizes:
@@ -657,7 +667,7 @@ def main():
     try:
         if launcher == "bin" and (args.push_only or any(c.startswith("mailgate") for _, _, c, _ in plan)):
             for client in jars:
-                prepare_launcher(args.work, client, jars[client], args.xmx, jdks.get(client))
+                prepare_launcher(args.work, client, jars[client], args.xmx)
         dovecot.start()
         for rtt in rtts:
             if rtt:
@@ -680,7 +690,7 @@ def main():
                 else:  # mailgate
                     if mg is None:
                         mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-{n}-{db}", db, args.xmx,
-                                      args.startup_timeout, jdks.get(client))
+                                      args.startup_timeout, client)
                         mg_rows.append(mg.row(n, db))
                         mg_rows[-1]["client"] = client
                         warm_up(mg, dovecot, warm_users, args.warmup)
@@ -715,7 +725,7 @@ def main():
         for client in (jars if args.push_only else []):
             log(f"{client}: push latency only, {args.push_samples} messages one by one")
             mg = Mailgate(args.work, jars[client], f"{client.replace('@', '-')}-push", "h2", args.xmx,
-                          args.startup_timeout, jdks.get(client))
+                          args.startup_timeout, client)
             mg_rows.append(dict(mg.row(0, "h2"), client=client))
             warm_up(mg, dovecot, warm_users, args.warmup)
             mg.use_org("push")
@@ -753,7 +763,8 @@ def report(args, rows, mg_rows, pushes):
     print(f"mailgate ingest benchmark {args.label} — {time.strftime('%Y-%m-%d %H:%M %Z')}, "
           f"{os.cpu_count()} cores, mailgate -Xmx{args.xmx} "
           f"({'bin/mailgate' if launcher == 'bin' else 'java -jar'}, {java_version()}"
-          f"{''.join(f'; {c} on {java_version(h)}' for c, h in jdks.items())}), Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
+          f"{''.join(f'; {c} on {java_version(h)}' for c, h in jdks.items())}"
+          f"{''.join(f'; {c} with {o}' for c, o in java_opts.items())}), Dovecot {subprocess.run(['dovecot', '--version'], capture_output=True, text=True).stdout.split()[0]}, "
           f"IMAPS on loopback")
     print("msgs/s is wall time and depends on the machine's load (other processes); cpu ms/msg is the client's own "
           "CPU (user + system, not Dovecot's) per message, which load barely changes; imapd and pg are the CPU per "
