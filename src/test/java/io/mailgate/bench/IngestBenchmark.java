@@ -60,7 +60,19 @@ public final class IngestBenchmark {
 
     private IngestBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // Camel's main run controller (camel.springboot.main-run-controller) leaves a non-daemon thread that closing
+        // the context does not end: without the exit the program printed its figures and then never ended.
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         int latencySamples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int smallMessages = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int bigMb = args.length > 2 ? Integer.parseInt(args[2]) : 100;
