@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/mailgate}, the README's command to run mailgate, on the jar {@code package} has just built, as a user
  * starts it: the first start makes its class data sharing archive (Java 17 to 24) or AOT cache (Java 25 and later) in
  * a training start of its own, then runs mailgate with Spring's build-time bean definitions; mailgate ingests from a
- * real IMAP server (GreenMail) in that mode; a second start on the same data loads its classes from the archive and
- * stores nothing twice. The launcher runs on the JDK of this test. On H2, and on PostgreSQL when
- * MAILGATE_TEST_POSTGRES_URL is set (CI sets it).
+ * real IMAP server (GreenMail) in that mode; a second start on the same data loads its classes from the archive, runs
+ * on the parallel collector the launcher chose and stores nothing twice. The launcher runs on the JDK of this test. On
+ * H2, and on PostgreSQL when MAILGATE_TEST_POSTGRES_URL is set (CI sets it).
  */
 class LauncherIT {
 
@@ -145,11 +145,12 @@ class LauncherIT {
 
         // The second start: no training, and its classes come from the archive (-Xlog names where each came from).
         Path classLog = work.resolve("classes.log");
+        Path gcLog = work.resolve("gc.log");
         Process second = start(
                 launch,
                 run,
                 port,
-                "-Xmx384m -Xlog:class+load=info:file=" + classLog,
+                "-Xmx384m -Xlog:class+load=info:file=" + classLog + " -Xlog:gc=info:file=" + gcLog,
                 database + "-second",
                 databaseArgs);
         try {
@@ -162,6 +163,8 @@ class LauncherIT {
             }
             // the JDK's own archive holds about 1,300 classes; mailgate loads more than 20,000 while starting
             assertThat(shared).as("classes loaded from an archive").isGreaterThan(10_000);
+            // JAVA_OPTS chose no collector, so the launcher added the parallel one
+            assertThat(Files.readString(gcLog)).as("the collector in %s", gcLog).contains("Using Parallel");
 
             deliver(mailbox, delivered, "second", 10);
             await().atMost(Duration.ofSeconds(120))
