@@ -8,6 +8,7 @@ import io.mailgate.connection.ConnectionRepository;
 import io.mailgate.ingest.ExchangePropertyNames;
 import io.mailgate.ingest.RawEmail;
 import io.mailgate.ingest.RawSpool;
+import io.mailgate.testing.BenchmarkExit;
 import io.mailgate.testing.ChildMailgate;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -61,15 +62,7 @@ public final class IngestBenchmark {
     private IngestBenchmark() {}
 
     public static void main(String[] args) {
-        // Camel's main run controller (camel.springboot.main-run-controller) leaves a non-daemon thread that closing
-        // the context does not end: without the exit the program printed its figures and then never ended.
-        try {
-            run(args);
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        BenchmarkExit.runThenExit(() -> run(args));
     }
 
     private static void run(String[] args) throws Exception {

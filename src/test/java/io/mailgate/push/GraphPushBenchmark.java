@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgate.MailgateApplication;
 import io.mailgate.component.msgraph.GraphSimulator;
 import io.mailgate.oauth.EntraSimulator;
+import io.mailgate.testing.BenchmarkExit;
 import io.mailgate.testing.ChildMailgate;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,11 @@ public final class GraphPushBenchmark {
 
     private GraphPushBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchmarkExit.runThenExit(() -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         EntraSimulator entra = new EntraSimulator();
         GraphSimulator graph = new GraphSimulator();
