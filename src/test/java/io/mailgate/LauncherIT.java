@@ -210,6 +210,9 @@ class LauncherIT {
         env.put("MAILGATE_LAUNCH_DIR", launch.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", javaOpts);
+        // An option that makes `java -version` print a line that differs from run to run (a timestamp): the
+        // archive's key must not change with it, or every start would train a new archive.
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:gc:stdout:uptimenanos");
         env.put("MAILGATE_MASTER_KEY", MASTER_KEY);
         env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:1/not-for-the-training-start");
         env.remove("MAILGATE_SPRING_AOT");
