@@ -263,7 +263,8 @@ def run_pyimap(work, dovecot, port, user, n):
 class Mailgate:
     """One mailgate JVM in its own working directory, driven through its REST API."""
 
-    def __init__(self, work, jar, name, db, xmx, startup_timeout, client):
+    def __init__(self, work, jar, name, db, xmx, startup_timeout, client="mailgate"):
+        """client: the label whose --jdk and --java-opts apply (bench/idle_bench.py has one JVM and neither)."""
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir)
         self.port = free_port()
