@@ -67,26 +67,22 @@ class ArtifactScannersTest {
 
     @Test
     void anchoredScannersFindWhatFindFinds() {
-        Random random = new Random(15);
-        for (int i = 0; i < 20_000; i++) {
-            String t = randomText(random, FRAGMENTS, 12);
+        eachRandomText(15, 20_000, FRAGMENTS, 12, t -> {
             same(t, ArtifactExtractor.URL, ArtifactExtractor::eachUrl, false);
             same(t, ArtifactExtractor.IPV6_CANDIDATE, ArtifactExtractor::eachIpv6Candidate, true);
             same(t, ArtifactExtractor.EMAIL, ArtifactExtractor::eachEmail, false);
             same(t, ArtifactExtractor.IPV4, ArtifactExtractor::eachIpv4, false);
-        }
+        });
     }
 
     @Test
     void refangFindsTheSameDefangedFormsAsBefore() {
-        Random random = new Random(16);
-        for (int i = 0; i < 20_000; i++) {
-            String t = randomText(random, FRAGMENTS, 10);
+        eachRandomText(16, 20_000, FRAGMENTS, 10, t -> {
             Matcher m = ArtifactExtractor.DEFANGED.matcher(t);
             boolean defanged = m.find();
             // every defanged form is replaced by something else, so the text changes exactly when one is found
             assertThat(ArtifactExtractor.refang(t).equals(t)).as(t).isEqualTo(!defanged);
-        }
+        });
     }
 
     /** Pieces of defanged forms and of text that only looks like them, in both cases, Latin-1 or not. */
@@ -133,21 +129,28 @@ class ArtifactScannersTest {
 
     @Test
     void refangReplacesExactlyWhatThePatternFindsFromTheStart() {
-        Random random = new Random(17);
-        for (int i = 0; i < 50_000; i++) {
-            String t = randomText(random, DEFANG_FRAGMENTS, 12);
-            assertThat(ArtifactExtractor.refang(t)).as(t).isEqualTo(ArtifactExtractor.refangFrom(t, 0));
-        }
+        eachRandomText(
+                17,
+                50_000,
+                DEFANG_FRAGMENTS,
+                12,
+                t -> assertThat(ArtifactExtractor.refang(t)).as(t).isEqualTo(ArtifactExtractor.refangFrom(t, 0)));
     }
 
-    /** One to {@code maxParts} fragments picked at random, joined. */
-    private static String randomText(Random random, String[] fragments, int maxParts) {
-        StringBuilder text = new StringBuilder();
-        int parts = 1 + random.nextInt(maxParts);
-        for (int p = 0; p < parts; p++) {
-            text.append(fragments[random.nextInt(fragments.length)]);
+    /**
+     * Checks {@code count} texts of one to {@code maxParts} fragments picked at random (the same texts for the same
+     * seed).
+     */
+    private static void eachRandomText(long seed, int count, String[] fragments, int maxParts, Consumer<String> check) {
+        Random random = new Random(seed);
+        for (int i = 0; i < count; i++) {
+            StringBuilder text = new StringBuilder();
+            int parts = 1 + random.nextInt(maxParts);
+            for (int p = 0; p < parts; p++) {
+                text.append(fragments[random.nextInt(fragments.length)]);
+            }
+            check.accept(text.toString());
         }
-        return text.toString();
     }
 
     private static void same(
