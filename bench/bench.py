@@ -271,6 +271,7 @@ class Mailgate:
         self.root = f"http://127.0.0.1:{self.port}/api/v1/orgs"
         self.base = self.root + "/default"
         self.key = None
+        self.client = client
         env = launcher_env(jar, xmx, client) if launcher == "bin" else dict(os.environ)
         self.dbname = None
         if db == "pg":
@@ -290,7 +291,9 @@ class Mailgate:
     def _start(self, jar, env, xmx, startup_timeout):
         start = time.monotonic()
         # the launcher execs the JVM, so proc.pid is mailgate's JVM either way
-        command = [LAUNCHER] if launcher == "bin" else ["java", f"-Xmx{xmx}", "-jar", jar]
+        command = [LAUNCHER] if launcher == "bin" else [
+            os.path.join(jdks[self.client], "bin", "java") if self.client in jdks else "java",
+            f"-Xmx{xmx}", *java_opts.get(self.client, "").split(), "-jar", jar]
         self.proc = spawn(command + [f"--server.port={self.port}", f"--mailgate.admin-password={PASSWORD}"],
                           cwd=self.dir, env=env, stdout=self.out, stderr=subprocess.STDOUT)
         deadline = start + startup_timeout
@@ -597,11 +600,11 @@ def main():
                     help="bin: bin/mailgate, as the README starts it (the extracted jar with Spring's AOT bean "
                          "definitions and a class archive, prepared once per jar before the rounds); jar: java -jar")
     ap.add_argument("--jdk", action="append", default=[], metavar="LABEL=JAVA_HOME",
-                    help="run that --jar label's mailgate on this JDK (bin/mailgate only), e.g. to measure Java 17 "
-                         "and 25 side by side with the same jar under two labels; repeat per label")
+                    help="run that --jar label's mailgate on this JDK, e.g. to measure Java 17 and 25 side by side "
+                         "with the same jar under two labels; repeat per label")
     ap.add_argument("--java-opts", action="append", default=[], metavar="LABEL=OPTIONS",
-                    help="JVM options for that --jar label's mailgate after -Xmx (bin/mailgate only), e.g. to measure "
-                         "a collector side by side with the same jar under two labels; repeat per label")
+                    help="JVM options for that --jar label's mailgate after -Xmx, e.g. to measure a collector or an "
+                         "AOT cache side by side with the same jar under two labels; repeat per label")
     ap.add_argument("--round-timeout", type=float, default=120,
                     help="seconds a mailgate round may take per 1,000 messages (at least 300 s); then the rate so far")
     ap.add_argument("--startup-timeout", type=int, default=400)
@@ -618,8 +621,6 @@ def main():
     global keep_bulk, launcher
     keep_bulk = args.keep
     launcher = args.launcher
-    if (args.jdk or args.java_opts) and launcher != "bin":
-        ap.error("--jdk and --java-opts need --launcher bin")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(os.path.join(args.work, "out"), exist_ok=True)
     dbs = [d for d in args.db.split(",") if d]
@@ -634,16 +635,19 @@ def main():
     for spec in args.jar:
         label, _, path = spec.rpartition("=")
         jars["mailgate" + (f"@{label}" if label else "")] = path
-    for spec in args.jdk:
-        label, _, home = spec.partition("=")
-        if f"mailgate@{label}" not in jars:
-            ap.error(f"--jdk {spec}: no --jar labelled {label}")
-        jdks[f"mailgate@{label}"] = home
-    for spec in args.java_opts:
-        label, _, opts = spec.partition("=")
-        if f"mailgate@{label}" not in jars:
-            ap.error(f"--java-opts {spec}: no --jar labelled {label}")
-        java_opts[f"mailgate@{label}"] = opts
+
+    def per_label(specs, flag):
+        """LABEL=VALUE of --jdk or --java-opts: a value for that --jar label's mailgate."""
+        values = {}
+        for spec in specs:
+            label, _, value = spec.partition("=")
+            if f"mailgate@{label}" not in jars:
+                ap.error(f"{flag} {spec}: no --jar labelled {label}")
+            values[f"mailgate@{label}"] = value
+        return values
+
+    jdks.update(per_label(args.jdk, "--jdk"))
+    java_opts.update(per_label(args.java_opts, "--java-opts"))
     # peers first, then one mailgate JVM per (N, database) running each round trip time in turn
     plan = []
     for n in args.sizes:
